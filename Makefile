@@ -1,0 +1,45 @@
+# One entry point. `make run` serves the API for development; `make test`
+# runs the whole suite on PostgreSQL and SQLite. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+INTEROP := interop/better-auth/node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve migrate test bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(RUNTIME)
+
+$(INTEROP): interop/better-auth/package.json interop/better-auth/package-lock.json
+	cd interop/better-auth && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(RUNTIME)
+
+# Development server on SQLite; DEBUG on unless DJANGO_DEBUG says otherwise.
+run: export DJANGO_DEBUG ?= true
+run: $(RUNTIME)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+migrate: $(RUNTIME)
+	$(BIN)/python manage.py migrate --noinput
+
+test: $(DEV) $(INTEROP)
+	scripts/run-tests $(ARGS)
+
+clean:
+	rm -rf $(VENV) interop/better-auth/node_modules .pytest_cache

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """People, their credentials, and the Better Auth / SimpleJWT token bridge."""
+
+    name = "accounts"
+    default_auto_field = "django.db.models.BigAutoField"

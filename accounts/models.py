@@ -1,0 +1,109 @@
+"""The local user: keyed by the Better Auth user id, signed in by email."""
+
+import re
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+# Better Auth's default ids: 32 characters from [A-Za-z0-9]. Deployments that
+# configure UUIDs (or another generator) send those; both fit this shape.
+USER_ID_LENGTH = 32
+USER_ID_MAX_LENGTH = 64
+USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def generate_user_id():
+    """A new id in Better Auth's default shape, for users created here."""
+    return get_random_string(USER_ID_LENGTH)
+
+
+def normalize_email(email):
+    """Emails compare case-insensitively, as Better Auth stores them: lower-cased."""
+    return (email or "").strip().lower()
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=normalize_email(email), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if extra_fields["is_staff"] is not True or extra_fields["is_superuser"] is not True:
+            raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email=normalize_email(email))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    id = models.CharField(
+        primary_key=True,
+        max_length=USER_ID_MAX_LENGTH,
+        default=generate_user_id,
+        editable=False,
+        validators=[RegexValidator(USER_ID_PATTERN)],
+        help_text="The Better Auth user id (the token's `sub`), or one made here in the same shape.",
+    )
+    email = models.EmailField("email address", max_length=254, unique=True)
+    name = models.CharField(max_length=255, blank=True)
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive users are refused on every request."
+    )
+    is_staff = models.BooleanField(default=False, help_text="Can log into the admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    tokens_valid_after = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Tokens issued before this moment are refused (log out everywhere).",
+    )
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.email = normalize_email(self.email)
+
+    def get_full_name(self):
+        return self.name or self.email
+
+    def get_short_name(self):
+        return self.name or self.email

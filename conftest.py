@@ -1,0 +1,107 @@
+"""Fixtures shared by every app's tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # The test client speaks plain HTTP; production redirects it to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url, timeout=30.0, process=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+def project_env(**overrides):
+    """The environment of a child process running this project."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
+@pytest.fixture
+def run_manage():
+    """Run `manage.py` in a child process, as an operator would."""
+
+    def run(*args, timeout=120, **env):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT_ROOT,
+            env=project_env(**env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run
+
+
+@pytest.fixture
+def start_server():
+    """Start the API under gunicorn in a child process (or another command); stop it after."""
+    processes = []
+
+    def start(command=None, **env):
+        port = free_port()
+        argv = command or [
+            sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", "127.0.0.1:{port}", "--workers", "1",
+        ]
+        argv = [part.format(port=port) for part in argv]
+        process = subprocess.Popen(
+            argv,
+            cwd=PROJECT_ROOT,
+            env=project_env(**env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        processes.append(process)
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{base_url}/health", process=process)
+        return process, base_url
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()

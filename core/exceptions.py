@@ -1,0 +1,80 @@
+"""One JSON error body for every error the API returns.
+
+The body follows SimpleJWT's wire shape, `{"detail", "code"}`, and adds
+`errors` (field -> messages) for validation errors and `messages` for
+token errors, so clients can always read `detail` and branch on `code`.
+"""
+
+from django.http import JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler
+
+
+def json_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    response.data = error_body(exc, response.data)
+    return response
+
+
+def error_body(exc, data):
+    if isinstance(exc, exceptions.ValidationError):
+        return {
+            "detail": "Invalid input.",
+            "code": "invalid",
+            "errors": data if isinstance(data, dict) else {"non_field_errors": data},
+        }
+    if isinstance(data, dict) and "detail" in data:
+        body = dict(data)
+        body.setdefault("code", _code_of(exc))
+        return body
+    return {"detail": str(data), "code": _code_of(exc)}
+
+
+def _code_of(exc):
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        if isinstance(codes, str):
+            return codes
+        return getattr(exc, "default_code", "error")
+    return "error"
+
+
+def _json_error(status_code, detail, code):
+    return JsonResponse({"detail": detail, "code": code}, status=status_code)
+
+
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception, template_name="400.html"):
+    if _is_api(request):
+        return _json_error(status.HTTP_400_BAD_REQUEST, "Bad request.", "bad_request")
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception, template_name="403.html"):
+    if _is_api(request):
+        return _json_error(
+            status.HTTP_403_FORBIDDEN,
+            "You do not have permission to perform this action.",
+            "permission_denied",
+        )
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    if _is_api(request):
+        return _json_error(status.HTTP_404_NOT_FOUND, "Not found.", "not_found")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request, template_name="500.html"):
+    if _is_api(request):
+        return _json_error(
+            status.HTTP_500_INTERNAL_SERVER_ERROR, "A server error occurred.", "server_error"
+        )
+    return defaults.server_error(request)

@@ -1,0 +1,65 @@
+import pytest
+
+from core.checks import check_secrets
+
+STRONG = "s" * 48
+
+
+def test_a_weak_better_auth_secret_refuses_to_start_with_debug_off(run_manage):
+    result = run_manage(
+        "check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=STRONG, BETTER_AUTH_SECRET="too-short"
+    )
+
+    assert result.returncode != 0
+    assert "BETTER_AUTH_SECRET is too weak" in result.stderr
+    assert "too-short" not in result.stderr
+
+
+def test_a_missing_django_secret_key_refuses_to_start_with_debug_off(run_manage):
+    result = run_manage("check", DJANGO_DEBUG="false", BETTER_AUTH_SECRET=STRONG)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_first_run_with_debug_on_needs_no_secrets(run_manage):
+    result = run_manage("check", DJANGO_DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_strong_secrets_pass_the_check(settings):
+    settings.DEBUG = False
+    settings.SECRET_KEY = STRONG
+    settings.BETTER_AUTH_SECRET = STRONG + "b"
+
+    assert check_secrets() == []
+
+
+@pytest.mark.parametrize("length", [0, 1, 31])
+def test_every_secret_under_32_characters_is_an_error(settings, length):
+    settings.DEBUG = False
+    settings.SECRET_KEY = STRONG
+    settings.BETTER_AUTH_SECRET = "b" * length
+
+    errors = check_secrets()
+
+    assert [error.id for error in errors] in (["core.E001"], ["core.E002"])
+    assert "BETTER_AUTH_SECRET" in errors[0].msg
+
+
+def test_deploy_check_prints_no_warnings_with_production_settings(run_manage):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="k" * 64 + "-production-like-secret-key-9f8e7d6c5b4a",
+        BETTER_AUTH_SECRET=STRONG,
+        DJANGO_ALLOWED_HOSTS="api.example.com",
+        DJANGO_SECURE_SSL_REDIRECT="true",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
