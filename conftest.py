@@ -20,6 +20,16 @@ def _plain_http(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Users seen and throttle counts live in the cache; each test starts afresh.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def api_client():
     return APIClient()
@@ -37,8 +47,10 @@ def client_for(db):
     """An API client that calls as the given user, with a real bearer token."""
 
     def make(user):
+        from accounts.tokens import AccessToken
+
         client = APIClient()
-        client.force_authenticate(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
         return client
 
     return make

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
+from tasks.admin import TaskInline
+
 from .models import User
 
 
@@ -25,6 +27,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_active", "is_staff", "is_superuser")
     search_fields = ("email", "name", "id")
     ordering = ("email",)
+    inlines = [TaskInline]
     readonly_fields = ("id", "date_joined", "last_login", "tokens_valid_after")
     fieldsets = (
         (None, {"fields": ("id", "email", "password")}),

@@ -78,6 +78,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="Tokens issued before this moment are refused (log out everywhere).",
     )
+    profile_synced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Better Auth's `updatedAt` of the email and name last taken from a token.",
+    )
 
     objects = UserManager()
 
@@ -107,3 +113,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.name or self.email
+
+
+class DenylistedToken(models.Model):
+    """A refresh token that may no longer be used: rotated away or logged out."""
+
+    jti = models.CharField(max_length=64, unique=True)
+    # The token's user id as the token says it; the user may be gone since.
+    user_id = models.CharField(max_length=64, db_index=True)
+    expires_at = models.DateTimeField(db_index=True, help_text="Safe to delete after this moment.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.jti} (user {self.user_id})"

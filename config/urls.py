@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
 
 from core import views as core_views
 
@@ -9,6 +11,21 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
     path("admin/", admin.site.urls),
+    # The schema and its UI are public: no token is needed, and a bad one is ignored.
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny]),
+        name="schema",
+    ),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(
+            url_name="schema", authentication_classes=[], permission_classes=[AllowAny]
+        ),
+        name="swagger-ui",
+    ),
+    path("api/", include("accounts.urls")),
+    path("api/", include("tasks.urls")),
 ]
 
 handler400 = "core.exceptions.bad_request"

@@ -1,0 +1,76 @@
+"""DRF authentication for Better Auth and SimpleJWT bearer tokens."""
+
+import logging
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication
+
+from .backends import get_token_backend
+from .exceptions import AuthenticationFailed, BadAuthorizationHeader, InvalidToken, TokenError
+from .services import user_for_identity
+from .settings import api_settings
+from .tokens import identity_from_payload
+
+logger = logging.getLogger("accounts.auth")
+
+
+class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
+    """Reads `Authorization: Bearer <token>` (never the query string) and resolves its user.
+
+    Accepts HS256 tokens signed with BETTER_AUTH_SECRET (Better Auth's jwt
+    plugin through its sign hook, its session cookie cache, SimpleJWT and our
+    own), earlier secrets during a rotation, and Better Auth's asymmetric
+    tokens from its JWKS. Failures answer 401 with SimpleJWT's bodies; the
+    reason is logged by code, never with the token.
+    """
+
+    def authenticate(self, request):
+        try:
+            raw_token = self.get_raw_token(request.META.get(api_settings.AUTH_HEADER_NAME))
+            if raw_token is None:
+                return None
+            return self.get_user(raw_token), raw_token
+        except AuthenticationFailed as error:
+            logger.info(
+                "token refused",
+                extra={
+                    "event": "token_refused",
+                    "code": str(error.detail["code"]),
+                    "reason": str(error.detail["detail"]),
+                },
+            )
+            raise
+
+    def get_raw_token(self, header):
+        """The token in the header; None when there is none or another scheme is used."""
+        parts = (header or "").split()
+        if not parts:
+            return None
+        header_types = api_settings.AUTH_HEADER_TYPES
+        if parts[0] not in header_types:
+            if parts[0].lower() in {header_type.lower() for header_type in header_types}:
+                raise BadAuthorizationHeader(
+                    _("Authorization header must start with '%s' (case-sensitive)") % header_types[0]
+                )
+            if len(parts) == 1:
+                raise BadAuthorizationHeader()
+            return None
+        if len(parts) != 2:
+            raise BadAuthorizationHeader()
+        return parts[1]
+
+    def get_user(self, raw_token):
+        try:
+            payload = get_token_backend().decode(raw_token)
+            return user_for_identity(identity_from_payload(payload))
+        except TokenError as error:
+            message = str(error)
+            raise InvalidToken(
+                {
+                    "detail": message,
+                    "messages": [{"token_class": "AccessToken", "token_type": "access", "message": message}],
+                }
+            ) from None
+
+    def authenticate_header(self, request):
+        return f'{api_settings.AUTH_HEADER_TYPES[0]} realm="{api_settings.WWW_AUTHENTICATE_REALM}"'

@@ -1,0 +1,133 @@
+"""Signing and verification, with the algorithm pinned per key.
+
+HS256 tokens are verified only with the shared secret and the secrets listed
+for a rotation; asymmetric tokens only with Better Auth's JWKS key named by
+their `kid`, with that key's own algorithm. The token's header never chooses
+the key type, so an HS256 token is never checked against a public key and
+`alg: none` never passes.
+"""
+
+import jwt
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import TokenBackendError
+from .jwks import JWKSClient, UnknownSigningKey
+from .settings import api_settings
+
+HMAC_ALGORITHM = "HS256"
+
+
+class TokenBackend:
+    def __init__(self, settings=api_settings):
+        self.signing_key = settings.SIGNING_KEY
+        self.verifying_secrets = [self.signing_key, *settings.PREVIOUS_SIGNING_KEYS]
+        self.audience = settings.AUDIENCE
+        self.issuer = settings.ISSUER
+        self.leeway = settings.LEEWAY
+        self.max_token_bytes = settings.MAX_TOKEN_BYTES
+        self.jwks = (
+            JWKSClient(
+                settings.JWKS_URL,
+                algorithms=settings.JWKS_ALGORITHMS,
+                cache_lifetime=settings.JWKS_CACHE_LIFETIME.total_seconds(),
+                refetch_interval=settings.JWKS_REFETCH_INTERVAL.total_seconds(),
+                timeout=settings.JWKS_TIMEOUT.total_seconds(),
+            )
+            if settings.JWKS_URL
+            else None
+        )
+        self._options = {
+            "require": ["exp", "iat"],
+            "verify_aud": self.audience is not None,
+            "verify_iss": self.issuer is not None,
+        }
+
+    def encode(self, payload):
+        claims = dict(payload)
+        if self.audience is not None:
+            claims["aud"] = self.audience
+        if self.issuer is not None:
+            claims["iss"] = self.issuer
+        return jwt.encode(claims, self.signing_key, algorithm=HMAC_ALGORITHM)
+
+    def decode(self, token):
+        """The verified payload of `token`, or TokenBackendError saying why not."""
+        if len(token) > self.max_token_bytes:
+            raise TokenBackendError(_("Token is too large"))
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.DecodeError:
+            raise TokenBackendError(_("Token is malformed")) from None
+        algorithm = header.get("alg")
+        if algorithm == HMAC_ALGORITHM:
+            return self._decode_hmac(token)
+        if self.jwks is not None and algorithm in self.jwks.algorithms:
+            return self._decode_jwks(token, header)
+        raise TokenBackendError(_("Token is signed with an algorithm this server does not accept"))
+
+    def _decode_hmac(self, token):
+        for secret in self.verifying_secrets:
+            try:
+                return self._verify(token, secret, HMAC_ALGORITHM)
+            except jwt.InvalidSignatureError:
+                continue
+        raise TokenBackendError(_("Token signature is invalid"))
+
+    def _decode_jwks(self, token, header):
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise TokenBackendError(_("Token has no key id"))
+        try:
+            key = self.jwks.key_for(kid)
+        except UnknownSigningKey:
+            raise TokenBackendError(_("Token is signed with an unknown key")) from None
+        if header["alg"] != key.algorithm_name:
+            raise TokenBackendError(_("Token algorithm does not match its key"))
+        try:
+            return self._verify(token, key, key.algorithm_name)
+        except jwt.InvalidSignatureError:
+            raise TokenBackendError(_("Token signature is invalid")) from None
+
+    def _verify(self, token, key, algorithm):
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options=self._options,
+            )
+        except jwt.InvalidSignatureError:
+            raise
+        except jwt.ExpiredSignatureError:
+            raise TokenBackendError(_("Token is expired")) from None
+        except jwt.ImmatureSignatureError:
+            raise TokenBackendError(_("Token is not yet valid")) from None
+        except jwt.MissingRequiredClaimError as error:
+            raise TokenBackendError(_("Token has no '%s' claim") % error.claim) from None
+        except jwt.InvalidAudienceError:
+            raise TokenBackendError(_("Token audience is not accepted")) from None
+        except jwt.InvalidIssuerError:
+            raise TokenBackendError(_("Token issuer is not accepted")) from None
+        except jwt.DecodeError:
+            raise TokenBackendError(_("Token is malformed")) from None
+        except jwt.InvalidTokenError:
+            raise TokenBackendError(_("Token has invalid claims")) from None
+
+
+_token_backend = None
+
+
+def get_token_backend():
+    """The process-wide backend (it holds the JWKS cache); rebuilt when settings change."""
+    global _token_backend
+    if _token_backend is None:
+        _token_backend = TokenBackend()
+    return _token_backend
+
+
+def reset_token_backend():
+    global _token_backend
+    _token_backend = None

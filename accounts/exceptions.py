@@ -1,0 +1,66 @@
+"""Errors of the token bridge, with SimpleJWT's codes and bodies.
+
+`TokenError` is raised below the HTTP layer (decoding, verification); the
+DRF exceptions turn it into SimpleJWT's 401 bodies:
+`{"detail": ..., "code": ..., "messages": [...]}`.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+
+
+class TokenError(Exception):
+    """A token failed verification; the message says why, for people."""
+
+
+class TokenBackendError(TokenError):
+    """The token could not be decoded or its signature verified."""
+
+
+class DetailDictMixin:
+    def __init__(self, detail=None, code=None):
+        detail_dict = {"detail": self.default_detail, "code": self.default_code}
+        if isinstance(detail, dict):
+            detail_dict.update(detail)
+        elif detail is not None:
+            detail_dict["detail"] = detail
+        if code is not None:
+            detail_dict["code"] = code
+        super().__init__(detail_dict)
+
+
+class AuthenticationFailed(DetailDictMixin, exceptions.AuthenticationFailed):
+    pass
+
+
+class InvalidToken(AuthenticationFailed):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = _("Token is invalid or expired")
+    default_code = "token_not_valid"
+
+
+class BadAuthorizationHeader(AuthenticationFailed):
+    default_detail = _("Authorization header must contain two space-delimited values")
+    default_code = "bad_authorization_header"
+
+
+class UserNotFound(AuthenticationFailed):
+    default_detail = _("User not found")
+    default_code = "user_not_found"
+
+
+class UserInactive(AuthenticationFailed):
+    default_detail = _("User is inactive")
+    default_code = "user_inactive"
+
+
+class UserConflict(AuthenticationFailed):
+    default_detail = _(
+        "No account can be created for this token: its email address belongs to another account"
+    )
+    default_code = "user_conflict"
+
+
+class NoActiveAccount(AuthenticationFailed):
+    default_detail = _("No active account found with the given credentials")
+    default_code = "no_active_account"

@@ -1,0 +1,17 @@
+"""How drf-spectacular describes the bridge's authentication in the OpenAPI schema."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class BetterAuthJWTScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.BetterAuthJWTAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A Better Auth token (HS256 with the shared secret, its session cookie cache, "
+            "or EdDSA from its JWKS) or a SimpleJWT-shaped access token from /api/token/.",
+        }

@@ -1,0 +1,128 @@
+"""Request and response bodies of the token and account endpoints (SimpleJWT's contract)."""
+
+import logging
+
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.models import update_last_login
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from . import services
+from .exceptions import InvalidToken, NoActiveAccount, TokenError
+from .models import User, normalize_email
+from .settings import api_settings
+from .tokens import RefreshToken, Token
+
+logger = logging.getLogger("accounts.auth")
+
+
+def token_pair_for(user):
+    refresh = RefreshToken.for_user(user)
+    return {"refresh": str(refresh), "access": str(refresh.access_token)}
+
+
+class TokenObtainPairSerializer(serializers.Serializer):
+    email = serializers.CharField(write_only=True)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+
+    def validate(self, attrs):
+        user = authenticate(
+            self.context.get("request"), email=attrs["email"], password=attrs["password"]
+        )
+        if user is None:
+            logger.info("sign-in failed", extra={"event": "sign_in_failed"})
+            raise NoActiveAccount()
+        if api_settings.UPDATE_LAST_LOGIN:
+            update_last_login(None, user)
+        logger.info("sign-in succeeded", extra={"event": "sign_in_succeeded", "user_id": user.pk})
+        return token_pair_for(user)
+
+
+class TokenRefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField()
+    access = serializers.CharField(read_only=True)
+
+    def validate(self, attrs):
+        try:
+            refresh = RefreshToken(attrs["refresh"])
+            user = services.user_for_identity(refresh.identity())
+            if api_settings.ROTATE_REFRESH_TOKENS and api_settings.BLACKLIST_AFTER_ROTATION:
+                services.deny_refresh_token(refresh)
+            else:
+                services.ensure_not_denied(refresh)
+        except TokenError as error:
+            raise InvalidToken(str(error)) from None
+        if api_settings.ROTATE_REFRESH_TOKENS:
+            return token_pair_for(user)
+        return {"access": str(refresh.access_token)}
+
+
+class TokenVerifySerializer(serializers.Serializer):
+    token = serializers.CharField(write_only=True)
+
+    def validate(self, attrs):
+        """Any token this API accepts verifies; a denylisted refresh token does not."""
+        try:
+            token = Token(attrs["token"], verify=False)
+            if token.get(api_settings.TOKEN_TYPE_CLAIM) == RefreshToken.token_type:
+                services.ensure_not_denied(token)
+        except TokenError as error:
+            raise InvalidToken(str(error)) from None
+        return {}
+
+
+class TokenBlacklistSerializer(serializers.Serializer):
+    refresh = serializers.CharField(write_only=True)
+
+    def validate(self, attrs):
+        try:
+            refresh = RefreshToken(attrs["refresh"])
+            services.deny_refresh_token(refresh)
+        except TokenError as error:
+            raise InvalidToken(str(error)) from None
+        return {}
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "date_joined"]
+        read_only_fields = fields
+
+
+class SignupSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=1024, style={"input_type": "password"})
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+    def validate_email(self, value):
+        email = normalize_email(value)
+        if User.objects.filter(email=email).exists():
+            raise serializers.ValidationError(_("An account with this email address already exists."))
+        return email
+
+    def validate(self, attrs):
+        candidate = User(email=attrs["email"], name=attrs["name"])
+        try:
+            password_validation.validate_password(attrs["password"], candidate)
+        except ValidationError as error:
+            raise serializers.ValidationError({"password": list(error.messages)}) from None
+        return attrs
+
+    def create(self, validated_data):
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(**validated_data)
+        except IntegrityError:
+            raise serializers.ValidationError(
+                {"email": [_("An account with this email address already exists.")]}
+            ) from None
+        logger.info("user signed up", extra={"event": "sign_up", "user_id": user.pk})
+        return user
+
+    def to_representation(self, user):
+        return {"user": UserSerializer(user).data, **token_pair_for(user)}

@@ -1,0 +1,124 @@
+import base64
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings as django_settings
+
+ME_URL = "/api/auth/me/"
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def better_auth_claims(user_id="Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe", **overrides):
+    """Claims in the shape of Better Auth's jwt plugin: the user object plus sub, iat, exp."""
+    now = int(time.time())
+    claims = {
+        "id": user_id,
+        "email": "ada@example.com",
+        "name": "Ada Lovelace",
+        "emailVerified": True,
+        "image": None,
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-01T10:00:00.000Z",
+        "sub": user_id,
+        "iat": now,
+        "exp": now + 900,
+        "iss": "http://localhost:3000",
+        "aud": "http://localhost:3000",
+    }
+    claims.update(overrides)
+    return {key: value for key, value in claims.items() if value is not ...}
+
+
+@pytest.fixture
+def sign_hs256():
+    """Sign claims HS256 with the shared secret (or another key), as Better Auth's sign hook does."""
+
+    def sign(claims, key=None, headers=None):
+        return jwt.encode(claims, key or django_settings.BETTER_AUTH_SECRET, algorithm="HS256", headers=headers)
+
+    return sign
+
+
+@pytest.fixture
+def call_me(api_client):
+    def call(token, scheme="Bearer"):
+        return api_client.get(ME_URL, HTTP_AUTHORIZATION=f"{scheme} {token}")
+
+    return call
+
+
+class JWKSServer:
+    """A loopback JWKS endpoint serving real Ed25519 public keys, counting its fetches."""
+
+    def __init__(self):
+        self.private_keys = {}
+        self.fetches = 0
+        self.failing = False
+        self.add_key("key-1")
+        handler = self._handler()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api/auth/jwks"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def add_key(self, kid):
+        self.private_keys[kid] = Ed25519PrivateKey.generate()
+
+    def jwks(self):
+        keys = []
+        for kid, private_key in self.private_keys.items():
+            jwk = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(private_key.public_key()))
+            keys.append({**jwk, "kid": kid, "alg": "EdDSA"})
+        return {"keys": keys}
+
+    def public_key_bytes(self, kid="key-1"):
+        from cryptography.hazmat.primitives import serialization
+
+        return self.private_keys[kid].public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    def sign(self, claims, kid="key-1", private_key=None):
+        return jwt.encode(claims, private_key or self.private_keys[kid], algorithm="EdDSA", headers={"kid": kid})
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.fetches += 1
+                if server.failing:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                body = json.dumps(server.jwks()).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def jwks_server(settings):
+    server = JWKSServer()
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "JWKS_URL": server.url}
+    yield server
+    server.close()

@@ -1,0 +1,175 @@
+"""Tokens: the SimpleJWT-shaped ones we issue, and reading any accepted token.
+
+Tokens we issue carry SimpleJWT's claims (`token_type`, `exp`, `iat`, `jti`,
+`user_id`) plus `sub` and `email`, so SimpleJWT services and Better-Auth-style
+clients both read them. `iat` keeps sub-second precision so that revocation
+("log out everywhere") can tell a token minted just before it from one minted
+just after.
+
+Three token shapes are recognised:
+- SimpleJWT (`token_type` present): the user id is in `USER_ID_CLAIM`.
+- Better Auth's session cookie cache (`session` and `user` objects): `user.id`.
+- Better Auth's jwt plugin: `sub`, with the user object's fields alongside.
+"""
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from .backends import get_token_backend
+from .exceptions import TokenError
+from .models import USER_ID_PATTERN
+from .settings import api_settings
+
+
+@dataclass(frozen=True)
+class TokenIdentity:
+    """Who a verified token speaks for, and what it says about them."""
+
+    user_id: str
+    issued_at: float
+    email: str | None = None
+    name: str | None = None
+    profile_updated_at: datetime | None = None
+    # Only Better Auth vouches for people we have not seen; SimpleJWT tokens name existing users.
+    may_create_user: bool = False
+
+
+class Token:
+    """A SimpleJWT-shaped token: build one for a user, or read and verify one."""
+
+    token_type = None
+    lifetime = None
+
+    def __init__(self, token=None, verify=True):
+        if token is None:
+            now = time.time()
+            self.payload = {
+                api_settings.TOKEN_TYPE_CLAIM: self.token_type,
+                "exp": int(now + self.lifetime.total_seconds()),
+                "iat": round(now, 6),
+                api_settings.JTI_CLAIM: uuid.uuid4().hex,
+            }
+            return
+        self.payload = get_token_backend().decode(token)
+        if verify:
+            self.verify()
+
+    @classmethod
+    def for_user(cls, user):
+        token = cls()
+        user_id = str(getattr(user, api_settings.USER_ID_FIELD))
+        token[api_settings.USER_ID_CLAIM] = user_id
+        token["sub"] = user_id
+        token["email"] = user.email
+        return token
+
+    def verify(self):
+        claim = api_settings.TOKEN_TYPE_CLAIM
+        if self.payload.get(claim) != self.token_type:
+            raise TokenError(_("Token has wrong type"))
+        if not isinstance(self.payload.get(api_settings.JTI_CLAIM), str):
+            raise TokenError(_("Token has no id"))
+
+    def __getitem__(self, key):
+        return self.payload[key]
+
+    def __setitem__(self, key, value):
+        self.payload[key] = value
+
+    def get(self, key, default=None):
+        return self.payload.get(key, default)
+
+    def __str__(self):
+        return get_token_backend().encode(self.payload)
+
+    def identity(self):
+        """The TokenIdentity of a token we issued (it names an existing user)."""
+        return TokenIdentity(
+            user_id=_user_id(self.payload.get(api_settings.USER_ID_CLAIM)),
+            issued_at=float(self.payload["iat"]),
+        )
+
+    @property
+    def jti(self):
+        return self.payload.get(api_settings.JTI_CLAIM)
+
+    @property
+    def expires_at(self):
+        return datetime.fromtimestamp(self.payload["exp"]).astimezone()
+
+
+class AccessToken(Token):
+    token_type = "access"
+
+    @property
+    def lifetime(self):
+        return api_settings.ACCESS_TOKEN_LIFETIME
+
+
+class RefreshToken(Token):
+    token_type = "refresh"
+    # Claims the access token gets afresh rather than copied from its refresh token.
+    no_copy_claims = ("token_type", "exp", "iat", "jti", "aud", "iss")
+
+    @property
+    def lifetime(self):
+        return api_settings.REFRESH_TOKEN_LIFETIME
+
+    @property
+    def access_token(self):
+        access = AccessToken()
+        for claim, value in self.payload.items():
+            if claim not in self.no_copy_claims:
+                access[claim] = value
+        return access
+
+
+def identity_from_payload(payload):
+    """The TokenIdentity of a verified payload of any accepted shape."""
+    if api_settings.TOKEN_TYPE_CLAIM in payload:
+        if payload[api_settings.TOKEN_TYPE_CLAIM] != AccessToken.token_type:
+            raise TokenError(_("Token has wrong type"))
+        return TokenIdentity(
+            user_id=_user_id(payload.get(api_settings.USER_ID_CLAIM)),
+            issued_at=float(payload["iat"]),
+        )
+    if isinstance(payload.get("session"), dict) and isinstance(payload.get("user"), dict):
+        user = payload["user"]
+        user_id = _user_id(user.get("id"))
+        if payload["session"].get("userId") != user_id:
+            raise TokenError(_("Token session does not belong to its user"))
+        return _better_auth_identity(user_id, payload, user)
+    return _better_auth_identity(_user_id(payload.get("sub")), payload, payload)
+
+
+def _better_auth_identity(user_id, payload, user):
+    email = user.get("email")
+    name = user.get("name")
+    return TokenIdentity(
+        user_id=user_id,
+        issued_at=float(payload["iat"]),
+        email=email if isinstance(email, str) else None,
+        name=name if isinstance(name, str) else None,
+        profile_updated_at=_parse_datetime(user.get("updatedAt")),
+        may_create_user=True,
+    )
+
+
+def _user_id(value):
+    if not isinstance(value, str) or not USER_ID_PATTERN.match(value):
+        raise TokenError(_("Token contained no recognizable user identification"))
+    return value
+
+
+def _parse_datetime(value):
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("token/", views.TokenObtainPairView.as_view(), name="token_obtain_pair"),
+    path("token/refresh/", views.TokenRefreshView.as_view(), name="token_refresh"),
+    path("token/verify/", views.TokenVerifyView.as_view(), name="token_verify"),
+    path("token/blacklist/", views.TokenBlacklistView.as_view(), name="token_blacklist"),
+    path("auth/signup/", views.SignupView.as_view(), name="signup"),
+    path("auth/me/", views.MeView.as_view(), name="me"),
+    path("auth/logout-all/", views.LogoutEverywhereView.as_view(), name="logout_everywhere"),
+]

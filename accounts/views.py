@@ -1,0 +1,79 @@
+"""Token endpoints on SimpleJWT's contract, and the account endpoints around them."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import serializers, services
+from .throttling import AuthEndpointThrottle
+
+
+class TokenView(generics.GenericAPIView):
+    """Base of the token endpoints: public, throttled per IP, answers the serializer's data."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (AuthEndpointThrottle,)
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data, status=status.HTTP_200_OK)
+
+
+class TokenObtainPairView(TokenView):
+    """Email and password in; an access and a refresh token out."""
+
+    serializer_class = serializers.TokenObtainPairSerializer
+
+
+class TokenRefreshView(TokenView):
+    """A refresh token in; a new access token and a rotated refresh token out."""
+
+    serializer_class = serializers.TokenRefreshSerializer
+
+
+class TokenVerifyView(TokenView):
+    """200 with `{}` when the token is valid, 401 otherwise."""
+
+    serializer_class = serializers.TokenVerifySerializer
+    throttle_classes = ()
+
+
+class TokenBlacklistView(TokenView):
+    """Denylist a refresh token (sign out on this device)."""
+
+    serializer_class = serializers.TokenBlacklistSerializer
+    throttle_classes = ()
+
+
+class SignupView(generics.CreateAPIView):
+    """Create an account with email and password; answers the user and a token pair."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (AuthEndpointThrottle,)
+    serializer_class = serializers.SignupSerializer
+
+
+class MeView(generics.RetrieveAPIView):
+    """The signed-in user."""
+
+    serializer_class = serializers.UserSerializer
+    permission_classes = (IsAuthenticated,)
+
+    def get_object(self):
+        return self.request.user
+
+
+class LogoutEverywhereView(APIView):
+    """Every token issued to the signed-in user so far stops working, ours and Better Auth's."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.revoke_all_tokens(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
