@@ -5,6 +5,10 @@ for a rotation; asymmetric tokens only with Better Auth's JWKS key named by
 their `kid`, with that key's own algorithm. The token's header never chooses
 the key type, so an HS256 token is never checked against a public key and
 `alg: none` never passes.
+
+`iss` and `aud`, when configured, are required of every token except Better
+Auth's session cookie cache, which never carries them; its own shape (a
+`session` and a `user` object) is what marks it.
 """
 
 import jwt
@@ -36,11 +40,10 @@ class TokenBackend:
             if settings.JWKS_URL
             else None
         )
-        self._options = {
-            "require": ["exp", "iat"],
-            "verify_aud": self.audience is not None,
-            "verify_iss": self.issuer is not None,
-        }
+        self._options = {"require": ["exp", "iat"], "verify_aud": False, "verify_iss": False}
+        self._accepted_audiences = (
+            {self.audience} if isinstance(self.audience, str) else set(self.audience or ())
+        )
 
     def encode(self, payload):
         claims = dict(payload)
@@ -60,10 +63,25 @@ class TokenBackend:
             raise TokenBackendError(_("Token is malformed")) from None
         algorithm = header.get("alg")
         if algorithm == HMAC_ALGORITHM:
-            return self._decode_hmac(token)
-        if self.jwks is not None and algorithm in self.jwks.algorithms:
-            return self._decode_jwks(token, header)
-        raise TokenBackendError(_("Token is signed with an algorithm this server does not accept"))
+            payload = self._decode_hmac(token)
+        elif self.jwks is not None and algorithm in self.jwks.algorithms:
+            payload = self._decode_jwks(token, header)
+        else:
+            raise TokenBackendError(_("Token is signed with an algorithm this server does not accept"))
+        if not is_session_cookie_cache(payload):
+            self._check_issuer_and_audience(payload)
+        return payload
+
+    def _check_issuer_and_audience(self, payload):
+        if self.issuer is not None and payload.get("iss") != self.issuer:
+            raise TokenBackendError(_("Token issuer is not accepted"))
+        if self._accepted_audiences:
+            audience = payload.get("aud")
+            audiences = {audience} if isinstance(audience, str) else audience
+            if not isinstance(audiences, (set, list)) or not self._accepted_audiences.intersection(
+                a for a in audiences if isinstance(a, str)
+            ):
+                raise TokenBackendError(_("Token audience is not accepted"))
 
     def _decode_hmac(self, token):
         for secret in self.verifying_secrets:
@@ -90,15 +108,7 @@ class TokenBackend:
 
     def _verify(self, token, key, algorithm):
         try:
-            return jwt.decode(
-                token,
-                key,
-                algorithms=[algorithm],
-                audience=self.audience,
-                issuer=self.issuer,
-                leeway=self.leeway,
-                options=self._options,
-            )
+            return jwt.decode(token, key, algorithms=[algorithm], leeway=self.leeway, options=self._options)
         except jwt.InvalidSignatureError:
             raise
         except jwt.ExpiredSignatureError:
@@ -107,14 +117,15 @@ class TokenBackend:
             raise TokenBackendError(_("Token is not yet valid")) from None
         except jwt.MissingRequiredClaimError as error:
             raise TokenBackendError(_("Token has no '%s' claim") % error.claim) from None
-        except jwt.InvalidAudienceError:
-            raise TokenBackendError(_("Token audience is not accepted")) from None
-        except jwt.InvalidIssuerError:
-            raise TokenBackendError(_("Token issuer is not accepted")) from None
         except jwt.DecodeError:
             raise TokenBackendError(_("Token is malformed")) from None
         except jwt.InvalidTokenError:
             raise TokenBackendError(_("Token has invalid claims")) from None
+
+
+def is_session_cookie_cache(payload):
+    """Better Auth's session cookie cache: a `session` and a `user` object."""
+    return isinstance(payload.get("session"), dict) and isinstance(payload.get("user"), dict)
 
 
 _token_backend = None

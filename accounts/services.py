@@ -2,6 +2,7 @@
 
 import logging
 
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -61,13 +62,15 @@ def _remember(user):
 
 
 def _load_or_create(identity):
-    user = User.objects.filter(pk=identity.user_id).first()
-    if user is None:
+    try:
+        user = User.objects.get(pk=identity.user_id)
+    except User.DoesNotExist:
         if not identity.may_create_user:
-            raise UserNotFound()
+            raise UserNotFound() from None
         user = _create_from_identity(identity)
-    elif _profile_is_newer(identity, user):
-        _sync_profile(user, identity)
+    else:
+        if _profile_is_newer(identity, user):
+            _sync_profile(user, identity)
     _remember(user)
     return user
 
@@ -83,6 +86,7 @@ def _create_from_identity(identity):
             user, created = User.objects.get_or_create(
                 pk=identity.user_id,
                 defaults={
+                    "password": make_password(None),
                     "email": email,
                     "name": (identity.name or "")[:NAME_MAX_LENGTH],
                     "profile_synced_at": identity.profile_updated_at,
@@ -105,7 +109,7 @@ def _profile_is_newer(identity, user):
         return False
     email = normalize_email(identity.email) if identity.email else user.email
     name = (identity.name if identity.name is not None else user.name)[:NAME_MAX_LENGTH]
-    return email != user.email or name != user.name or user.profile_synced_at is None
+    return email != user.email or name != user.name
 
 
 def _sync_profile(user, identity):

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from .backends import get_token_backend
+from .backends import get_token_backend, is_session_cookie_cache
 from .exceptions import TokenError
 from .models import USER_ID_PATTERN
 from .settings import api_settings
@@ -137,7 +137,7 @@ def identity_from_payload(payload):
             user_id=_user_id(payload.get(api_settings.USER_ID_CLAIM)),
             issued_at=float(payload["iat"]),
         )
-    if isinstance(payload.get("session"), dict) and isinstance(payload.get("user"), dict):
+    if is_session_cookie_cache(payload):
         user = payload["user"]
         user_id = _user_id(user.get("id"))
         if payload["session"].get("userId") != user_id:

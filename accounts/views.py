@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import serializers, services
+from .authentication import BetterAuthJWTAuthentication
 from .throttling import AuthEndpointThrottle
 
 
@@ -16,6 +17,10 @@ class TokenView(generics.GenericAPIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
     throttle_classes = (AuthEndpointThrottle,)
+
+    def get_authenticate_header(self, request):
+        # Makes DRF answer token failures with 401 (not 403), as SimpleJWT does.
+        return BetterAuthJWTAuthentication().authenticate_header(request)
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -1,0 +1,122 @@
+"""A Better Auth user seen for the first time is created from the token's claims."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from accounts.models import User
+
+from .conftest import ME_URL, better_auth_claims
+from .factories import UserFactory
+
+USER_ID = "Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe"
+
+
+@pytest.mark.django_db
+def test_a_new_better_auth_user_is_created_with_the_tokens_id_email_and_name(call_me, sign_hs256):
+    response = call_me(sign_hs256(better_auth_claims(email="Ada@Example.com", name="Ada")))
+
+    assert response.status_code == 200
+    user = User.objects.get(pk=USER_ID)
+    assert (user.email, user.name, user.has_usable_password()) == ("ada@example.com", "Ada", False)
+
+
+@pytest.mark.django_db
+def test_a_uuid_user_id_is_accepted(call_me, sign_hs256):
+    uuid_id = "0b7f6a9e-3c1d-4e5f-8a2b-9c0d1e2f3a4b"
+
+    response = call_me(sign_hs256(better_auth_claims(user_id=uuid_id, email="u@example.com")))
+
+    assert response.status_code == 200
+    assert User.objects.filter(pk=uuid_id).exists()
+
+
+@pytest.mark.django_db
+def test_newer_email_and_name_claims_update_the_local_user(call_me, sign_hs256):
+    call_me(sign_hs256(better_auth_claims()))
+
+    response = call_me(
+        sign_hs256(better_auth_claims(email="ada@new.example", name="Ada K.", updatedAt="2026-11-10T00:00:00.000Z"))
+    )
+
+    assert response.json()["email"] == "ada@new.example"
+    assert User.objects.get(pk=USER_ID).name == "Ada K."
+
+
+@pytest.mark.django_db
+def test_an_older_token_does_not_roll_the_profile_back(call_me, sign_hs256):
+    call_me(sign_hs256(better_auth_claims(email="ada@new.example", updatedAt="2026-11-10T00:00:00.000Z")))
+
+    call_me(sign_hs256(better_auth_claims(email="ada@old.example", updatedAt="2026-11-01T00:00:00.000Z")))
+
+    assert User.objects.get(pk=USER_ID).email == "ada@new.example"
+
+
+@pytest.mark.django_db
+def test_an_email_held_by_another_account_is_not_taken_over(call_me, sign_hs256):
+    UserFactory(email="ada@example.com")
+
+    response = call_me(sign_hs256(better_auth_claims(email="ada@example.com")))
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_conflict"
+    assert not User.objects.filter(pk=USER_ID).exists()
+
+
+@pytest.mark.django_db
+def test_a_newer_email_held_by_another_account_keeps_ours(call_me, sign_hs256):
+    call_me(sign_hs256(better_auth_claims()))
+    UserFactory(email="taken@example.com")
+
+    response = call_me(sign_hs256(better_auth_claims(email="taken@example.com", updatedAt="2026-11-10T00:00:00.000Z")))
+
+    assert response.status_code == 200
+    assert User.objects.get(pk=USER_ID).email == "ada@example.com"
+
+
+@pytest.mark.django_db
+def test_a_recently_seen_user_costs_no_query(call_me, sign_hs256, django_assert_num_queries):
+    token = sign_hs256(better_auth_claims())
+    call_me(token)
+
+    with django_assert_num_queries(0):
+        assert call_me(token).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_user_not_seen_recently_costs_one_query(call_me, sign_hs256, django_assert_num_queries, settings):
+    from datetime import timedelta
+
+    UserFactory(id=USER_ID, email="ada@example.com", name="Ada Lovelace")
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "USER_CACHE_LIFETIME": timedelta(0)}
+
+    with django_assert_num_queries(1):
+        assert call_me(sign_hs256(better_auth_claims())).status_code == 200
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_requests_create_exactly_one_user(sign_hs256):
+    from django.test import Client
+
+    token = sign_hs256(better_auth_claims())
+    threads_count = 8
+    barrier = threading.Barrier(threads_count)
+    statuses = []
+
+    def first_request():
+        try:
+            barrier.wait()
+            statuses.append(Client().get(ME_URL, HTTP_AUTHORIZATION=f"Bearer {token}").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first_request) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [200] * threads_count
+    assert User.objects.filter(pk=USER_ID).count() == 1

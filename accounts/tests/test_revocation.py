@@ -1,0 +1,71 @@
+"""Log out everywhere and deactivation make every earlier token fail, ours and Better Auth's."""
+
+import time
+
+import pytest
+
+from accounts import services
+from accounts.tokens import AccessToken, RefreshToken
+
+from .conftest import better_auth_claims
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person():
+    return UserFactory(id="Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe", email="ada@example.com")
+
+
+def test_logout_everywhere_revokes_our_and_better_auths_earlier_tokens(api_client, call_me, sign_hs256, person):
+    ours = str(AccessToken.for_user(person))
+    theirs = sign_hs256(better_auth_claims(iat=int(time.time()) - 1))
+    assert call_me(ours).status_code == 200 and call_me(theirs).status_code == 200
+
+    response = api_client.post("/api/auth/logout-all/", HTTP_AUTHORIZATION=f"Bearer {ours}")
+
+    assert response.status_code == 204
+    for token in (ours, theirs):
+        refused = call_me(token)
+        assert refused.status_code == 401
+        assert refused.json()["detail"] == "Token has been revoked"
+
+
+def test_a_token_issued_after_logout_everywhere_works(call_me, person):
+    services.revoke_all_tokens(person)
+
+    assert call_me(str(AccessToken.for_user(person))).status_code == 200
+
+
+def test_a_refresh_token_issued_before_logout_everywhere_cannot_refresh(api_client, person):
+    refresh = str(RefreshToken.for_user(person))
+    services.revoke_all_tokens(person)
+
+    response = api_client.post("/api/token/refresh/", {"refresh": refresh}, format="json")
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Token has been revoked"
+
+
+def test_deactivation_refuses_every_token_at_once(call_me, sign_hs256, person):
+    ours = str(AccessToken.for_user(person))
+    theirs = sign_hs256(better_auth_claims())
+    assert call_me(ours).status_code == 200  # now cached as a recently seen user
+
+    services.deactivate(person)
+
+    for token in (ours, theirs):
+        refused = call_me(token)
+        assert refused.status_code == 401
+        assert refused.json()["code"] == "user_inactive"
+
+
+def test_deactivating_through_the_model_also_takes_effect_at_once(call_me, person):
+    token = str(AccessToken.for_user(person))
+    assert call_me(token).status_code == 200
+
+    person.is_active = False
+    person.save()
+
+    assert call_me(token).json()["code"] == "user_inactive"
