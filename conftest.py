@@ -1,7 +1,10 @@
 """Fixtures shared by every app's tests."""
 
+import json
 import os
+import select
 import socket
+import tempfile
 import subprocess
 import sys
 import time
@@ -147,3 +150,48 @@ def start_server():
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+BETTER_AUTH_HARNESS = PROJECT_ROOT / "interop" / "better-auth" / "harness.mjs"
+
+
+def run_better_auth(command, request, timeout=60):
+    """Start the Node harness driving a real Better Auth; answer its process and its JSON line."""
+    stderr = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(
+        ["node", str(BETTER_AUTH_HARNESS), command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+    process.stdin.write(json.dumps(request) + "\n")
+    process.stdin.flush()
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    line = process.stdout.readline() if ready else ""
+    if not line:
+        process.kill()
+        stderr.seek(0)
+        raise RuntimeError(f"Better Auth harness '{command}' gave no answer:\n{stderr.read()[-4000:]}")
+    return process, json.loads(line)
+
+
+@pytest.fixture(scope="session")
+def better_auth():
+    """Tokens minted by a real Better Auth for one signed-up user, with its JWKS served on loopback."""
+    from django.conf import settings
+
+    process, minted = run_better_auth(
+        "mint",
+        {
+            "secret": settings.BETTER_AUTH_SECRET,
+            "other_secret": "a-different-better-auth-secret-0123456789abcdef",
+            "base_url": "http://localhost:3000",
+            "email": "Interop.Person@Example.com",
+            "password": "interop passphrase 42",
+            "name": "Interop Person",
+        },
+    )
+    yield minted
+    process.stdin.close()
+    process.wait(timeout=10)
