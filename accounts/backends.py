@@ -11,6 +11,10 @@ Auth's session cookie cache, which never carries them; its own shape (a
 `session` and a `user` object) is what marks it.
 """
 
+import base64
+import binascii
+import json
+
 import jwt
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +28,10 @@ HMAC_ALGORITHM = "HS256"
 class TokenBackend:
     def __init__(self, settings=api_settings):
         self.signing_key = settings.SIGNING_KEY
-        self.verifying_secrets = [self.signing_key, *settings.PREVIOUS_SIGNING_KEYS]
+        # Prepared once: PyJWT otherwise re-inspects a raw secret on every decode.
+        self.verifying_keys = [
+            _hmac_key(secret) for secret in (self.signing_key, *settings.PREVIOUS_SIGNING_KEYS)
+        ]
         self.audience = settings.AUDIENCE
         self.issuer = settings.ISSUER
         self.leeway = settings.LEEWAY
@@ -57,10 +64,7 @@ class TokenBackend:
         """The verified payload of `token`, or TokenBackendError saying why not."""
         if len(token) > self.max_token_bytes:
             raise TokenBackendError(_("Token is too large"))
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.DecodeError:
-            raise TokenBackendError(_("Token is malformed")) from None
+        header = _unverified_header(token)
         algorithm = header.get("alg")
         if algorithm == HMAC_ALGORITHM:
             payload = self._decode_hmac(token)
@@ -84,9 +88,9 @@ class TokenBackend:
                 raise TokenBackendError(_("Token audience is not accepted"))
 
     def _decode_hmac(self, token):
-        for secret in self.verifying_secrets:
+        for key in self.verifying_keys:
             try:
-                return self._verify(token, secret, HMAC_ALGORITHM)
+                return self._verify(token, key, HMAC_ALGORITHM)
             except jwt.InvalidSignatureError:
                 continue
         raise TokenBackendError(_("Token signature is invalid"))
@@ -121,6 +125,23 @@ class TokenBackend:
             raise TokenBackendError(_("Token is malformed")) from None
         except jwt.InvalidTokenError:
             raise TokenBackendError(_("Token has invalid claims")) from None
+
+
+def _hmac_key(secret):
+    encoded = jwt.utils.base64url_encode(secret.encode()).decode()
+    return jwt.PyJWK({"kty": "oct", "k": encoded}, algorithm=HMAC_ALGORITHM)
+
+
+def _unverified_header(token):
+    """The JOSE header, only to choose the verification path; PyJWT re-parses strictly after."""
+    segment = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (binascii.Error, ValueError):
+        raise TokenBackendError(_("Token is malformed")) from None
+    if not isinstance(header, dict):
+        raise TokenBackendError(_("Token is malformed"))
+    return header
 
 
 def is_session_cookie_cache(payload):

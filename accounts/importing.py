@@ -1,0 +1,174 @@
+"""Bringing the people of a Better Auth database over as local users, under the same ids.
+
+Better Auth's PostgreSQL tables are read directly (read-only) with psycopg;
+its column names are camelCase quoted identifiers. Each Better Auth user
+becomes a local user with the same id, so tokens Better Auth issues keep
+naming the same person here. Credential (email and password) accounts bring
+their scrypt hash along, which `BetterAuthScryptPasswordHasher` verifies and
+Django replaces with bcrypt at the person's first sign-in here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import psycopg
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from psycopg.rows import class_row
+
+from .hashers import BetterAuthScryptPasswordHasher
+from .models import USER_ID_PATTERN, User, normalize_email
+from .services import NAME_MAX_LENGTH
+
+# One row per Better Auth user; a user has at most one credential account,
+# but should a database hold more, the most recently updated one wins.
+BETTER_AUTH_USERS_QUERY = """
+    SELECT DISTINCT ON (u.id)
+        u.id, u.email, u.name, u."createdAt" AS created_at, u."updatedAt" AS updated_at,
+        a.password AS password_hash
+    FROM "user" AS u
+    LEFT JOIN account AS a ON a."userId" = u.id AND a."providerId" = 'credential'
+    ORDER BY u.id, a."updatedAt" DESC NULLS LAST
+"""
+
+
+class BetterAuthDatabaseError(Exception):
+    """The Better Auth database could not be read."""
+
+
+@dataclass(frozen=True)
+class BetterAuthUser:
+    id: str
+    email: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    # Better Auth's `<salt hex>:<key hex>`, or None without a credential account.
+    password_hash: str | None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    user: BetterAuthUser
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    created: list[BetterAuthUser] = field(default_factory=list)
+    updated: list[BetterAuthUser] = field(default_factory=list)
+    unchanged: list[BetterAuthUser] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def read_better_auth_users(database_url):
+    """Every user of the Better Auth database at `database_url`, with its password hash if any."""
+    try:
+        with psycopg.connect(database_url) as connection:
+            connection.read_only = True
+            with connection.cursor(row_factory=class_row(BetterAuthUser)) as cursor:
+                return cursor.execute(BETTER_AUTH_USERS_QUERY).fetchall()
+    except psycopg.Error as error:
+        raise BetterAuthDatabaseError(str(error).strip()) from error
+
+
+def import_users(better_auth_users, dry_run=False):
+    """Create or update a local user for each Better Auth user; answers what happened to each.
+
+    All or nothing: one transaction, rolled back on a dry run so that the
+    report says exactly what a real run would do.
+    """
+    report = ImportReport()
+    with transaction.atomic():
+        for better_auth_user in better_auth_users:
+            _import_one(better_auth_user, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _import_one(better_auth_user, report):
+    email = normalize_email(better_auth_user.email)
+    user = User.objects.filter(pk=better_auth_user.id).first()
+    problem = _problem_with(better_auth_user, email, user)
+    if problem:
+        report.skipped.append(Skipped(better_auth_user, problem))
+    elif user is None:
+        _create(better_auth_user, email)
+        report.created.append(better_auth_user)
+    elif _update(user, better_auth_user, email):
+        report.updated.append(better_auth_user)
+    else:
+        report.unchanged.append(better_auth_user)
+
+
+def _problem_with(better_auth_user, email, user):
+    """Why this user cannot be imported, or None."""
+    if not USER_ID_PATTERN.match(better_auth_user.id):
+        return "its id is not a valid local user id"
+    try:
+        validate_email(email)
+    except ValidationError:
+        return "its email address is not valid"
+    if better_auth_user.password_hash is not None:
+        try:
+            BetterAuthScryptPasswordHasher.from_better_auth(better_auth_user.password_hash)
+        except ValueError:
+            return "its password hash is not a Better Auth scrypt hash"
+    if user is None or _takes_profile(user, better_auth_user):
+        holder = User.objects.filter(email=email).exclude(pk=better_auth_user.id).values_list("pk", flat=True).first()
+        if holder is not None:
+            # Merging by email would hand one person's account to another.
+            return f"its email address belongs to another local user ({holder})"
+    return None
+
+
+def _create(better_auth_user, email):
+    User.objects.create(
+        id=better_auth_user.id,
+        email=email,
+        name=better_auth_user.name[:NAME_MAX_LENGTH],
+        password=_imported_password(better_auth_user),
+        date_joined=better_auth_user.created_at,
+        profile_synced_at=better_auth_user.updated_at,
+    )
+
+
+def _update(user, better_auth_user, email):
+    """Bring a user up to date with Better Auth; answers whether anything changed."""
+    changed = []
+    if _takes_profile(user, better_auth_user):
+        user.email = email
+        user.name = better_auth_user.name[:NAME_MAX_LENGTH]
+        user.profile_synced_at = better_auth_user.updated_at
+        changed += ["email", "name", "profile_synced_at"]
+    if _takes_password(user, better_auth_user):
+        user.password = _imported_password(better_auth_user)
+        changed.append("password")
+    if changed:
+        user.save(update_fields=changed)
+    return bool(changed)
+
+
+def _takes_profile(user, better_auth_user):
+    """Same rule as profiles taken from tokens: only a newer Better Auth profile wins."""
+    return user.profile_synced_at is None or better_auth_user.updated_at > user.profile_synced_at
+
+
+def _takes_password(user, better_auth_user):
+    """A password set or upgraded here is newer than any import; only replace what came from one."""
+    if better_auth_user.password_hash is None:
+        return False
+    if user.password == _imported_password(better_auth_user):
+        return False
+    return not user.has_usable_password() or user.password.startswith(
+        f"{BetterAuthScryptPasswordHasher.algorithm}$"
+    )
+
+
+def _imported_password(better_auth_user):
+    if better_auth_user.password_hash is None:
+        return make_password(None)
+    return BetterAuthScryptPasswordHasher.from_better_auth(better_auth_user.password_hash)

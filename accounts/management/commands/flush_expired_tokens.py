@@ -1,0 +1,13 @@
+"""Delete denylist entries of refresh tokens that have expired anyway (safe to run from cron)."""
+
+from django.core.management.base import BaseCommand
+
+from accounts import services
+
+
+class Command(BaseCommand):
+    help = "Delete denylisted refresh tokens past their expiry; they would be refused as expired anyway."
+
+    def handle(self, *args, **options):
+        deleted = services.flush_expired_denylist()
+        self.stdout.write(f"Deleted {deleted} expired denylist entries.")

@@ -1,0 +1,36 @@
+"""Create or update local users from a Better Auth database, keeping their ids and passwords."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.importing import BetterAuthDatabaseError, import_users, read_better_auth_users
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the users of a Better Auth PostgreSQL database under the same ids. "
+        "Email-and-password users keep their password (re-hashed with bcrypt at their first "
+        "sign-in here); others get an unusable one. An email held by another local user is "
+        "skipped and reported, never merged."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--database-url",
+            required=True,
+            help="The Better Auth database, e.g. postgresql://user:password@host:5432/name (only read).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Report what would change; save nothing.")
+
+    def handle(self, *args, database_url, dry_run, **options):
+        try:
+            better_auth_users = read_better_auth_users(database_url)
+        except BetterAuthDatabaseError as error:
+            raise CommandError(f"Could not read the Better Auth database: {error}") from None
+        report = import_users(better_auth_users, dry_run=dry_run)
+        for skipped in report.skipped:
+            self.stderr.write(f"Skipped {skipped.user.id} <{skipped.user.email}>: {skipped.reason}.")
+        prefix = "Dry run, nothing saved. Would have: " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}created {len(report.created)}, updated {len(report.updated)}, "
+            f"unchanged {len(report.unchanged)}, skipped {len(report.skipped)}."
+        )

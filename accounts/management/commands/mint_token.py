@@ -1,0 +1,37 @@
+"""Print an access token for a user, to call the API by hand during local testing."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.management.lookup import user_from_argument
+from accounts.tokens import AccessToken
+
+
+def positive_int(value):
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+class Command(BaseCommand):
+    help = "Print an access token for the user with this email address or id (for local testing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("user", help="The user's email address or id.")
+        parser.add_argument(
+            "--lifetime-minutes",
+            type=positive_int,
+            help="How long the token stays valid (default: ACCESS_TOKEN_LIFETIME).",
+        )
+
+    def handle(self, *args, user, lifetime_minutes, **options):
+        person = user_from_argument(user)
+        if not person.is_active:
+            raise CommandError(f"{person.email} is inactive; the API would refuse any token for them.")
+        token = AccessToken.for_user(person)
+        if lifetime_minutes:
+            token["exp"] = int(time.time() + lifetime_minutes * 60)
+        # The token alone on stdout, so that `TOKEN=$(manage.py mint_token ...)` works.
+        self.stdout.write(str(token))

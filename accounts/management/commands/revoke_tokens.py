@@ -1,0 +1,28 @@
+"""Log a user out everywhere, optionally refusing them from now on."""
+
+from django.core.management.base import BaseCommand
+
+from accounts import services
+from accounts.management.lookup import user_from_argument
+
+
+class Command(BaseCommand):
+    help = (
+        "Refuse every token issued so far to the user with this email address or id "
+        "(ours and Better Auth's)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("user", help="The user's email address or id.")
+        parser.add_argument(
+            "--deactivate", action="store_true", help="Also deactivate the user, so no new token works either."
+        )
+
+    def handle(self, *args, user, deactivate, **options):
+        person = user_from_argument(user)
+        if deactivate:
+            services.deactivate(person)
+            self.stdout.write(f"Deactivated {person.email} and revoked all their tokens.")
+        else:
+            services.revoke_all_tokens(person)
+            self.stdout.write(f"Revoked all tokens of {person.email}.")

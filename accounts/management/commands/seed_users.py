@@ -1,0 +1,47 @@
+"""Seed users for development and demos; safe to run again (existing emails are skipped)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.management.seeding import DEFAULT_EMAIL_PATTERN, rows_from_count, rows_from_file, seed
+
+
+def non_negative_int(value):
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "Create users from --count or --file (JSON list or CSV with email, name, password, is_staff). "
+        "Users whose email already exists are skipped. Passwords are printed only when generated here."
+    )
+
+    def add_arguments(self, parser):
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("--count", type=non_negative_int, help="Create this many users.")
+        source.add_argument("--file", help="A .json or .csv file of users to create.")
+        parser.add_argument(
+            "--email-pattern",
+            help=f"Emails for --count users; {{n}} becomes 1, 2, ... (default: {DEFAULT_EMAIL_PATTERN}).",
+        )
+        parser.add_argument(
+            "--demo-tasks", type=non_negative_int, default=0, help="Give each created user this many tasks."
+        )
+
+    def handle(self, *args, count, file, email_pattern, demo_tasks, **options):
+        if file is not None:
+            if email_pattern is not None:
+                raise CommandError("--email-pattern only applies to --count.")
+            rows = rows_from_file(file)
+        else:
+            rows = rows_from_count(count, email_pattern or DEFAULT_EMAIL_PATTERN)
+        report = seed(rows, demo_tasks=demo_tasks)
+        for user, generated_password in report.created:
+            suffix = f"  password: {generated_password}" if generated_password else ""
+            self.stdout.write(f"Created {user.email}{suffix}")
+        for email in report.skipped:
+            self.stdout.write(f"Skipped {email}: already exists")
+        tasks = f" Each created user has {demo_tasks} demo tasks." if demo_tasks and report.created else ""
+        self.stdout.write(f"Created: {len(report.created)}, skipped: {len(report.skipped)}.{tasks}")
