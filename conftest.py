@@ -12,9 +12,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 from rest_framework.test import APIClient
 
 PROJECT_ROOT = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ENSURE_CHROMIUM = PROJECT_ROOT / "scripts" / "ensure-chromium"
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +58,63 @@ def user(db):
     from accounts.tests.factories import UserFactory
 
     return UserFactory()
+
+
+@pytest.fixture
+def static_files_without_manifest(settings):
+    # With DEBUG off the project serves hashed files listed by `collectstatic`'s
+    # manifest, which tests do not build; pages that link static files need the
+    # plain storage.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def plain_http_live_server(transactional_db, settings, static_files_without_manifest):
+    """A live server of this test's own, at http://127.0.0.1:<port>.
+
+    pytest-django's session-wide `live_server` builds its middleware once, before
+    any test's settings apply, so it would redirect every request to https. This
+    one starts after them and shares the test database (`transactional_db`).
+    """
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    server = LiveServer("127.0.0.1")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium_installed():
+    missing = not (CHROMIUM.exists() and CHROMEDRIVER.exists())
+    if missing and os.geteuid() != 0:
+        pytest.skip("Chromium is not installed and only root can install it (scripts/ensure-chromium)")
+    if missing:
+        subprocess.run([str(ENSURE_CHROMIUM)], check=True, timeout=900)
+
+
+@pytest.fixture
+def browser(chromium_installed, tmp_path):
+    """Debian's headless Chromium under Selenium, with a fresh profile; nothing is downloaded."""
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
+    ]:
+        options.add_argument(argument)
+    # Every request a page makes, so a test can prove none left this machine.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    # The service path keeps Selenium Manager (which downloads drivers) out of it.
+    driver = webdriver.Chrome(
+        service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options
+    )
+    yield driver
+    driver.quit()
 
 
 @pytest.fixture
@@ -195,3 +256,48 @@ def better_auth():
     yield minted
     process.stdin.close()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def better_auth_database():
+    """Fresh databases on the test PostgreSQL server, filled by a real Better Auth (PostgreSQL only).
+
+    `create(users)` makes a database, runs Better Auth's migrations in it and
+    signs each `{"email", "password", "name"}` up through Better Auth; it
+    answers the database URL and the users as Better Auth reported them.
+    Every database made is dropped at the end of the session.
+    """
+    import secrets
+    from urllib.parse import quote
+
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+    from psycopg import sql
+
+    server = connection.settings_dict
+    credentials = f"{quote(server['USER'], safe='')}:{quote(server['PASSWORD'], safe='')}"
+    server_url = f"postgresql://{credentials}@{server['HOST'] or 'localhost'}:{server['PORT'] or 5432}"
+    names = []
+
+    def administer(statement, name):
+        # CREATE/DROP DATABASE cannot run inside a transaction.
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as admin:
+            admin.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+    def create(users):
+        name = f"better_auth_import_{secrets.token_hex(6)}"
+        administer("CREATE DATABASE {}", name)
+        names.append(name)
+        url = f"{server_url}/{name}"
+        process, seeded = run_better_auth(
+            "seed-postgres",
+            {"secret": settings.BETTER_AUTH_SECRET, "base_url": "http://localhost:3000", "database_url": url, "users": users},
+        )
+        if process.wait(timeout=60) != 0:
+            raise RuntimeError(f"Better Auth harness 'seed-postgres' exited with {process.returncode}")
+        return url, seeded["users"]
+
+    yield create
+    for name in names:
+        administer("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)

@@ -9,10 +9,21 @@ from django.contrib.auth import hashers
 from django.utils.translation import gettext_noop as _
 
 
+def normalize_password(password):
+    """NFKC, as Better Auth hashes: one password typed in two Unicode forms stays one password."""
+    return unicodedata.normalize("NFKC", password)
+
+
 class BCryptSHA256PasswordHasher(hashers.BCryptSHA256PasswordHasher):
-    """bcrypt over SHA-256 (no 72-byte truncation), at an explicit cost of 12."""
+    """bcrypt over SHA-256 (no 72-byte truncation), at an explicit cost of 12, on NFKC passwords."""
 
     rounds = 12
+
+    def encode(self, password, salt):
+        return super().encode(normalize_password(password), salt)
+
+    def verify(self, password, encoded):
+        return super().verify(normalize_password(password), encoded)
 
 
 class BetterAuthScryptPasswordHasher(hashers.BasePasswordHasher):
@@ -45,7 +56,7 @@ class BetterAuthScryptPasswordHasher(hashers.BasePasswordHasher):
 
     def _derive(self, password, salt):
         return hashlib.scrypt(
-            unicodedata.normalize("NFKC", password).encode(),
+            normalize_password(password).encode(),
             salt=salt.encode(),
             n=self.work_factor,
             r=self.block_size,

@@ -66,6 +66,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[RegexValidator(USER_ID_PATTERN)],
         help_text="The Better Auth user id (the token's `sub`), or one made here in the same shape.",
     )
+    # Wider than Django's 128: imported Better Auth scrypt hashes take 180 characters.
+    password = models.CharField("password", max_length=255)
     email = models.EmailField("email address", max_length=254, unique=True)
     name = models.CharField(max_length=255, blank=True)
     is_active = models.BooleanField(

@@ -114,3 +114,12 @@ def test_bcrypt_verifies_the_stored_hash_independently_of_django():
     prehashed = hashlib.sha256(b"independent check").hexdigest().encode()
 
     assert bcrypt.checkpw(prehashed, bcrypt_hash)
+
+
+def test_a_password_typed_in_another_unicode_form_still_verifies():
+    composed, decomposed = "caf\u00e9 au lait 42", "cafe\u0301 au lait 42"
+    user = User.objects.create_user("unicode@example.com", password=decomposed)
+
+    assert user.check_password(composed)
+    assert user.check_password(decomposed)
+    assert not user.check_password("cafe au lait 42")
