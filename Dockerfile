@@ -1,6 +1,8 @@
 # Production image: slim Python, non-root, static files collected at build time.
-# Migrations are an explicit step: `docker compose run --rm api python manage.py migrate`.
-FROM python:3.11-slim AS runtime
+# Builds with no .env (.dockerignore keeps it out); secrets arrive at run time.
+# Migrations are an explicit step, never run by a serving replica:
+#   docker compose run --rm migrate     (or: docker compose run --rm api python manage.py migrate)
+FROM python:3.11-slim-bookworm AS runtime
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -8,18 +10,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-RUN groupadd --system app && useradd --system --gid app --home /app app
+RUN groupadd --system app && useradd --system --gid app --no-create-home --home-dir /app app
 
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
-COPY --chown=app:app . .
-# collectstatic needs settings to import, not real secrets.
-RUN DJANGO_SECRET_KEY=collectstatic-only BETTER_AUTH_SECRET=collectstatic-only \
-    python manage.py collectstatic --noinput
+# Owned by root: the app user reads the code but cannot rewrite it.
+COPY . .
+# collectstatic only needs the settings to import; DEBUG is off (the default),
+# so it writes whitenoise's compressed, hashed files and their manifest. The
+# start-up checks that refuse placeholder secrets are not run by collectstatic.
+RUN python manage.py collectstatic --noinput
 
 USER app
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status == 200 else 1)"
+# Asks /health with a Host from DJANGO_ALLOWED_HOSTS: Django answers 400 to
+# any other, and production rarely lists 127.0.0.1.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
+    CMD ["python", "-m", "core.healthcheck"]
 CMD ["gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]

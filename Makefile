@@ -38,7 +38,17 @@ run: $(RUNTIME)
 migrate: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 
+# Production-like serving: gunicorn with gunicorn.conf.py, static files through
+# whitenoise. Secrets and DJANGO_ALLOWED_HOSTS come from the environment or
+# .env; start-up stops when a secret is missing or weak. Migrations are a
+# separate step (`make migrate`), never run by a serving process.
+serve: $(RUNTIME)
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn config.wsgi --config gunicorn.conf.py
+
 test: $(DEV) $(INTEROP)
+	scripts/ensure-chromium
+	scripts/ensure-redis
 	scripts/run-tests $(ARGS)
 
 clean:

@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import ngettext
 
 from tasks.admin import TaskInline
 
-from .models import User
+from . import services
+from .models import DenylistedToken, User
 
 
 class UserCreationAdminForm(UserCreationForm):
@@ -41,3 +43,54 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
+    actions = ["deactivate_selected", "revoke_tokens_of_selected"]
+
+    # Both actions go through accounts.services one user at a time, never a
+    # queryset update(): each save fires the signal that drops the user from the
+    # cache, so their tokens are refused on the very next request.
+    @admin.action(description="Deactivate selected users", permissions=["change"])
+    def deactivate_selected(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            services.deactivate(user)
+        self.message_user(
+            request,
+            ngettext("Deactivated %d user.", "Deactivated %d users.", len(users)) % len(users),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Revoke all tokens (log out everywhere)", permissions=["change"])
+    def revoke_tokens_of_selected(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            services.revoke_all_tokens(user)
+        self.message_user(
+            request,
+            ngettext(
+                "Revoked every token of %d user.", "Revoked every token of %d users.", len(users)
+            )
+            % len(users),
+            messages.SUCCESS,
+        )
+
+
+@admin.register(DenylistedToken)
+class DenylistedTokenAdmin(admin.ModelAdmin):
+    """Refresh tokens that no longer work, so support can confirm a sign-out.
+
+    Read-only: the API writes entries and `flush_expired_tokens` clears them;
+    deleting one by hand would bring a signed-out refresh token back to life.
+    """
+
+    list_display = ("jti", "user_id", "expires_at", "created_at")
+    search_fields = ("jti", "user_id")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from core.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -146,7 +148,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_RATE_AUTH", default="10/min"),
     },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0) or None,
+    # 0 means "use REMOTE_ADDR": DRF would take a client-sent X-Forwarded-For
+    # as the client IP with None, letting anyone dodge the per-IP throttle.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -199,22 +203,5 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIDFilter"}},
-    "formatters": {"json": {"()": "core.logging.JSONFormatter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "gunicorn.error": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-    },
-}
+# JSON lines with the request id; gunicorn.conf.py uses the same configuration.
+LOGGING = logging_config(LOG_LEVEL)

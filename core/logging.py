@@ -1,8 +1,14 @@
-"""JSON-lines logging with the current request's id on every line."""
+"""JSON-lines logging with the current request's id on every line.
+
+`logging_config` is the one configuration of both Django (`settings.LOGGING`)
+and gunicorn (`logconfig_dict` in `gunicorn.conf.py`), so the master, the
+workers and the application all write the same JSON lines.
+"""
 
 import contextvars
 import json
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
 request_id_var = contextvars.ContextVar("request_id", default=None)
@@ -12,27 +18,110 @@ _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))
     "message",
     "asctime",
     "request_id",
+    # Django attaches the request (or runserver's socket) to its records; the
+    # request's repr holds the full URL, query string included, which may carry
+    # a token a client put there. The id and the path are logged instead.
+    "request",
 }
+
+
+def request_id_of(record):
+    """The id of the request a record was logged during, or None outside one.
+
+    Django logs a request's 4xx/5xx line after the middleware has returned,
+    when the context variable is already reset; those records carry the
+    request itself, stamped by `RequestIDMiddleware`.
+    """
+    return request_id_var.get() or getattr(getattr(record, "request", None), "request_id", None)
 
 
 class RequestIDFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = request_id_var.get()
+        record.request_id = request_id_of(record)
         return True
+
+
+def _json_scalar(value):
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
 
 
 class JSONFormatter(logging.Formatter):
     def format(self, record):
+        entry = self.entry(record)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+    def entry(self, record):
         entry = {
             "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+            "request_id": getattr(record, "request_id", None) or request_id_of(record),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRIBUTES and not key.startswith("_"):
-                entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+                entry[key] = _json_scalar(value)
+        return entry
+
+
+class AccessLogJSONFormatter(JSONFormatter):
+    """Gunicorn's access lines as JSON, built from its atoms (`record.args`).
+
+    The path is logged without its query string: tokens belong in the
+    Authorization header, but a client that puts one in the URL must not
+    find it in the logs. The request id is the one the response echoed.
+    """
+
+    def entry(self, record):
+        atoms = record.args if isinstance(record.args, Mapping) else {}
+        method, path, status = atoms.get("m"), atoms.get("U"), atoms.get("s")
+        request_id = atoms.get("{x-request-id}o")
+        duration = atoms.get("D")
+        return {
+            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": f"{method} {path} {status}",
+            "request_id": request_id,
+            "event": "http_request",
+            "method": method,
+            "path": path,
+            "status": int(status) if str(status).isdigit() else _json_scalar(status),
+            "duration_ms": round(duration / 1000, 3) if isinstance(duration, int) else None,
+            "response_bytes": atoms.get("B"),
+            "remote_addr": atoms.get("h"),
+            "user_agent": atoms.get("a"),
+        }
+
+
+def logging_config(level="INFO"):
+    """A `logging.config.dictConfig` dict: JSON lines, application and errors on stderr, access on stdout."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.logging.RequestIDFilter"}},
+        "formatters": {
+            "json": {"()": "core.logging.JSONFormatter"},
+            "access": {"()": "core.logging.AccessLogJSONFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id"],
+            },
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "access",
+                "stream": "ext://sys.stdout",
+            },
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django": {"handlers": ["console"], "level": level, "propagate": False},
+            "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
+            "gunicorn.access": {"handlers": ["access"], "level": level, "propagate": False},
+        },
+    }

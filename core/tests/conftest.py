@@ -1,0 +1,59 @@
+import io
+import json
+import logging
+import sys
+
+import pytest
+
+from core.logging import JSONFormatter, RequestIDFilter
+
+
+@pytest.fixture
+def log_lines():
+    """The JSON lines the application logs, exactly as the project formats them.
+
+    Call it to get the lines so far, parsed. The handler sits where the
+    project's console handler does: on the root logger and on `django`, which
+    does not propagate.
+    """
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JSONFormatter())
+    handler.addFilter(RequestIDFilter())
+    loggers = [logging.getLogger(), logging.getLogger("django")]
+    for logger in loggers:
+        logger.addHandler(handler)
+
+    def lines():
+        return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+    lines.raw = stream.getvalue
+    yield lines
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+# `make serve`'s gunicorn command; the tests add only a loopback port to bind.
+GUNICORN = [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "production-like-django-secret-key-0123456789abcdef",
+    "BETTER_AUTH_SECRET": "production-like-better-auth-secret-0123456789abcdef",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "GUNICORN_WORKERS": "2",
+}
+
+
+@pytest.fixture
+def serve(start_server, tmp_path):
+    """Start gunicorn as `make serve` does: the config file, DEBUG off, strong secrets.
+
+    The database is a SQLite file of the test's own: the probes only ask it to
+    answer. Answers the process (output on its stdout) and the base URL.
+    """
+
+    def start(**env):
+        settings = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}", **env}
+        return start_server([*GUNICORN, "--bind", "127.0.0.1:{port}"], **settings)
+
+    return start

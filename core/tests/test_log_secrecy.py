@@ -1,0 +1,40 @@
+"""No log line holds a token, a password or a secret, whatever the auth endpoints are sent."""
+
+from django.conf import settings
+
+from accounts import services
+from accounts.tests.factories import UserFactory
+from accounts.tokens import AccessToken
+
+PASSWORD = "correct horse battery staple 42"
+NEW_PASSWORD = "a brand new passphrase for signup 7"
+
+
+def test_no_log_line_holds_a_token_a_password_or_a_secret(api_client, db, log_lines):
+    person = UserFactory(email="ada@example.com", password=PASSWORD)
+    tokens = []
+
+    signed_in = api_client.post("/api/token/", {"email": person.email, "password": PASSWORD}, format="json")
+    tokens += [signed_in.json()["access"], signed_in.json()["refresh"]]
+    api_client.post("/api/token/", {"email": person.email, "password": PASSWORD + " typo"}, format="json")
+    signed_up = api_client.post(
+        "/api/auth/signup/", {"email": "grace@example.com", "password": NEW_PASSWORD}, format="json"
+    )
+    tokens += [signed_up.json()["access"], signed_up.json()["refresh"]]
+    refreshed = api_client.post("/api/token/refresh/", {"refresh": tokens[1]}, format="json")
+    tokens += [refreshed.json()["access"], refreshed.json()["refresh"]]
+    # The refresh token just rotated away, refused now.
+    api_client.post("/api/token/refresh/", {"refresh": tokens[1]}, format="json")
+    revoked = str(AccessToken.for_user(person))
+    services.revoke_all_tokens(person)
+    api_client.get("/api/auth/me/", HTTP_AUTHORIZATION=f"Bearer {revoked}")
+    # A client that puts its token in the URL is refused, and the URL is not logged with it.
+    api_client.get(f"/api/auth/me/?access_token={tokens[0]}")
+    api_client.post("/api/auth/logout-all/", HTTP_AUTHORIZATION=f"Bearer {tokens[2]}")
+
+    output = log_lines.raw()
+    events = {line.get("event") for line in log_lines()}
+    assert {"sign_in_succeeded", "sign_in_failed", "sign_up", "token_refused", "tokens_revoked"} <= events
+    signatures = [token.rsplit(".", 1)[1] for token in [*tokens, revoked]]
+    secrets = [*tokens, revoked, *signatures, PASSWORD, NEW_PASSWORD, settings.BETTER_AUTH_SECRET, settings.SECRET_KEY]
+    assert [secret for secret in secrets if secret in output] == []

@@ -1,0 +1,77 @@
+"""Gunicorn, as `make serve` and the Docker image run it: `gunicorn config.wsgi --config gunicorn.conf.py`.
+
+Every knob comes from the environment (or `.env`, as for Django); `.env.example`
+documents each one. Logs are the project's JSON lines (`core.logging`).
+"""
+
+import os
+from pathlib import Path
+
+import environ
+
+from core.logging import logging_config
+
+BASE_DIR = Path(__file__).resolve().parent
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+env = environ.Env()
+
+
+def _available_cores():
+    # The cores this process may run on: a container's CPU set, not the host's count.
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+bind = env.str("GUNICORN_BIND", default="") or f"0.0.0.0:{env.int('PORT', default=8000)}"
+workers = env.int("GUNICORN_WORKERS", default=2 * _available_cores() + 1)
+# More than one thread switches to the gthread worker, which also honours keepalive.
+threads = env.int("GUNICORN_THREADS", default=1)
+timeout = env.int("GUNICORN_TIMEOUT", default=30)
+# On SIGTERM, workers finish their in-flight requests for up to this long.
+graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", default=30)
+keepalive = env.int("GUNICORN_KEEPALIVE", default=5)
+# Recycle workers now and then so a slow leak never takes a replica down; the
+# jitter keeps them from all restarting at once.
+max_requests = env.int("GUNICORN_MAX_REQUESTS", default=1000)
+max_requests_jitter = env.int("GUNICORN_MAX_REQUESTS_JITTER", default=100)
+# Proxies trusted for X-Forwarded-Proto and friends ("*" behind a load balancer
+# whose address is not fixed, when nothing else can reach the port).
+forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", default="127.0.0.1,::1")
+# The workers' heartbeat files: on a container's overlay disk they can stall a
+# worker long enough to be killed as timed out; memory never does.
+if Path("/dev/shm").is_dir():
+    worker_tmp_dir = "/dev/shm"
+
+# Gunicorn's runtime control socket (`gunicornc`) is not used here; left on, it
+# lands in $HOME, where every instance on the machine would share one path.
+control_socket_disable = True
+
+# JSON lines: gunicorn's own messages like the application's, access lines on
+# stdout without query strings. Setting this turns the access log on.
+logconfig_dict = logging_config(env.str("DJANGO_LOG_LEVEL", default="INFO"))
+
+
+def on_starting(server):
+    """Refuse to start on unsafe configuration (a missing or weak secret), naming the variable.
+
+    Runs Django's system checks once, in the master, before any worker boots;
+    the errors name the environment variable and never its value.
+    """
+    import django
+    from django.core import checks
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    errors = [
+        message
+        for message in checks.run_checks()
+        if message.level >= checks.ERROR and not message.is_silenced()
+    ]
+    if errors:
+        # Gunicorn prints a RuntimeError's message and exits with status 1.
+        raise RuntimeError(
+            "Refusing to start: the system checks found errors.\n"
+            + "\n".join(str(error) for error in errors)
+        )
