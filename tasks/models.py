@@ -1,0 +1,84 @@
+"""A person's to-do item."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 2000
+
+
+class Priority(models.IntegerChoices):
+    # Stored as ranks so that ordering by priority follows importance,
+    # not the alphabet; the API speaks the lower-case names.
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+
+    @property
+    def api_name(self):
+        return self.name.lower()
+
+    @classmethod
+    def from_api_name(cls, name):
+        return cls[name.upper()]
+
+
+class Task(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    completed = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set when the task is completed."
+    )
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
+    due_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["owner", "created_at"], name="tasks_owner_created_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="tasks_task_title_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        self.title = self.title.strip()
+        if not self.title:
+            raise ValidationError({"title": "A task needs a title."})
+
+    def save(self, *args, **kwargs):
+        self.title = self.title.strip()
+        self._sync_completed_at()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "completed" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "completed_at", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def set_completed(self, completed):
+        self.completed = completed
+        self.save(update_fields=["completed"])
+
+    def toggle_completed(self):
+        self.set_completed(not self.completed)
+
+    def _sync_completed_at(self):
+        # completed_at records when the task was last completed: kept while it
+        # stays completed, cleared when it is reopened.
+        if self.completed and self.completed_at is None:
+            self.completed_at = timezone.now()
+        elif not self.completed:
+            self.completed_at = None

@@ -1,0 +1,13 @@
+import factory
+
+from accounts.tests.factories import UserFactory
+from tasks.models import Task
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Task {n}")
+    description = factory.Faker("sentence")

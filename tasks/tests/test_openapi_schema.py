@@ -1,0 +1,76 @@
+"""The OpenAPI schema: public, valid, and describing errors with the shared error body."""
+
+import pytest
+from drf_spectacular.validation import validate_schema
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    from drf_spectacular.generators import SchemaGenerator
+
+    with django_db_blocker.unblock():
+        return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_the_schema_and_the_docs_are_served_without_a_token(api_client, static_files_without_manifest):
+    schema = api_client.get("/api/schema/", {"format": "json"})
+    docs = api_client.get("/api/docs/")
+
+    assert schema.status_code == 200 and "/api/tasks/" in schema.json()["paths"]
+    assert docs.status_code == 200 and b"swagger-ui" in docs.content
+
+
+def test_a_bad_token_does_not_hide_the_schema(api_client):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer garbage")
+
+    assert api_client.get("/api/schema/").status_code == 200
+
+
+def test_the_schema_is_valid_openapi_3(schema):
+    validate_schema(schema)
+
+
+def test_every_task_operation_describes_its_errors_with_the_error_body(schema):
+    task_operations = [
+        (path, method, operation)
+        for path, operations in schema["paths"].items()
+        if "/tasks/" in path
+        for method, operation in operations.items()
+    ]
+
+    assert len(task_operations) == 15
+    for path, method, operation in task_operations:
+        error_codes = {code for code in operation["responses"] if code.startswith("4")}
+        assert "401" in error_codes, (path, method)
+        assert ("403" in error_codes) == path.startswith("/api/{user_id}/"), (path, method)
+        for code in error_codes:
+            assert operation["responses"][code]["content"]["application/json"]["schema"] == ERROR_REF
+
+
+def test_complete_is_documented_only_in_the_user_id_shape(schema):
+    assert "patch" in schema["paths"]["/api/{user_id}/tasks/{id}/complete/"]
+    assert not any(path.startswith("/api/tasks/") and path.endswith("/complete/") for path in schema["paths"])
+
+
+def test_priority_is_described_by_name_in_bodies_and_filters(schema):
+    list_parameters = {p["name"]: p for p in schema["paths"]["/api/tasks/"]["get"]["parameters"]}
+
+    assert schema["components"]["schemas"]["PriorityEnum"]["enum"] == ["low", "medium", "high"]
+    assert list_parameters["priority"]["schema"]["type"] == "string"
+    assert sorted(list_parameters["priority"]["schema"]["enum"]) == ["high", "low", "medium"]
+
+
+def test_read_only_fields_are_absent_from_request_bodies(schema):
+    request_fields = set(schema["components"]["schemas"]["TaskRequest"]["properties"])
+
+    assert request_fields == {"title", "description", "completed", "priority", "due_date"}
+
+
+def test_task_operations_require_the_bearer_token(schema):
+    operation = schema["paths"]["/api/tasks/"]["get"]
+    schemes = schema["components"].get("securitySchemes", {})
+
+    assert any(scheme.get("scheme") == "bearer" for scheme in schemes.values()), schemes
+    assert any(set(requirement) & set(schemes) for requirement in operation["security"])
