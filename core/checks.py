@@ -34,7 +34,7 @@ def check_secrets(app_configs=None, **kwargs):
                 Error(
                     f"{variable} is too weak: {len(value)} characters, "
                     f"at least {MINIMUM_SECRET_LENGTH} are required.",
-                    hint=f"Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
+                    hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
                     id="core.E002",
                 )
             )

@@ -5,13 +5,20 @@ The body follows SimpleJWT's wire shape, `{"detail", "code"}`, and adds
 token errors, so clients can always read `detail` and branch on `code`.
 """
 
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 
 def json_exception_handler(exc, context):
+    # DRF converts Django's Http404 and PermissionDenied only after the handler
+    # is chosen; converting first gives them their proper codes.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
     if response is None:
         return None

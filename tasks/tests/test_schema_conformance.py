@@ -5,16 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from accounts.tests.factories import UserFactory
+from accounts.tokens import AccessToken
 from tasks.models import Task
 
 from .factories import TaskFactory
-
-tokens = pytest.importorskip(
-    "accounts.tokens", reason="needs the token bridge (accounts.tokens) to sign a real bearer token"
-)
 
 CONFIG_FILE = Path(__file__).with_name("schemathesis.toml")
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -26,7 +22,7 @@ MAX_EXAMPLES = 25
 def test_generated_requests_never_get_a_server_error_or_an_off_schema_response(plain_http_live_server):
     user = UserFactory()
     seeded = set(TaskFactory.create_batch(3, owner=user))
-    token = str(tokens.AccessToken.for_user(user))
+    token = str(AccessToken.for_user(user))
 
     result = subprocess.run(
         [
