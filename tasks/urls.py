@@ -13,7 +13,6 @@ from .views import TaskViewSet, UserTaskViewSet
 USER_ID_REGEX = USER_ID_PATTERN.pattern.removeprefix("^").removesuffix("$")
 
 
-
 class OptionalSlashRouter(SimpleRouter):
     def __init__(self):
         super().__init__()
