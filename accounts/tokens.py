@@ -15,7 +15,7 @@ Three token shapes are recognised:
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from django.utils.translation import gettext_lazy as _
 
@@ -99,7 +99,7 @@ class Token:
 
     @property
     def expires_at(self):
-        return datetime.fromtimestamp(self.payload["exp"]).astimezone()
+        return datetime.fromtimestamp(self.payload["exp"], tz=timezone.utc)
 
 
 class AccessToken(Token):
