@@ -35,6 +35,18 @@ def request_id_of(record):
     return request_id_var.get() or getattr(getattr(record, "request", None), "request_id", None)
 
 
+class DropQueryString(logging.Filter):
+    """Cuts the query string from the development server's request lines (a token could be there)."""
+
+    def filter(self, record):
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            request_line = record.args[0]
+            method, _, rest = request_line.partition(" ")
+            target, space, protocol = rest.partition(" ")
+            record.args = (f"{method} {target.split('?', 1)[0]}{space}{protocol}", *record.args[1:])
+        return True
+
+
 class RequestIDFilter(logging.Filter):
     def filter(self, record):
         record.request_id = request_id_of(record)
@@ -101,7 +113,10 @@ def logging_config(level="INFO"):
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "core.logging.RequestIDFilter"}},
+        "filters": {
+            "request_id": {"()": "core.logging.RequestIDFilter"},
+            "drop_query_string": {"()": "core.logging.DropQueryString"},
+        },
         "formatters": {
             "json": {"()": "core.logging.JSONFormatter"},
             "access": {"()": "core.logging.AccessLogJSONFormatter"},
@@ -112,6 +127,11 @@ def logging_config(level="INFO"):
                 "formatter": "json",
                 "filters": ["request_id"],
             },
+            "dev_server": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id", "drop_query_string"],
+            },
             "access": {
                 "class": "logging.StreamHandler",
                 "formatter": "access",
@@ -121,6 +141,7 @@ def logging_config(level="INFO"):
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django": {"handlers": ["console"], "level": level, "propagate": False},
+            "django.server": {"handlers": ["dev_server"], "level": level, "propagate": False},
             "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
             "gunicorn.access": {"handlers": ["access"], "level": level, "propagate": False},
         },

@@ -38,3 +38,20 @@ def test_no_log_line_holds_a_token_a_password_or_a_secret(api_client, db, log_li
     signatures = [token.rsplit(".", 1)[1] for token in [*tokens, revoked]]
     secrets = [*tokens, revoked, *signatures, PASSWORD, NEW_PASSWORD, settings.BETTER_AUTH_SECRET, settings.SECRET_KEY]
     assert [secret for secret in secrets if secret in output] == []
+
+
+def test_the_development_servers_request_lines_carry_no_query_string():
+    import logging
+
+    from core.logging import DropQueryString, JSONFormatter
+
+    record = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+        ("GET /api/tasks/?token=eyJhbGciOiJIUzI1NiJ9.e30.sig HTTP/1.1", "401", "85"), None,
+    )
+
+    DropQueryString().filter(record)
+
+    line = JSONFormatter().format(record)
+    assert "eyJhbGciOiJIUzI1NiJ9" not in line
+    assert '\\"GET /api/tasks/ HTTP/1.1\\" 401 85' in line
