@@ -22,6 +22,14 @@ def admin_over_plain_http(settings, plain_http_live_server):
     return plain_http_live_server.url
 
 
+def page_shows(browser, by, selector, timeout=20):
+    """The element, once the page a click or submit started has loaded it."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, timeout).until(expected_conditions.presence_of_element_located((by, selector)))
+
+
 def log_in(browser, base_url, email):
     from selenium.webdriver.common.by import By
 
@@ -48,15 +56,17 @@ def test_support_finds_a_person_and_revokes_their_tokens_which_are_then_refused(
     assert requests.get(me, headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code == 200
 
     log_in(browser, base_url, support.email)
-    browser.find_element(By.LINK_TEXT, "Users").click()
-    browser.find_element(By.ID, "searchbar").send_keys("lost.phone@example.com\n")
+    page_shows(browser, By.LINK_TEXT, "Users").click()
+    page_shows(browser, By.ID, "searchbar").send_keys("lost.phone@example.com\n")
+    # Only the results page shows the query in its search box; the list before it has rows too.
+    page_shows(browser, By.CSS_SELECTOR, "#changelist-search input[value='lost.phone@example.com']")
     rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
     assert [row.find_element(By.CSS_SELECTOR, "th").text for row in rows] == [person.email]
     rows[0].find_element(By.NAME, "_selected_action").click()
     Select(browser.find_element(By.NAME, "action")).select_by_visible_text("Revoke all tokens (log out everywhere)")
     browser.find_element(By.NAME, "index").click()
 
-    assert browser.find_element(By.CSS_SELECTOR, ".messagelist .success").text == "Revoked every token of 1 user."
+    assert page_shows(browser, By.CSS_SELECTOR, ".messagelist .success").text == "Revoked every token of 1 user."
     refused = requests.get(me, headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert refused.status_code == 401
     assert refused.json()["detail"] == "Token has been revoked"
@@ -69,5 +79,5 @@ def test_a_person_who_is_not_staff_is_turned_away_at_the_admin_login(admin_over_
 
     log_in(browser, admin_over_plain_http, "member@example.com")
 
-    assert "correct email address and password for a staff account" in browser.find_element(By.CSS_SELECTOR, ".errornote").text
+    assert "correct email address and password for a staff account" in page_shows(browser, By.CSS_SELECTOR, ".errornote").text
     assert browser.current_url.startswith(f"{admin_over_plain_http}/admin/login/")
