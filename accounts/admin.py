@@ -45,33 +45,30 @@ class UserAdmin(DjangoUserAdmin):
     )
     actions = ["deactivate_selected", "revoke_tokens_of_selected"]
 
-    # Both actions go through accounts.services one user at a time, never a
-    # queryset update(): each save fires the signal that drops the user from the
-    # cache, so their tokens are refused on the very next request.
     @admin.action(description="Deactivate selected users", permissions=["change"])
     def deactivate_selected(self, request, queryset):
-        users = list(queryset)
-        for user in users:
-            services.deactivate(user)
-        self.message_user(
-            request,
-            ngettext("Deactivated %d user.", "Deactivated %d users.", len(users)) % len(users),
-            messages.SUCCESS,
+        self._apply_to_each(
+            request, queryset, services.deactivate, "Deactivated %d user.", "Deactivated %d users."
         )
 
     @admin.action(description="Revoke all tokens (log out everywhere)", permissions=["change"])
     def revoke_tokens_of_selected(self, request, queryset):
+        self._apply_to_each(
+            request,
+            queryset,
+            services.revoke_all_tokens,
+            "Revoked every token of %d user.",
+            "Revoked every token of %d users.",
+        )
+
+    def _apply_to_each(self, request, queryset, service, singular, plural):
+        # One user at a time through accounts.services, never a queryset
+        # update(): each save fires the signal that drops the user from the
+        # cache, so their tokens are refused on the very next request.
         users = list(queryset)
         for user in users:
-            services.revoke_all_tokens(user)
-        self.message_user(
-            request,
-            ngettext(
-                "Revoked every token of %d user.", "Revoked every token of %d users.", len(users)
-            )
-            % len(users),
-            messages.SUCCESS,
-        )
+            service(user)
+        self.message_user(request, ngettext(singular, plural, len(users)) % len(users), messages.SUCCESS)
 
 
 @admin.register(DenylistedToken)

@@ -88,10 +88,7 @@ class Token:
 
     def identity(self):
         """The TokenIdentity of a token we issued (it names an existing user)."""
-        return TokenIdentity(
-            user_id=_user_id(self.payload.get(api_settings.USER_ID_CLAIM)),
-            issued_at=float(self.payload["iat"]),
-        )
+        return _simplejwt_identity(self.payload)
 
     @property
     def jti(self):
@@ -133,10 +130,7 @@ def identity_from_payload(payload):
     if api_settings.TOKEN_TYPE_CLAIM in payload:
         if payload[api_settings.TOKEN_TYPE_CLAIM] != AccessToken.token_type:
             raise TokenError(_("Token has wrong type"))
-        return TokenIdentity(
-            user_id=_user_id(payload.get(api_settings.USER_ID_CLAIM)),
-            issued_at=float(payload["iat"]),
-        )
+        return _simplejwt_identity(payload)
     if is_session_cookie_cache(payload):
         user = payload["user"]
         user_id = _user_id(user.get("id"))
@@ -144,6 +138,13 @@ def identity_from_payload(payload):
             raise TokenError(_("Token session does not belong to its user"))
         return _better_auth_identity(user_id, payload, user)
     return _better_auth_identity(_user_id(payload.get("sub")), payload, payload)
+
+
+def _simplejwt_identity(payload):
+    return TokenIdentity(
+        user_id=_user_id(payload.get(api_settings.USER_ID_CLAIM)),
+        issued_at=float(payload["iat"]),
+    )
 
 
 def _better_auth_identity(user_id, payload, user):

@@ -41,12 +41,9 @@ def error_body(exc, data):
 
 
 def _code_of(exc):
-    if isinstance(exc, exceptions.APIException):
-        codes = exc.get_codes()
-        if isinstance(codes, str):
-            return codes
-        return getattr(exc, "default_code", "error")
-    return "error"
+    # DRF's handler answers only APIExceptions (Django's own are converted above).
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else exc.default_code
 
 
 def _json_error(status_code, detail, code):

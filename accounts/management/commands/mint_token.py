@@ -4,15 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.management.arguments import int_at_least
 from accounts.management.lookup import user_from_argument
 from accounts.tokens import AccessToken
-
-
-def positive_int(value):
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
@@ -22,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("user", help="The user's email address or id.")
         parser.add_argument(
             "--lifetime-minutes",
-            type=positive_int,
+            type=int_at_least(1),
             help="How long the token stays valid (default: ACCESS_TOKEN_LIFETIME).",
         )
 

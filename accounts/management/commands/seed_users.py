@@ -2,14 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.management.arguments import int_at_least
 from accounts.management.seeding import DEFAULT_EMAIL_PATTERN, rows_from_count, rows_from_file, seed
-
-
-def non_negative_int(value):
-    number = int(value)
-    if number < 0:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
@@ -20,14 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         source = parser.add_mutually_exclusive_group(required=True)
-        source.add_argument("--count", type=non_negative_int, help="Create this many users.")
+        source.add_argument("--count", type=int_at_least(0), help="Create this many users.")
         source.add_argument("--file", help="A .json or .csv file of users to create.")
         parser.add_argument(
             "--email-pattern",
             help=f"Emails for --count users; {{n}} becomes 1, 2, ... (default: {DEFAULT_EMAIL_PATTERN}).",
         )
         parser.add_argument(
-            "--demo-tasks", type=non_negative_int, default=0, help="Give each created user this many tasks."
+            "--demo-tasks", type=int_at_least(0), default=0, help="Give each created user this many tasks."
         )
 
     def handle(self, *args, count, file, email_pattern, demo_tasks, **options):
