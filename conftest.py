@@ -8,6 +8,7 @@ import tempfile
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -25,16 +26,6 @@ ENSURE_CHROMIUM = PROJECT_ROOT / "scripts" / "ensure-chromium"
 def _plain_http(settings):
     # The test client speaks plain HTTP; production redirects it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Users seen and throttle counts live in the cache; each test starts afresh.
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -213,6 +204,17 @@ def start_server():
                 process.kill()
 
 
+# `make serve`'s gunicorn command; the tests add only a loopback port to bind.
+GUNICORN = [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "production-like-django-secret-key-0123456789abcdef",
+    "BETTER_AUTH_SECRET": "production-like-better-auth-secret-0123456789abcdef",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "GUNICORN_WORKERS": "2",
+}
+
+
 BETTER_AUTH_HARNESS = PROJECT_ROOT / "interop" / "better-auth" / "harness.mjs"
 
 
@@ -301,3 +303,50 @@ def better_auth_database():
     yield create
     for name in names:
         administer("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+class Replicas:
+    """Instances of the API as `make serve` runs it, sharing one PostgreSQL database."""
+
+    def __init__(self, start_server, environment):
+        self._start_server = start_server
+        # What an operator's shell next to the replicas has: their database and secrets.
+        self.environment = environment
+
+    def start(self, count=2, **env):
+        """The base URLs of `count` gunicorn instances, each with GUNICORN_WORKERS (2) workers."""
+        command = [*GUNICORN, "--bind", "127.0.0.1:{port}"]
+        return [self._start_server(command, **{**self.environment, **env})[1] for _ in range(count)]
+
+
+@pytest.fixture
+def replicas(start_server, transactional_db, settings):
+    """Replicas on this test's PostgreSQL database; the test's own process signs with their secret."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("replicas share a PostgreSQL database")
+    secret = PRODUCTION_ENV["BETTER_AUTH_SECRET"]
+    settings.BETTER_AUTH_SECRET = secret
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "SIGNING_KEY": secret}
+    database = connection.settings_dict
+    credentials = f"{quote(database['USER'], safe='')}:{quote(database['PASSWORD'], safe='')}"
+    host = f"{database['HOST'] or 'localhost'}:{database['PORT'] or 5432}"
+    return Replicas(start_server, {**PRODUCTION_ENV, "DATABASE_URL": f"postgres://{credentials}@{host}/{database['NAME']}"})
+
+
+def http(method, url, *, token=None, body=None, timeout=10):
+    """One request on a new connection; answers (status, parsed JSON body or None)."""
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, payload = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, payload = error.code, error.read()
+    return status, json.loads(payload) if payload else None

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import schema, services  # noqa: F401  (OpenAPI extension, cache invalidation signals)
+        from . import schema, state  # noqa: F401  (OpenAPI extension; rebuilding the token backend on settings changes)

@@ -5,11 +5,10 @@ import logging
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication
 
-from .backends import get_token_backend
+from . import services
 from .exceptions import AuthenticationFailed, BadAuthorizationHeader, InvalidToken, TokenError
-from .services import user_for_identity
 from .settings import api_settings
-from .tokens import identity_from_payload
+from .tokens import token_identity
 
 logger = logging.getLogger("accounts.auth")
 
@@ -60,17 +59,14 @@ class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
         return parts[1]
 
     def get_user(self, raw_token):
+        """The user of a verified token, read from the database as it is now."""
         try:
-            payload = get_token_backend().decode(raw_token)
-            return user_for_identity(identity_from_payload(payload))
+            identity = token_identity(raw_token)
+            user = services.user_sync_from_token(identity=identity)
+            services.user_ensure_token_accepted(user=user, identity=identity)
         except TokenError as error:
-            message = str(error)
-            raise InvalidToken(
-                {
-                    "detail": message,
-                    "messages": [{"token_class": "AccessToken", "token_type": "access", "message": message}],
-                }
-            ) from None
+            raise InvalidToken.from_token_error(error) from None
+        return user
 
     def authenticate_header(self, request):
         return f'{api_settings.AUTH_HEADER_TYPES[0]} realm="{api_settings.WWW_AUTHENTICATE_REALM}"'

@@ -6,37 +6,54 @@ their `kid`, with that key's own algorithm. The token's header never chooses
 the key type, so an HS256 token is never checked against a public key and
 `alg: none` never passes.
 
-`iss` and `aud`, when configured, are required of every token except Better
-Auth's session cookie cache, which never carries them; its own shape (a
-`session` and a `user` object) is what marks it.
+Decoding only verifies: the signature, `exp`/`nbf`/`iat`, and that the
+registered claims have the JSON types RFC 7519 gives them. What the payload
+means (its shape, `iss`, `aud`, the user) is read in `tokens.py`.
 """
 
 import base64
 import binascii
 import json
+import math
 
 import jwt
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import TokenBackendError
 from .jwks import JWKSClient, UnknownSigningKey
-from .settings import api_settings
 
 HMAC_ALGORITHM = "HS256"
+# The last second `datetime` can represent: a NumericDate beyond it names no real moment.
+LATEST_NUMERIC_DATE = 253402300799
+NUMERIC_DATE_CLAIMS = ("exp", "nbf", "iat")
+STRING_CLAIMS = ("iss", "sub", "jti")
 
 
 class TokenBackend:
-    def __init__(self, settings=api_settings):
-        self.signing_key = settings.SIGNING_KEY
+    def __init__(
+        self,
+        *,
+        signing_key,
+        previous_signing_keys=(),
+        audience=None,
+        issuer=None,
+        leeway,
+        max_token_bytes,
+        jwks=None,
+    ):
+        self.signing_key = signing_key
         # Prepared once: PyJWT otherwise re-inspects a raw secret on every decode.
-        self.verifying_keys = [
-            _hmac_key(secret) for secret in (self.signing_key, *settings.PREVIOUS_SIGNING_KEYS)
-        ]
-        self.audience = settings.AUDIENCE
-        self.issuer = settings.ISSUER
-        self.leeway = settings.LEEWAY
-        self.max_token_bytes = settings.MAX_TOKEN_BYTES
-        self.jwks = (
+        self.verifying_keys = [_hmac_key(secret) for secret in (signing_key, *previous_signing_keys)]
+        self.audience = audience
+        self.issuer = issuer
+        self.leeway = leeway
+        self.max_token_bytes = max_token_bytes
+        self.jwks = jwks
+        self._options = {"require": ["exp", "iat"], "verify_aud": False, "verify_iss": False}
+
+    @classmethod
+    def from_settings(cls, settings):
+        jwks = (
             JWKSClient(
                 settings.JWKS_URL,
                 algorithms=settings.JWKS_ALGORITHMS,
@@ -47,9 +64,14 @@ class TokenBackend:
             if settings.JWKS_URL
             else None
         )
-        self._options = {"require": ["exp", "iat"], "verify_aud": False, "verify_iss": False}
-        self._accepted_audiences = (
-            {self.audience} if isinstance(self.audience, str) else set(self.audience or ())
+        return cls(
+            signing_key=settings.SIGNING_KEY,
+            previous_signing_keys=settings.PREVIOUS_SIGNING_KEYS,
+            audience=settings.AUDIENCE,
+            issuer=settings.ISSUER,
+            leeway=settings.LEEWAY,
+            max_token_bytes=settings.MAX_TOKEN_BYTES,
+            jwks=jwks,
         )
 
     def encode(self, payload):
@@ -68,24 +90,12 @@ class TokenBackend:
         algorithm = header.get("alg")
         if algorithm == HMAC_ALGORITHM:
             payload = self._decode_hmac(token)
-        elif self.jwks is not None and algorithm in self.jwks.algorithms:
+        elif self.jwks is not None and isinstance(algorithm, str) and algorithm in self.jwks.algorithms:
             payload = self._decode_jwks(token, header)
         else:
             raise TokenBackendError(_("Token is signed with an algorithm this server does not accept"))
-        if not is_session_cookie_cache(payload):
-            self._check_issuer_and_audience(payload)
+        _check_registered_claim_types(payload)
         return payload
-
-    def _check_issuer_and_audience(self, payload):
-        if self.issuer is not None and payload.get("iss") != self.issuer:
-            raise TokenBackendError(_("Token issuer is not accepted"))
-        if self._accepted_audiences:
-            audience = payload.get("aud")
-            audiences = {audience} if isinstance(audience, str) else audience
-            if not isinstance(audiences, (set, list)) or not self._accepted_audiences.intersection(
-                a for a in audiences if isinstance(a, str)
-            ):
-                raise TokenBackendError(_("Token audience is not accepted"))
 
     def _decode_hmac(self, token):
         for key in self.verifying_keys:
@@ -121,9 +131,10 @@ class TokenBackend:
             raise TokenBackendError(_("Token is not yet valid")) from None
         except jwt.MissingRequiredClaimError as error:
             raise TokenBackendError(_("Token has no '%s' claim") % error.claim) from None
-        except jwt.DecodeError:
+        except (jwt.DecodeError, RecursionError):
+            # RecursionError: JSON nested deeper than the parser's limit.
             raise TokenBackendError(_("Token is malformed")) from None
-        except jwt.InvalidTokenError:
+        except (jwt.InvalidTokenError, OverflowError, ValueError, TypeError):
             raise TokenBackendError(_("Token has invalid claims")) from None
 
 
@@ -137,29 +148,34 @@ def _unverified_header(token):
     segment = token.split(".", 1)[0]
     try:
         header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):
         raise TokenBackendError(_("Token is malformed")) from None
     if not isinstance(header, dict):
         raise TokenBackendError(_("Token is malformed"))
     return header
 
 
-def is_session_cookie_cache(payload):
-    """Better Auth's session cookie cache: a `session` and a `user` object."""
-    return isinstance(payload.get("session"), dict) and isinstance(payload.get("user"), dict)
+def _check_registered_claim_types(payload):
+    """RFC 7519's types, as `jose` on the Better Auth side enforces them: a NumericDate is a number."""
+    for claim in NUMERIC_DATE_CLAIMS:
+        if claim in payload and not _is_numeric_date(payload[claim]):
+            raise TokenBackendError(_("Token claim '%s' is not a NumericDate") % claim)
+    for claim in STRING_CLAIMS:
+        if claim in payload and not isinstance(payload[claim], str):
+            raise TokenBackendError(_("Token claim '%s' is not a string") % claim)
+    audience = payload.get("aud")
+    if "aud" in payload and not (
+        isinstance(audience, str)
+        or (isinstance(audience, list) and all(isinstance(item, str) for item in audience))
+    ):
+        raise TokenBackendError(_("Token claim 'aud' is not a string or a list of strings"))
 
 
-_token_backend = None
-
-
-def get_token_backend():
-    """The process-wide backend (it holds the JWKS cache); rebuilt when settings change."""
-    global _token_backend
-    if _token_backend is None:
-        _token_backend = TokenBackend()
-    return _token_backend
-
-
-def reset_token_backend():
-    global _token_backend
-    _token_backend = None
+def _is_numeric_date(value):
+    # bool is an int in Python, but `true` is no NumericDate in JSON.
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value <= LATEST_NUMERIC_DATE
+    )

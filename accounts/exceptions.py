@@ -1,8 +1,9 @@
 """Errors of the token bridge, with SimpleJWT's codes and bodies.
 
-`TokenError` is raised below the HTTP layer (decoding, verification); the
-DRF exceptions turn it into SimpleJWT's 401 bodies:
-`{"detail": ..., "code": ..., "messages": [...]}`.
+`TokenError` is raised below the HTTP layer (decoding, verification,
+services); `InvalidToken.from_token_error` turns it into SimpleJWT's 401 body,
+`{"detail": ..., "code": "token_not_valid", "messages": [...]}`, where a
+request meets it: the authentication class and the token endpoints' view.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,17 @@ class InvalidToken(AuthenticationFailed):
     status_code = status.HTTP_401_UNAUTHORIZED
     default_detail = _("Token is invalid or expired")
     default_code = "token_not_valid"
+
+    @classmethod
+    def from_token_error(cls, error, *, token_type="access"):
+        message = str(error)
+        token_class = f"{token_type.capitalize()}Token"
+        return cls(
+            {
+                "detail": message,
+                "messages": [{"token_class": token_class, "token_type": token_type, "message": message}],
+            }
+        )
 
 
 class BadAuthorizationHeader(AuthenticationFailed):

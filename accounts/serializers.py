@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from . import services
-from .exceptions import InvalidToken, NoActiveAccount, TokenError
+from .exceptions import NoActiveAccount
 from .models import User, normalize_email
 from .settings import api_settings
-from .tokens import RefreshToken, Token
+from .tokens import AccessToken, RefreshToken, token_identity
 
 logger = logging.getLogger("accounts.auth")
 
@@ -47,15 +47,15 @@ class TokenRefreshSerializer(serializers.Serializer):
     access = serializers.CharField(read_only=True)
 
     def validate(self, attrs):
-        try:
-            refresh = RefreshToken(attrs["refresh"])
-            user = services.user_for_identity(refresh.identity())
-            if api_settings.ROTATE_REFRESH_TOKENS and api_settings.BLACKLIST_AFTER_ROTATION:
-                services.deny_refresh_token(refresh)
-            else:
-                services.ensure_not_denied(refresh)
-        except TokenError as error:
-            raise InvalidToken(str(error)) from None
+        """Reads the user as they are now: a revoked or deactivated user's refresh token never rotates."""
+        refresh = RefreshToken(attrs["refresh"])
+        identity = refresh.identity()
+        user = services.user_sync_from_token(identity=identity)
+        services.user_ensure_token_accepted(user=user, identity=identity)
+        if api_settings.ROTATE_REFRESH_TOKENS and api_settings.BLACKLIST_AFTER_ROTATION:
+            services.refresh_token_deny(refresh=refresh)
+        else:
+            services.refresh_token_ensure_not_denied(jti=refresh.jti)
         if api_settings.ROTATE_REFRESH_TOKENS:
             return token_pair_for(user)
         return {"access": str(refresh.access_token)}
@@ -65,13 +65,11 @@ class TokenVerifySerializer(serializers.Serializer):
     token = serializers.CharField(write_only=True)
 
     def validate(self, attrs):
-        """Any token this API accepts verifies; a denylisted refresh token does not."""
-        try:
-            token = Token(attrs["token"], verify=False)
-            if token.get(api_settings.TOKEN_TYPE_CLAIM) == RefreshToken.token_type:
-                services.ensure_not_denied(token)
-        except TokenError as error:
-            raise InvalidToken(str(error)) from None
+        """Valid when the API would accept the token now: signature, expiry, denylist and the user's state."""
+        identity = token_identity(
+            attrs["token"], token_types=(AccessToken.token_type, RefreshToken.token_type)
+        )
+        services.token_verify(identity=identity)
         return {}
 
 
@@ -79,11 +77,7 @@ class TokenBlacklistSerializer(serializers.Serializer):
     refresh = serializers.CharField(write_only=True)
 
     def validate(self, attrs):
-        try:
-            refresh = RefreshToken(attrs["refresh"])
-            services.deny_refresh_token(refresh)
-        except TokenError as error:
-            raise InvalidToken(str(error)) from None
+        services.refresh_token_deny(refresh=RefreshToken(attrs["refresh"]))
         return {}
 
 

@@ -3,12 +3,9 @@
 import logging
 
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,82 +16,51 @@ from .settings import api_settings
 logger = logging.getLogger("accounts.auth")
 
 NAME_MAX_LENGTH = User._meta.get_field("name").max_length
-# What authentication and the API read; the rest loads lazily if ever touched.
-# A tuple of plain values unpickles several times faster than a model instance.
-# Model.from_db takes them in the model's field order.
-CACHED_FIELDS = tuple(
-    field.attname
-    for field in User._meta.concrete_fields
-    if field.attname
-    in {"id", "email", "name", "is_active", "is_staff", "is_superuser", "date_joined",
-        "tokens_valid_after", "profile_synced_at"}
-)
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 
-def _cache_key(user_id):
-    return f"accounts:user:{user_id}"
+def user_sync_from_token(*, identity):
+    """The local user a verified token names: found, created on first sight, or given its newer profile.
 
-
-@receiver(post_save, sender=User)
-@receiver(post_delete, sender=User)
-def _forget_cached_user(sender, instance, **kwargs):
-    cache.delete(_cache_key(instance.pk))
-
-
-def user_for_identity(identity):
-    """The active local user a verified token speaks for, created on first sight.
-
-    Refuses revoked tokens (issued before the user's `tokens_valid_after`),
-    inactive users, and SimpleJWT tokens naming an unknown user.
+    Only Better Auth vouches for people we have not seen; a SimpleJWT token
+    naming an unknown user is refused. Read from the database on every call:
+    the user's current state is the truth every worker and replica shares.
     """
-    user = _cached_user(identity.user_id)
-    if user is None:
-        user = _load_or_create(identity)
-    elif _profile_is_newer(identity, user):
-        user = _load_or_create(identity)
-    if not user.is_active:
-        raise UserInactive()
-    if user.tokens_valid_after and identity.issued_at < user.tokens_valid_after.timestamp():
-        raise TokenError(_("Token has been revoked"))
-    return user
-
-
-def _cached_user(user_id):
-    if not api_settings.USER_CACHE_LIFETIME:
-        return None
-    values = cache.get(_cache_key(user_id))
-    if values is None:
-        return None
-    return User.from_db("default", CACHED_FIELDS, values)
-
-
-def _remember(user):
-    lifetime = api_settings.USER_CACHE_LIFETIME.total_seconds()
-    if lifetime:
-        values = tuple(getattr(user, field) for field in CACHED_FIELDS)
-        cache.set(_cache_key(user.pk), values, lifetime)
-
-
-def _load_or_create(identity):
     try:
         user = User.objects.get(pk=identity.user_id)
     except User.DoesNotExist:
         if not identity.may_create_user:
             raise UserNotFound() from None
-        user = _create_from_identity(identity)
-    else:
-        if _profile_is_newer(identity, user):
-            _sync_profile(user, identity)
-    _remember(user)
+        return _create_from_identity(identity)
+    if _profile_is_newer(identity, user):
+        _sync_profile(user, identity)
     return user
 
 
+def user_ensure_token_accepted(*, user, identity):
+    """Refuse inactive users, and tokens issued before the user's `tokens_valid_after` (revoked)."""
+    if not user.is_active:
+        raise UserInactive()
+    if user.tokens_valid_after and identity.issued_at < user.tokens_valid_after.timestamp():
+        raise TokenError(_("Token has been revoked"))
+
+
+def token_verify(*, identity):
+    """Would this API accept the token now? Reads the user's current state, creates and changes nothing."""
+    if identity.token_type == "refresh":
+        refresh_token_ensure_not_denied(jti=identity.jti)
+    user = User.objects.filter(pk=identity.user_id).first()
+    if user is None:
+        if not identity.may_create_user:
+            raise UserNotFound()
+        return
+    user_ensure_token_accepted(user=user, identity=identity)
+
+
 def _create_from_identity(identity):
-    email = normalize_email(identity.email)
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise TokenError(_("Token carries no valid email address for a new user")) from None
+    email = _usable_email(identity.email)
+    if email is None:
+        raise TokenError(_("Token carries no valid email address for a new user"))
     try:
         with transaction.atomic():
             user, created = User.objects.get_or_create(
@@ -102,7 +68,7 @@ def _create_from_identity(identity):
                 defaults={
                     "password": make_password(None),
                     "email": email,
-                    "name": (identity.name or "")[:NAME_MAX_LENGTH],
+                    "name": _storable_name(identity.name or ""),
                     "profile_synced_at": identity.profile_updated_at,
                 },
             )
@@ -116,28 +82,46 @@ def _create_from_identity(identity):
     return user
 
 
+def _usable_email(raw):
+    """The normalised address if the database can hold it and it is valid, else None."""
+    if not isinstance(raw, str):
+        return None
+    email = normalize_email(raw)
+    if len(email) > EMAIL_MAX_LENGTH:
+        return None
+    try:
+        validate_email(email)
+    except ValidationError:
+        return None
+    return email
+
+
+def _storable_name(name):
+    """The name as the database can hold it: no NUL or lone surrogates, cut to the column's length."""
+    cleaned = name.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return cleaned[:NAME_MAX_LENGTH]
+
+
 def _profile_is_newer(identity, user):
     if identity.profile_updated_at is None:
         return False
     if user.profile_synced_at is not None and identity.profile_updated_at <= user.profile_synced_at:
         return False
-    email = normalize_email(identity.email) if identity.email else user.email
-    name = (identity.name if identity.name is not None else user.name)[:NAME_MAX_LENGTH]
-    return email != user.email or name != user.name
+    return _profile_from(identity, user) != (user.email, user.name)
+
+
+def _profile_from(identity, user):
+    """The (email, name) the token asks for; what it lacks or we cannot hold stays ours."""
+    email = _usable_email(identity.email) or user.email
+    name = _storable_name(identity.name) if identity.name is not None else user.name
+    return email, name
 
 
 def _sync_profile(user, identity):
     """Take the token's newer email and name; keep ours if the email belongs to someone else."""
-    if identity.name is not None:
-        user.name = identity.name[:NAME_MAX_LENGTH]
+    new_email, user.name = _profile_from(identity, user)
     user.profile_synced_at = identity.profile_updated_at
-    new_email = normalize_email(identity.email) if identity.email else user.email
     fields = ["name", "profile_synced_at"]
-    if new_email != user.email:
-        try:
-            validate_email(new_email)
-        except ValidationError:
-            new_email = user.email
     if new_email != user.email:
         previous_email = user.email
         user.email = new_email
@@ -151,7 +135,7 @@ def _sync_profile(user, identity):
     user.save(update_fields=fields)
 
 
-def deny_refresh_token(refresh):
+def refresh_token_deny(*, refresh):
     """Denylist a refresh token; using it twice, even in a race, fails the second time."""
     try:
         with transaction.atomic():
@@ -162,14 +146,18 @@ def deny_refresh_token(refresh):
         raise TokenError(_("Token is blacklisted")) from None
 
 
-def ensure_not_denied(token):
-    if DenylistedToken.objects.filter(jti=token.jti).exists():
+def refresh_token_ensure_not_denied(*, jti):
+    if DenylistedToken.objects.filter(jti=jti).exists():
         raise TokenError(_("Token is blacklisted"))
 
 
-def flush_expired_denylist():
-    """Delete denylist entries of tokens that have expired anyway; returns how many."""
-    deleted, _details = DenylistedToken.objects.filter(expires_at__lt=timezone.now()).delete()
+def denylist_flush_expired():
+    """Delete entries of tokens that are refused as expired anyway; answers how many.
+
+    A token passes verification until `exp + LEEWAY`, so its entry stays that long too.
+    """
+    cutoff = timezone.now() - api_settings.LEEWAY
+    deleted, _details = DenylistedToken.objects.filter(expires_at__lt=cutoff).delete()
     return deleted
 
 

@@ -8,7 +8,6 @@ below, in one place.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.signals import setting_changed
 
 DEFAULTS = {
     # Lifetimes of the tokens this API issues.
@@ -19,8 +18,6 @@ DEFAULTS = {
     "BLACKLIST_AFTER_ROTATION": True,
     # Record `last_login` when a token pair is obtained with a password.
     "UPDATE_LAST_LOGIN": True,
-    # HS256 only: the algorithm is pinned, never read from the token.
-    "ALGORITHM": "HS256",
     # The shared secret (BETTER_AUTH_SECRET): signs our tokens, verifies HS256 ones.
     "SIGNING_KEY": None,
     # Earlier secrets, still accepted for verification during a rotation; never used to sign.
@@ -50,10 +47,8 @@ DEFAULTS = {
     "USER_ID_CLAIM": "user_id",
     "TOKEN_TYPE_CLAIM": "token_type",
     "JTI_CLAIM": "jti",
-    # Users seen recently are served from Django's cache for this long (0 turns it off);
-    # saving a user invalidates the entry at once.
-    "USER_CACHE_LIFETIME": timedelta(seconds=60),
 }
+
 
 class BridgeSettings:
     """Attribute access to the merged settings; reloaded when tests override them."""
@@ -87,13 +82,3 @@ class BridgeSettings:
 
 api_settings = BridgeSettings()
 
-
-def _reload_api_settings(*, setting, **kwargs):
-    if setting in ("SIMPLE_JWT", "BETTER_AUTH_SECRET"):
-        api_settings.reload()
-        from .backends import reset_token_backend
-
-        reset_token_backend()
-
-
-setting_changed.connect(_reload_api_settings)

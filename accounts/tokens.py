@@ -6,12 +6,16 @@ clients both read them. `iat` keeps sub-second precision so that revocation
 ("log out everywhere") can tell a token minted just before it from one minted
 just after.
 
-Three token shapes are recognised:
+Three token shapes are recognised, by `token_shape` alone:
 - SimpleJWT (`token_type` present): the user id is in `USER_ID_CLAIM`.
 - Better Auth's session cookie cache (`session` and `user` objects): `user.id`.
 - Better Auth's jwt plugin: `sub`, with the user object's fields alongside.
+`iss` and `aud`, when configured, are required of every shape but the cookie
+cache, which Better Auth never gives them.
 """
 
+import enum
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -19,10 +23,39 @@ from datetime import datetime, timezone
 
 from django.utils.translation import gettext_lazy as _
 
-from .backends import get_token_backend, is_session_cookie_cache
 from .exceptions import TokenError
 from .models import USER_ID_PATTERN
 from .settings import api_settings
+from .state import token_backend
+
+# Token ids are stored in the denylist: printable ASCII that fits its column.
+JTI_PATTERN = re.compile(r"^[!-~]{1,64}$")
+
+
+class TokenShape(enum.Enum):
+    SIMPLEJWT = "simplejwt"
+    SESSION_COOKIE_CACHE = "session_cookie_cache"
+    BETTER_AUTH_JWT = "better_auth_jwt"
+
+
+def token_shape(payload):
+    """Which kind of token a verified payload is; checks `iss` and `aud` where that kind carries them."""
+    if api_settings.TOKEN_TYPE_CLAIM in payload:
+        shape = TokenShape.SIMPLEJWT
+    elif isinstance(payload.get("session"), dict) and isinstance(payload.get("user"), dict):
+        return TokenShape.SESSION_COOKIE_CACHE
+    else:
+        shape = TokenShape.BETTER_AUTH_JWT
+    if api_settings.ISSUER is not None and payload.get("iss") != api_settings.ISSUER:
+        raise TokenError(_("Token issuer is not accepted"))
+    if api_settings.AUDIENCE is not None:
+        accepted = api_settings.AUDIENCE
+        accepted = {accepted} if isinstance(accepted, str) else set(accepted)
+        audience = payload.get("aud")
+        # The backend has checked the type: a string or a list of strings.
+        if not accepted.intersection([audience] if isinstance(audience, str) else audience or ()):
+            raise TokenError(_("Token audience is not accepted"))
+    return shape
 
 
 @dataclass(frozen=True)
@@ -31,6 +64,9 @@ class TokenIdentity:
 
     user_id: str
     issued_at: float
+    # SimpleJWT's `token_type` and `jti`; Better Auth's tokens are access tokens without an id.
+    token_type: str = "access"
+    jti: str | None = None
     email: str | None = None
     name: str | None = None
     profile_updated_at: datetime | None = None
@@ -54,7 +90,9 @@ class Token:
                 api_settings.JTI_CLAIM: uuid.uuid4().hex,
             }
             return
-        self.payload = get_token_backend().decode(token)
+        self.payload = token_backend().decode(token)
+        if token_shape(self.payload) is not TokenShape.SIMPLEJWT:
+            raise TokenError(_("Token has wrong type"))
         if verify:
             self.verify()
 
@@ -68,11 +106,7 @@ class Token:
         return token
 
     def verify(self):
-        claim = api_settings.TOKEN_TYPE_CLAIM
-        if self.payload.get(claim) != self.token_type:
-            raise TokenError(_("Token has wrong type"))
-        if not isinstance(self.payload.get(api_settings.JTI_CLAIM), str):
-            raise TokenError(_("Token has no id"))
+        _check_simplejwt_claims(self.payload, (self.token_type,))
 
     def __getitem__(self, key):
         return self.payload[key]
@@ -84,7 +118,7 @@ class Token:
         return self.payload.get(key, default)
 
     def __str__(self):
-        return get_token_backend().encode(self.payload)
+        return token_backend().encode(self.payload)
 
     def identity(self):
         """The TokenIdentity of a token we issued (it names an existing user)."""
@@ -125,13 +159,17 @@ class RefreshToken(Token):
         return access
 
 
-def identity_from_payload(payload):
-    """The TokenIdentity of a verified payload of any accepted shape."""
-    if api_settings.TOKEN_TYPE_CLAIM in payload:
-        if payload[api_settings.TOKEN_TYPE_CLAIM] != AccessToken.token_type:
-            raise TokenError(_("Token has wrong type"))
+def token_identity(raw_token, *, token_types=(AccessToken.token_type,)):
+    """The TokenIdentity of a token of any accepted shape, verified; TokenError if refused.
+
+    SimpleJWT-shaped tokens must be of one of `token_types`; Better Auth's are access tokens.
+    """
+    payload = token_backend().decode(raw_token)
+    shape = token_shape(payload)
+    if shape is TokenShape.SIMPLEJWT:
+        _check_simplejwt_claims(payload, token_types)
         return _simplejwt_identity(payload)
-    if is_session_cookie_cache(payload):
+    if shape is TokenShape.SESSION_COOKIE_CACHE:
         user = payload["user"]
         user_id = _user_id(user.get("id"))
         if payload["session"].get("userId") != user_id:
@@ -140,10 +178,20 @@ def identity_from_payload(payload):
     return _better_auth_identity(_user_id(payload.get("sub")), payload, payload)
 
 
+def _check_simplejwt_claims(payload, token_types):
+    if payload.get(api_settings.TOKEN_TYPE_CLAIM) not in token_types:
+        raise TokenError(_("Token has wrong type"))
+    jti = payload.get(api_settings.JTI_CLAIM)
+    if not isinstance(jti, str) or not JTI_PATTERN.fullmatch(jti):
+        raise TokenError(_("Token has no id"))
+
+
 def _simplejwt_identity(payload):
     return TokenIdentity(
         user_id=_user_id(payload.get(api_settings.USER_ID_CLAIM)),
         issued_at=float(payload["iat"]),
+        token_type=payload[api_settings.TOKEN_TYPE_CLAIM],
+        jti=payload.get(api_settings.JTI_CLAIM),
     )
 
 
@@ -161,16 +209,17 @@ def _better_auth_identity(user_id, payload, user):
 
 
 def _user_id(value):
-    if not isinstance(value, str) or not USER_ID_PATTERN.match(value):
+    if not isinstance(value, str) or not USER_ID_PATTERN.fullmatch(value):
         raise TokenError(_("Token contained no recognizable user identification"))
     return value
 
 
 def _parse_datetime(value):
+    """An aware datetime in UTC, or None for anything that is not one (the claim is only a hint)."""
     if not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else None

@@ -6,9 +6,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.throttling import ScopedDatabaseRateThrottle
+
 from . import serializers, services
 from .authentication import BetterAuthJWTAuthentication
-from .throttling import AuthEndpointThrottle
+from .exceptions import InvalidToken, TokenError
 
 
 class TokenView(generics.GenericAPIView):
@@ -16,7 +18,8 @@ class TokenView(generics.GenericAPIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (AuthEndpointThrottle,)
+    throttle_classes = (ScopedDatabaseRateThrottle,)
+    throttle_scope = "auth"
 
     def get_authenticate_header(self, request):
         # Makes DRF answer token failures with 401 (not 403), as SimpleJWT does.
@@ -24,7 +27,10 @@ class TokenView(generics.GenericAPIView):
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as error:
+            raise InvalidToken(str(error)) from None
         return Response(serializer.validated_data, status=status.HTTP_200_OK)
 
 
@@ -59,7 +65,8 @@ class SignupView(generics.CreateAPIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (AuthEndpointThrottle,)
+    throttle_classes = (ScopedDatabaseRateThrottle,)
+    throttle_scope = "auth"
     serializer_class = serializers.SignupSerializer
 
 

@@ -1,7 +1,5 @@
 from rest_framework.permissions import BasePermission
 
-from .exceptions import ForeignUserAccess
-
 
 class IsOwner(BasePermission):
     """Only the owner may see or change a task.
@@ -17,9 +15,8 @@ class IsOwner(BasePermission):
 class IsPathUser(BasePermission):
     """The `user_id` in the URL must be the caller's own id."""
 
+    message = "You cannot access another user's data."
+    code = "forbidden_user"
+
     def has_permission(self, request, view):
-        if view.kwargs.get("user_id") != request.user.pk:
-            # Raised rather than returned so the body names the reason (and
-            # its code), instead of DRF's generic "permission denied".
-            raise ForeignUserAccess()
-        return True
+        return view.kwargs.get("user_id") == request.user.pk

@@ -1,9 +1,10 @@
 import io
 import json
 import logging
-import sys
 
 import pytest
+
+from conftest import GUNICORN, PRODUCTION_ENV
 
 from core.logging import JSONFormatter, RequestIDFilter
 
@@ -31,17 +32,6 @@ def log_lines():
     yield lines
     for logger in loggers:
         logger.removeHandler(handler)
-
-
-# `make serve`'s gunicorn command; the tests add only a loopback port to bind.
-GUNICORN = [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]
-PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "production-like-django-secret-key-0123456789abcdef",
-    "BETTER_AUTH_SECRET": "production-like-better-auth-secret-0123456789abcdef",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "GUNICORN_WORKERS": "2",
-}
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 import pytest
 
-from accounts.throttling import AuthEndpointThrottle
-
 LIMIT = 2
 # One body per throttled endpoint. Each is refused quickly, and refused
 # requests count too: they are the guesses the limit is there to slow down.
@@ -15,10 +13,11 @@ ENDPOINTS = {
 
 
 @pytest.fixture(autouse=True)
-def small_auth_rate(monkeypatch):
-    # SimpleRateThrottle copies DEFAULT_THROTTLE_RATES when DRF is imported,
-    # so a settings override would never reach it; the class attribute does.
-    monkeypatch.setattr(AuthEndpointThrottle, "THROTTLE_RATES", {"auth": f"{LIMIT}/min"})
+def small_auth_rate(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth": f"{LIMIT}/min"},
+    }
 
 
 def call(api_client, endpoint, **extra):

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import PROJECT_ROOT, project_env
 
-from .conftest import GUNICORN, PRODUCTION_ENV
+from conftest import GUNICORN, PRODUCTION_ENV
 
 pytestmark = pytest.mark.server
 

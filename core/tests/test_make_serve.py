@@ -9,7 +9,7 @@ import pytest
 
 from conftest import PROJECT_ROOT, free_port, project_env, wait_for_http
 
-from .conftest import PRODUCTION_ENV
+from conftest import PRODUCTION_ENV
 
 GRACEFUL_TIMEOUT = 5
 

@@ -9,5 +9,5 @@ class Command(BaseCommand):
     help = "Delete denylisted refresh tokens past their expiry; they would be refused as expired anyway."
 
     def handle(self, *args, **options):
-        deleted = services.flush_expired_denylist()
+        deleted = services.denylist_flush_expired()
         self.stdout.write(f"Deleted {deleted} expired denylist entries.")
