@@ -42,6 +42,11 @@ def with_raw_payload(payload_bytes):
     return f"{hs256(better_auth_claims()).split('.')[0]}.{b64url(payload_bytes)}.c2ln"
 
 
+def hs256_raw_payload(payload_bytes):
+    """A correctly signed token around any payload bytes, so the parser behind the signature check is reached."""
+    return jwt.api_jws.encode(payload_bytes, settings.BETTER_AUTH_SECRET, algorithm="HS256")
+
+
 def reheader(token, header):
     """The same payload and signature under another header."""
     _, payload, signature = token.split(".")
@@ -99,6 +104,24 @@ CASES = [
     ("EdDSA without kid", lambda s: bearer(reheader(s.sign(better_auth_claims()), {"alg": "EdDSA"})), "token_not_valid"),
     ("EdDSA signed by a stranger under a known kid", lambda s: bearer(s.sign(better_auth_claims(), private_key=Ed25519PrivateKey.generate())), "token_not_valid"),
     ("RS256 header on an EdDSA key", lambda s: bearer(reheader(s.sign(better_auth_claims()), {"alg": "RS256", "kid": "key-1"})), "token_not_valid"),
+    ("header of 3000 nested arrays", lambda s: bearer(with_raw_header(b"[" * 3000)), "token_not_valid"),
+    ("payload of 3000 nested arrays, signed", lambda s: bearer(hs256_raw_payload(b"[" * 3000)), "token_not_valid"),
+    ("payload nested 3000 deep inside an object, signed", lambda s: bearer(hs256_raw_payload(b'{"a":' + b"[" * 3000)), "token_not_valid"),
+    ("alg a list", lambda s: bearer(reheader(hs256(better_auth_claims()), {"alg": ["HS256"]})), "token_not_valid"),
+    ("alg an object", lambda s: bearer(reheader(hs256(better_auth_claims()), {"alg": {"HS256": True}})), "token_not_valid"),
+    ("alg a list with a JWKS configured", lambda s: bearer(reheader(s.sign(better_auth_claims()), {"alg": ["EdDSA"], "kid": "key-1"})), "token_not_valid"),
+    ("kid an object", lambda s: bearer(reheader(s.sign(better_auth_claims()), {"alg": "EdDSA", "kid": {"k": 1}})), "token_not_valid"),
+    ("iat a numeric string", lambda s: bearer(hs256(better_auth_claims(iat=str(NOW)))), "token_not_valid"),
+    ("exp true", lambda s: bearer(hs256(better_auth_claims(exp=True))), "token_not_valid"),
+    ("nbf a date string", lambda s: bearer(hs256(better_auth_claims(nbf="2026-01-01"))), "token_not_valid"),
+    ("exp past the year 9999", lambda s: bearer(hs256(better_auth_claims(exp=10**13))), "token_not_valid"),
+    ("exp Infinity", lambda s: bearer(hs256_raw_payload(json.dumps(better_auth_claims(exp=float("inf"))).encode())), "token_not_valid"),
+    ("iat NaN", lambda s: bearer(hs256_raw_payload(json.dumps(better_auth_claims(iat=float("nan"))).encode())), "token_not_valid"),
+    ("iss a number", lambda s: bearer(hs256_raw_payload(json.dumps(better_auth_claims(iss=42)).encode())), "token_not_valid"),
+    ("aud a list of numbers", lambda s: bearer(hs256(better_auth_claims(aud=[1, 2]))), "token_not_valid"),
+    ("SimpleJWT jti too long for the denylist", lambda s: bearer(hs256(simplejwt_claims(jti="j" * 65))), "token_not_valid"),
+    ("sub with a trailing newline", lambda s: bearer(hs256(better_auth_claims(sub="Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe\n"))), "token_not_valid"),
+    ("email longer than the database holds", lambda s: bearer(hs256(better_auth_claims(email="a" * 64 + "@" + "b" * 243 + ".com"))), "token_not_valid"),
     ("bearer in lower case", lambda s: f"bearer {hs256(better_auth_claims())}", "bad_authorization_header"),
     ("BEARER in upper case", lambda s: f"BEARER {hs256(better_auth_claims())}", "bad_authorization_header"),
     ("no scheme", lambda s: hs256(better_auth_claims()), "bad_authorization_header"),

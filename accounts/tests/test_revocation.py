@@ -69,3 +69,33 @@ def test_deactivating_through_the_model_also_takes_effect_at_once(call_me, perso
     person.save()
 
     assert call_me(token).json()["code"] == "user_inactive"
+
+
+@pytest.mark.parametrize("token_class", [AccessToken, RefreshToken])
+def test_verify_refuses_a_token_issued_before_logout_everywhere(api_client, person, token_class):
+    token = str(token_class.for_user(person))
+    services.revoke_all_tokens(person)
+
+    response = api_client.post("/api/token/verify/", {"token": token}, format="json")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Token has been revoked", "code": "token_not_valid"}
+
+
+@pytest.mark.parametrize("token_class", [AccessToken, RefreshToken])
+def test_verify_refuses_the_tokens_of_a_deactivated_user(api_client, person, token_class):
+    token = str(token_class.for_user(person))
+    services.deactivate(person)
+
+    response = api_client.post("/api/token/verify/", {"token": token}, format="json")
+
+    assert (response.status_code, response.json()["code"]) == (401, "user_inactive")
+
+
+def test_verify_accepts_a_better_auth_token_for_a_person_not_seen_yet_without_creating_them(api_client, sign_hs256):
+    from accounts.models import User
+
+    response = api_client.post("/api/token/verify/", {"token": sign_hs256(better_auth_claims())}, format="json")
+
+    assert response.status_code == 200
+    assert not User.objects.exists()
