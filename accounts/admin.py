@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group
 from django.utils.translation import ngettext
 
 from tasks.admin import TaskInline
@@ -19,6 +21,18 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+# Whoever may set these may give themselves, or anyone, every permission.
+PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def may_manage(request, user):
+    """Only superusers touch a staff account: its password, email, status or anything else.
+
+    Otherwise support could set a superuser's password and sign in as them.
+    """
+    return request.user.is_superuser or not (user.is_staff or user.is_superuser)
 
 
 @admin.register(User)
@@ -45,13 +59,37 @@ class UserAdmin(DjangoUserAdmin):
     )
     actions = ["deactivate_selected", "revoke_tokens_of_selected"]
 
-    @admin.action(description="Deactivate selected users", permissions=["change"])
+    def get_readonly_fields(self, request, obj=None):
+        # Read-only fields are left out of the form, so a crafted POST cannot set them.
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, *PRIVILEGE_FIELDS)
+
+    def has_change_permission(self, request, obj=None):
+        # Also guards the password page, which asks this with the target user.
+        if obj is not None and not may_manage(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not may_manage(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_deactivate_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.deactivate_user")
+
+    def has_revoke_tokens_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.revoke_user_tokens")
+
+    @admin.action(description="Deactivate selected users", permissions=["deactivate"])
     def deactivate_selected(self, request, queryset):
         self._apply_to_each(
             request, queryset, services.deactivate, "Deactivated %d user.", "Deactivated %d users."
         )
 
-    @admin.action(description="Revoke all tokens (log out everywhere)", permissions=["change"])
+    @admin.action(description="Revoke all tokens (log out everywhere)", permissions=["revoke_tokens"])
     def revoke_tokens_of_selected(self, request, queryset):
         self._apply_to_each(
             request,
@@ -62,13 +100,48 @@ class UserAdmin(DjangoUserAdmin):
         )
 
     def _apply_to_each(self, request, queryset, service, singular, plural):
+        users = list(queryset)
+        # All or nothing, so nobody is left guessing which of the selection changed.
+        refused = sum(1 for user in users if not may_manage(request, user))
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "Nothing changed: %d selected user is staff, and only a superuser may act on staff.",
+                    "Nothing changed: %d selected users are staff, and only a superuser may act on staff.",
+                    refused,
+                )
+                % refused,
+                messages.ERROR,
+            )
+            return
         # One user at a time through accounts.services, never a queryset
         # update(): each save fires the signal that drops the user from the
         # cache, so their tokens are refused on the very next request.
-        users = list(queryset)
         for user in users:
             service(user)
         self.message_user(request, ngettext(singular, plural, len(users)) % len(users), messages.SUCCESS)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Only superusers add, change or delete groups.
+
+    Editing a group edits the permissions of everyone in it: with "change
+    group" alone, a staff member could give their own group every permission.
+    """
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(DenylistedToken)

@@ -98,6 +98,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+        # The admin's two support actions, grantable without the rest of "change user".
+        permissions = [
+            ("deactivate_user", "Can deactivate user"),
+            ("revoke_user_tokens", "Can revoke every token of user"),
+        ]
 
     def __str__(self):
         return self.email

@@ -8,6 +8,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from .factories import UserFactory
 
 ME_URL = "/api/auth/me/"
 
@@ -122,3 +126,31 @@ def jwks_server(settings):
     settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "JWKS_URL": server.url}
     yield server
     server.close()
+
+
+@pytest.fixture
+def support_group(db):
+    """The group the migrations create (for `db` tests: transactional ones empty the database, this group too)."""
+    return Group.objects.get(name="Support")
+
+
+@pytest.fixture
+def support_user(support_group):
+    """Staff in the Support group, as the README tells operators to set support staff up."""
+    user = UserFactory(email="support@example.com", is_staff=True)
+    user.groups.add(support_group)
+    return user
+
+
+@pytest.fixture
+def support_client(client, support_user, static_files_without_manifest):
+    client.force_login(support_user)
+    return client
+
+
+@pytest.fixture
+def superuser_client(db, static_files_without_manifest):
+    # A client of its own, so a test can act as support and as a superuser.
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client

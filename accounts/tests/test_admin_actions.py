@@ -1,4 +1,4 @@
-"""Support staff deactivate people and log them out everywhere from the user list."""
+"""Support staff deactivate people and log them out everywhere from the user list; staff accounts are for superusers."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -8,6 +8,7 @@ from .factories import UserFactory
 
 CHANGELIST_URL = "/admin/accounts/user/"
 ME_URL = "/api/auth/me/"
+ACTIONS = ("revoke_tokens_of_selected", "deactivate_selected")
 
 
 def staff_client_with(client, *codenames):
@@ -17,11 +18,6 @@ def staff_client_with(client, *codenames):
     )
     client.force_login(staff)
     return client
-
-
-@pytest.fixture
-def support_client(client, db, static_files_without_manifest):
-    return staff_client_with(client, "view_user", "change_user")
 
 
 def run_action(client, action, users):
@@ -42,6 +38,15 @@ def people(client_for):
     for api in clients:
         assert api.get(ME_URL).status_code == 200
     return list(zip(people, clients))
+
+
+@pytest.fixture
+def staff_member(client_for):
+    """A staff member (not a superuser) with a working token."""
+    member = UserFactory(is_staff=True)
+    api = client_for(member)
+    assert api.get(ME_URL).status_code == 200
+    return member, api
 
 
 def test_revoking_tokens_refuses_every_earlier_token_of_the_selected_people_only(support_client, people):
@@ -70,13 +75,60 @@ def test_deactivating_refuses_the_selected_people_at_once(support_client, people
     assert bob_api.get(ME_URL).status_code == 200
 
 
-def test_staff_who_may_only_view_users_cannot_run_either_action(client, db, static_files_without_manifest, people):
-    viewer = staff_client_with(client, "view_user")
+@pytest.mark.parametrize("codenames", [("view_user",), ("view_user", "change_user")], ids=["view", "view+change"])
+def test_staff_without_the_action_permissions_cannot_run_either_action(
+    client, db, static_files_without_manifest, people, codenames
+):
+    staff = staff_client_with(client, *codenames)
     (ada, ada_api), *_others = people
 
-    for action in ("revoke_tokens_of_selected", "deactivate_selected"):
-        run_action(viewer, action, [ada])
+    for action in ACTIONS:
+        run_action(staff, action, [ada])
 
     ada.refresh_from_db()
     assert ada.is_active is True and ada.tokens_valid_after is None
     assert ada_api.get(ME_URL).status_code == 200
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_support_cannot_run_an_action_on_a_selection_with_staff_in_it_and_nothing_changes(
+    support_client, people, staff_member, action
+):
+    (ada, ada_api), *_others = people
+    member, member_api = staff_member
+
+    response = run_action(support_client, action, [ada, member])
+
+    assert messages_of(response) == [
+        "Nothing changed: 1 selected user is staff, and only a superuser may act on staff."
+    ]
+    for user, api in ((ada, ada_api), (member, member_api)):
+        user.refresh_from_db()
+        assert user.is_active is True and user.tokens_valid_after is None
+        assert api.get(ME_URL).status_code == 200
+
+
+def test_support_cannot_run_an_action_on_a_superuser(support_client, client_for):
+    boss = UserFactory(is_staff=True, is_superuser=True)
+    boss_api = client_for(boss)
+
+    response = run_action(support_client, "deactivate_selected", [boss])
+
+    assert messages_of(response) == [
+        "Nothing changed: 1 selected user is staff, and only a superuser may act on staff."
+    ]
+    boss.refresh_from_db()
+    assert boss.is_active is True
+    assert boss_api.get(ME_URL).status_code == 200
+
+
+def test_a_superuser_can_log_out_and_deactivate_staff(superuser_client, staff_member):
+    member, member_api = staff_member
+
+    assert messages_of(run_action(superuser_client, "revoke_tokens_of_selected", [member])) == [
+        "Revoked every token of 1 user."
+    ]
+    assert member_api.get(ME_URL).json()["detail"] == "Token has been revoked"
+    assert messages_of(run_action(superuser_client, "deactivate_selected", [member])) == ["Deactivated 1 user."]
+    member.refresh_from_db()
+    assert member.is_active is False

@@ -7,15 +7,7 @@ from django.utils import timezone
 
 from accounts.models import DenylistedToken
 
-from .factories import UserFactory
-
 LIST_URL = "/admin/accounts/denylistedtoken/"
-
-
-@pytest.fixture
-def superuser_client(client, db, static_files_without_manifest):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture
@@ -32,6 +24,13 @@ def test_the_denylist_is_listed_and_found_by_user_id(superuser_client, entry):
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [entry]
     assert entry.jti in response.content.decode()
+
+
+def test_support_staff_see_the_denylist(support_client, entry):
+    response = support_client.get(LIST_URL)
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [entry]
 
 
 def test_entries_can_be_neither_added_nor_changed_nor_deleted(superuser_client, entry):
