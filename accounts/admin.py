@@ -116,8 +116,7 @@ class UserAdmin(DjangoUserAdmin):
             )
             return
         # One user at a time through accounts.services, never a queryset
-        # update(): each save fires the signal that drops the user from the
-        # cache, so their tokens are refused on the very next request.
+        # update(): each change is logged as the service's own event.
         for user in users:
             service(user)
         self.message_user(request, ngettext(singular, plural, len(users)) % len(users), messages.SUCCESS)
