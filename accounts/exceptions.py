@@ -76,3 +76,16 @@ class UserConflict(AuthenticationFailed):
 class NoActiveAccount(AuthenticationFailed):
     default_detail = _("No active account found with the given credentials")
     default_code = "no_active_account"
+
+
+class SignInLocked(exceptions.APIException):
+    """Too many failed sign-ins from this client IP or for this account (django-axes)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = _("Too many failed sign-in attempts; try again later.")
+    default_code = "sign_in_locked"
+
+    def __init__(self, wait):
+        super().__init__()
+        # DRF's handler sends `wait` as Retry-After, as it does for Throttled.
+        self.wait = wait

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from . import services
-from .exceptions import NoActiveAccount
+from . import lockout, services
+from .exceptions import NoActiveAccount, SignInLocked
 from .models import User, normalize_email
 from .settings import api_settings
 from .tokens import AccessToken, RefreshToken, token_identity
@@ -30,9 +30,11 @@ class TokenObtainPairSerializer(serializers.Serializer):
     refresh = serializers.CharField(read_only=True)
 
     def validate(self, attrs):
-        user = authenticate(
-            self.context.get("request"), email=attrs["email"], password=attrs["password"]
-        )
+        request = self.context.get("request")
+        user = authenticate(request, email=attrs["email"], password=attrs["password"])
+        if user is None and lockout.is_locked_out(request):
+            logger.warning("sign-in locked out", extra={"event": "sign_in_locked"})
+            raise SignInLocked(wait=lockout.retry_after(request))
         if user is None:
             logger.info("sign-in failed", extra={"event": "sign_in_failed"})
             raise NoActiveAccount()

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "core",
     "accounts",
     "tasks",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out admin sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +97,8 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+# AxesBackend refuses a locked-out client before ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "accounts.hashers.BCryptSHA256PasswordHasher",
     # The rest only verify older hashes; Django re-hashes with bcrypt on sign-in.
@@ -150,6 +155,26 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+# Password guessing on the admin's sign-in and /api/token/: django-axes counts
+# failures in the database (shared by every worker and machine, no Redis needed)
+# per client IP and, separately, per account. At the limit both answer 429 until
+# the cool-off has passed since the last failure; attempts while locked are
+# refused unchecked and restart it. `accounts.lockout` holds the hooks.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOCKOUT_COOL_OFF_SECONDS", default=15 * 60))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# A success leaves the count alone: wiping it would let anyone with an account
+# reset their IP's count between guesses at other accounts.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "accounts.lockout.account"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Masked in what axes stores and logs (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 
 # The bridge between Better Auth and SimpleJWT's wire contract. Key names
 # follow djangorestframework-simplejwt; `accounts.settings` holds every

@@ -1,0 +1,69 @@
+"""Failed sign-ins are counted in PostgreSQL: spread over two gunicorn instances, they lock the account on both."""
+
+import json
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+from accounts.tests.factories import UserFactory
+
+pytestmark = [pytest.mark.server, pytest.mark.postgres_only]
+
+PASSWORD = "correct horse battery staple 42"
+LIMIT = 4
+COOL_OFF_SECONDS = 600
+
+
+def child_database_url():
+    """The test database, as a URL a child process can use."""
+    db = connection.settings_dict
+    credentials = f"{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}"
+    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def sign_in(base_url, email, password, client_ip):
+    request = urllib.request.Request(
+        f"{base_url}/api/token/",
+        data=json.dumps({"email": email, "password": password}).encode(),
+        # Each request "comes from" its own client through the one proxy the servers trust.
+        headers={"Content-Type": "application/json", "X-Forwarded-For": client_ip},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), json.loads(error.read())
+
+
+def test_failures_spread_over_two_servers_lock_the_account_on_both(transactional_db, serve):
+    UserFactory(email="ada@example.com", password=PASSWORD)
+    UserFactory(email="grace@example.com", password=PASSWORD)
+    env = {
+        "DATABASE_URL": child_database_url(),
+        "NUM_PROXIES": "1",
+        # The per-IP throttle stays out of the way: this is about the lockout alone.
+        "THROTTLE_RATE_AUTH": "1000/min",
+        "LOCKOUT_FAILURE_LIMIT": str(LIMIT),
+        "LOCKOUT_COOL_OFF_SECONDS": str(COOL_OFF_SECONDS),
+    }
+    _, first = serve(**env)
+    _, second = serve(**env)
+    servers = [first, second]
+
+    failures = [
+        sign_in(servers[n % 2], "ada@example.com", "a wrong guess", f"198.51.100.{n + 1}")[0]
+        for n in range(LIMIT)
+    ]
+
+    assert failures == [401] * (LIMIT - 1) + [429]
+    for n, base_url in enumerate(servers):
+        status, headers, body = sign_in(base_url, "ada@example.com", PASSWORD, f"203.0.113.{n + 1}")
+        assert (status, body["code"]) == (429, "sign_in_locked")
+        assert headers["Retry-After"] == str(COOL_OFF_SECONDS)
+        # Only that account is locked, not the servers nor the addresses.
+        status, _, body = sign_in(base_url, "grace@example.com", PASSWORD, f"203.0.113.{n + 1}")
+        assert status == 200 and set(body) == {"access", "refresh"}
