@@ -15,12 +15,15 @@ import psycopg
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from psycopg.rows import class_row
 
 from .hashers import BetterAuthScryptPasswordHasher
 from .models import USER_ID_PATTERN, User, normalize_email
 from .services import NAME_MAX_LENGTH
+
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+PASSWORD_MAX_LENGTH = User._meta.get_field("password").max_length
 
 # One row per Better Auth user; a user has at most one credential account,
 # but should a database hold more, the most recently updated one wins.
@@ -77,13 +80,19 @@ def read_better_auth_users(database_url):
 def import_users(better_auth_users, dry_run=False):
     """Create or update a local user for each Better Auth user; answers what happened to each.
 
-    All or nothing: one transaction, rolled back on a dry run so that the
+    A user the local database cannot hold is skipped and reported; the rest
+    still come in. One transaction, rolled back on a dry run so that the
     report says exactly what a real run would do.
     """
     report = ImportReport()
     with transaction.atomic():
         for better_auth_user in better_auth_users:
-            _import_one(better_auth_user, report)
+            try:
+                # A savepoint per user: a refused row would otherwise abort the whole transaction.
+                with transaction.atomic():
+                    _import_one(better_auth_user, report)
+            except DatabaseError as error:
+                report.skipped.append(Skipped(better_auth_user, f"the local database refused it ({_summary(error)})"))
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -108,15 +117,22 @@ def _problem_with(better_auth_user, email, user):
     """Why this user cannot be imported, or None."""
     if not USER_ID_PATTERN.match(better_auth_user.id):
         return "its id is not a valid local user id"
+    # Better Auth's columns are unbounded text; ours are not, and PostgreSQL text never holds NUL.
+    if len(email) > EMAIL_MAX_LENGTH:
+        return f"its email address is longer than {EMAIL_MAX_LENGTH} characters"
     try:
         validate_email(email)
     except ValidationError:
         return "its email address is not valid"
+    if "\x00" in better_auth_user.name:
+        return "its name contains a NUL character"
     if better_auth_user.password_hash is not None:
         try:
-            BetterAuthScryptPasswordHasher.from_better_auth(better_auth_user.password_hash)
+            password = BetterAuthScryptPasswordHasher.from_better_auth(better_auth_user.password_hash)
         except ValueError:
             return "its password hash is not a Better Auth scrypt hash"
+        if len(password) > PASSWORD_MAX_LENGTH:
+            return f"its password hash is longer than the {PASSWORD_MAX_LENGTH} characters stored here"
     if user is None or _takes_profile(user, better_auth_user):
         holder = User.objects.filter(email=email).exclude(pk=better_auth_user.id).values_list("pk", flat=True).first()
         if holder is not None:
@@ -172,3 +188,9 @@ def _imported_password(better_auth_user):
     if better_auth_user.password_hash is None:
         return make_password(None)
     return BetterAuthScryptPasswordHasher.from_better_auth(better_auth_user.password_hash)
+
+
+def _summary(error):
+    # The first line only: PostgreSQL's DETAIL line can show the whole row, password hash included.
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

@@ -3,10 +3,17 @@
 Keys are looked up by `kid`. An unknown `kid` triggers a refetch at most once
 per `JWKS_REFETCH_INTERVAL` (so a stream of forged kids cannot hammer the
 endpoint), and when a refetch fails the last good keys keep serving.
+
+A fetch ends by its deadline (`JWKS_TIMEOUT`) however slowly the endpoint
+answers. Only a request whose `kid` the cached set lacks waits for a fetch:
+when the set is merely stale, one request refreshes it and the others keep
+using the keys they have.
 """
 
+import http.client
 import json
 import logging
+import socket
 import threading
 import time
 import urllib.request
@@ -37,14 +44,24 @@ class JWKSClient:
 
     def key_for(self, kid):
         """The PyJWK for `kid`, refetching the set when it is stale or lacks the kid."""
+        if kid in self._keys:
+            # A stale set keeps serving while one request refreshes it; no other waits for that.
+            if self._stale() and self._lock.acquire(blocking=False):
+                try:
+                    if self._stale() and self._may_fetch():
+                        self._refresh(time.monotonic() + self.timeout)
+                finally:
+                    self._lock.release()
+        else:
+            deadline = time.monotonic() + self.timeout
+            # Waits for a fetch under way, but never past this request's own deadline.
+            if self._lock.acquire(timeout=self.timeout):
+                try:
+                    if kid not in self._keys and self._may_fetch():
+                        self._refresh(deadline)
+                finally:
+                    self._lock.release()
         key = self._keys.get(kid)
-        if key is not None and not self._stale():
-            return key
-        with self._lock:
-            key = self._keys.get(kid)
-            if (key is None or self._stale()) and self._may_fetch():
-                self._refresh()
-            key = self._keys.get(kid)
         if key is None:
             raise UnknownSigningKey(kid)
         return key
@@ -57,11 +74,11 @@ class JWKSClient:
             time.monotonic() - self._attempted_at >= self.refetch_interval
         )
 
-    def _refresh(self):
+    def _refresh(self, deadline):
         self._attempted_at = time.monotonic()
         try:
-            self._keys = self._fetch()
-        except (OSError, ValueError, PyJWKError) as error:
+            self._keys = self._fetch(deadline)
+        except (OSError, http.client.HTTPException, ValueError, PyJWKError) as error:
             logger.warning(
                 "JWKS refetch failed; serving the last good keys",
                 extra={"event": "jwks_fetch_failed", "error": type(error).__name__, "keys": len(self._keys)},
@@ -69,10 +86,18 @@ class JWKSClient:
             return
         self._fetched_at = self._attempted_at
 
-    def _fetch(self):
+    def _fetch(self, deadline):
         request = urllib.request.Request(self.url, headers={"Accept": "application/json"})
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
-            body = response.read(MAX_JWKS_BYTES + 1)
+        with _Cutoff(deadline) as cutoff:
+            opener = urllib.request.build_opener(_CutoffHandler(cutoff))
+            try:
+                with opener.open(request, timeout=cutoff.remaining()) as response:
+                    body = response.read(MAX_JWKS_BYTES + 1)
+            except (OSError, http.client.HTTPException):
+                cutoff.raise_if_passed()
+                raise
+            # A cut mid-body can leave a short read that is not an error.
+            cutoff.raise_if_passed()
         if len(body) > MAX_JWKS_BYTES:
             raise ValueError("JWKS document too large")
         document = json.loads(body)
@@ -88,3 +113,78 @@ class JWKSClient:
             if key.algorithm_name in self.algorithms:
                 keys[kid] = key
         return keys
+
+
+class _Cutoff:
+    """Shuts down a fetch's sockets at its deadline, whatever they are doing then.
+
+    A socket timeout bounds each read, not the fetch: an endpoint sending a
+    byte a second never trips it.
+    """
+
+    def __init__(self, deadline):
+        self.deadline = deadline
+        self.passed = False
+        self._sockets = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(self.remaining(), self._cut)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+
+    def remaining(self):
+        return max(0.0, self.deadline - time.monotonic())
+
+    def raise_if_passed(self):
+        if self.passed or not self.remaining():
+            raise TimeoutError("JWKS fetch passed its deadline")
+
+    def connect(self, address, timeout, source_address=None):
+        """socket.create_connection, bounded by the deadline and watched until it."""
+        self.raise_if_passed()
+        sock = socket.create_connection(address, self.remaining(), source_address)
+        with self._lock:
+            self._sockets.append(sock)
+            passed = self.passed
+        if passed:
+            _shut_down(sock)
+        return sock
+
+    def _cut(self):
+        with self._lock:
+            self.passed = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut_down(sock)
+
+
+class _CutoffHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """urllib's HTTP and HTTPS handlers (proxies and redirects included), with every connection under a cutoff."""
+
+    def __init__(self, cutoff):
+        super().__init__()
+        self.cutoff = cutoff
+
+    def do_open(self, http_class, request, **connection_arguments):
+        cutoff = self.cutoff
+
+        class Connection(http_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                # http.client opens its socket (before any TLS handshake) through this hook.
+                self._create_connection = cutoff.connect
+
+        return super().do_open(Connection, request, **connection_arguments)
+
+
+def _shut_down(sock):
+    # Wakes a read blocked on the socket in another thread, which close() does not.
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from core.checks import previous_secret_weakness
+
 DEFAULTS = {
     # Lifetimes of the tokens this API issues.
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
@@ -21,6 +23,7 @@ DEFAULTS = {
     # The shared secret (BETTER_AUTH_SECRET): signs our tokens, verifies HS256 ones.
     "SIGNING_KEY": None,
     # Earlier secrets, still accepted for verification during a rotation; never used to sign.
+    # Weak ones (under 32 characters, or a development placeholder) are ignored.
     "PREVIOUS_SIGNING_KEYS": [],
     # Expected `aud` (a string or a list) and `iss`; None means not checked. Set on tokens we issue.
     "AUDIENCE": None,
@@ -32,6 +35,7 @@ DEFAULTS = {
     # Keys are refreshed after this long; an unknown `kid` refetches at most once per interval.
     "JWKS_CACHE_LIFETIME": timedelta(minutes=10),
     "JWKS_REFETCH_INTERVAL": timedelta(seconds=30),
+    # The whole of one fetch, however slowly the endpoint answers.
     "JWKS_TIMEOUT": timedelta(seconds=3),
     # Clock skew tolerated on exp, nbf and iat.
     "LEEWAY": timedelta(seconds=5),
@@ -69,6 +73,9 @@ class BridgeSettings:
         value = self.user_settings.get(name, DEFAULTS[name])
         if name == "SIGNING_KEY" and not value:
             value = settings.BETTER_AUTH_SECRET
+        if name == "PREVIOUS_SIGNING_KEYS":
+            # Whatever the mode: a token signed with a guessable secret proves nothing.
+            value = [key for key in value if previous_secret_weakness(key) is None]
         self._cached.add(name)
         setattr(self, name, value)
         return value

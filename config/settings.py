@@ -186,7 +186,10 @@ SIMPLE_JWT = {
         seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 3600)
     ),
     "SIGNING_KEY": BETTER_AUTH_SECRET,
-    "PREVIOUS_SIGNING_KEYS": env.list("BETTER_AUTH_PREVIOUS_SECRETS", default=[]),
+    # "old-a, old-b" lists two secrets; core.checks holds each to BETTER_AUTH_SECRET's rules.
+    "PREVIOUS_SIGNING_KEYS": [
+        secret for secret in env.list("BETTER_AUTH_PREVIOUS_SECRETS", cast=str.strip, default=[]) if secret
+    ],
     "JWKS_URL": env.str("BETTER_AUTH_JWKS_URL", default="") or None,
     "ISSUER": env.str("JWT_ISSUER", default="") or None,
     "AUDIENCE": env.list("JWT_AUDIENCE", default=[]) or None,

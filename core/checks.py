@@ -1,7 +1,7 @@
 """System checks that stop start-up on unsafe production configuration."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 MINIMUM_SECRET_LENGTH = 32
 
@@ -10,13 +10,34 @@ SECRETS = [
     ("SECRET_KEY", "DJANGO_SECRET_KEY", "DEVELOPMENT_SECRET_KEY"),
     ("BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", "DEVELOPMENT_BETTER_AUTH_SECRET"),
 ]
+PREVIOUS_SECRETS_VARIABLE = "BETTER_AUTH_PREVIOUS_SECRETS"
+
+
+def previous_secret_weakness(value):
+    """Why `value` may not verify tokens as a previous secret, or None.
+
+    The development placeholders are public (they are in this repository), so
+    a token signed with one proves nothing; nor does one signed with a secret
+    short enough to guess.
+    """
+    if value in (settings.DEVELOPMENT_SECRET_KEY, settings.DEVELOPMENT_BETTER_AUTH_SECRET):
+        return "is a development placeholder"
+    if len(value) < MINIMUM_SECRET_LENGTH:
+        return f"is too weak: {len(value)} characters, at least {MINIMUM_SECRET_LENGTH} are required"
+    return None
 
 
 @register()
 def check_secrets(app_configs=None, **kwargs):
-    """With DEBUG off, each secret must be set and at least 32 characters long."""
-    if settings.DEBUG:
-        return []
+    """With DEBUG off, each secret must be set and at least 32 characters long.
+
+    Previous secrets are checked in every mode: weak ones are errors with
+    DEBUG off and warnings with it on (the token backend ignores them either way).
+    """
+    return _check_previous_secrets() + ([] if settings.DEBUG else _check_current_secrets())
+
+
+def _check_current_secrets():
     errors = []
     for setting, variable, placeholder in SECRETS:
         value = getattr(settings, setting, "") or ""
@@ -39,3 +60,28 @@ def check_secrets(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+def _check_previous_secrets():
+    # Messages name the entry by position, never by value.
+    problems = []
+    previous = getattr(settings, "SIMPLE_JWT", {}).get("PREVIOUS_SIGNING_KEYS", [])
+    for position, value in enumerate(previous, start=1):
+        weakness = previous_secret_weakness(value)
+        if weakness is None:
+            continue
+        message = f"{PREVIOUS_SECRETS_VARIABLE} entry {position} {weakness}."
+        if settings.DEBUG:
+            problems.append(
+                Warning(message, hint="It is ignored: tokens signed with it are refused.", id="core.W001")
+            )
+        else:
+            problems.append(
+                Error(
+                    message,
+                    hint="Remove it: anyone could forge tokens signed with it. Previous secrets are "
+                    f"earlier values of BETTER_AUTH_SECRET, at least {MINIMUM_SECRET_LENGTH} characters each.",
+                    id="core.E003",
+                )
+            )
+    return problems

@@ -138,3 +138,89 @@ def test_an_unreachable_database_is_a_clear_error_that_does_not_show_the_passwor
         import_users(url)
 
     assert "s3cret-word" not in str(error.value)
+
+
+LONG_EMAIL = "a" * 250 + "@example.com"  # a valid address, but over the local column's 254 characters
+LONG_HASH = "ab" * 16 + ":" + "cd" * 150  # colon-separated like Better Auth's, too long to store
+
+
+@pytest.fixture
+def rows_the_local_database_cannot_hold(better_auth_db):
+    """Users Better Auth's tables accept (its columns are unbounded text) and ours cannot: written straight into them."""
+    rows = {"Zlong0email0000000000000000000001": LONG_EMAIL, "Zlong0hash00000000000000000000001": "long.hash@example.com"}
+    with psycopg.connect(better_auth_db.url) as connection:
+        for user_id, email in rows.items():
+            connection.execute(
+                """INSERT INTO "user" (id, name, email, "emailVerified", "createdAt", "updatedAt")
+                   VALUES (%s, 'Unholdable', %s, false, now(), now())""",
+                [user_id, email],
+            )
+        connection.execute(
+            """INSERT INTO account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
+               VALUES ('long-hash-account', %s, 'credential', %s, %s, now(), now())""",
+            ["Zlong0hash00000000000000000000001", "Zlong0hash00000000000000000000001", LONG_HASH],
+        )
+    yield rows
+    with psycopg.connect(better_auth_db.url) as connection:
+        connection.execute("""DELETE FROM account WHERE id = 'long-hash-account'""")
+        connection.execute("""DELETE FROM "user" WHERE id = ANY(%s)""", [list(rows)])
+
+
+@pytest.mark.postgres_only
+def test_rows_the_local_database_cannot_hold_are_skipped_and_reported_and_the_rest_imported(
+    better_auth_db, rows_the_local_database_cannot_hold
+):
+    stdout, stderr = import_users(better_auth_db.url)
+
+    assert stdout == "created 3, updated 0, unchanged 0, skipped 2.\n"
+    assert stderr.splitlines() == [
+        f"Skipped Zlong0email0000000000000000000001 <{LONG_EMAIL}>: its email address is longer than 254 characters.",
+        "Skipped Zlong0hash00000000000000000000001 <long.hash@example.com>: "
+        "its password hash is longer than the 255 characters stored here.",
+    ]
+    assert set(User.objects.values_list("pk", flat=True)) == set(better_auth_db.ids.values())
+
+
+def better_auth_user(user_id, email, name="Someone"):
+    from django.utils import timezone
+
+    from accounts.importing import BetterAuthUser
+
+    now = timezone.now()
+    return BetterAuthUser(id=user_id, email=email, name=name, created_at=now, updated_at=now, password_hash=None)
+
+
+def test_a_name_with_a_nul_character_is_skipped_and_the_rest_imported():
+    from accounts.importing import import_users as import_better_auth_users
+
+    report = import_better_auth_users(
+        [
+            better_auth_user("Znul0name000000000000000000000001", "nul@example.com", name="Nul\x00Name"),
+            better_auth_user("Zplain00000000000000000000000001", "plain@example.com"),
+        ]
+    )
+
+    assert [(skipped.user.id, skipped.reason) for skipped in report.skipped] == [
+        ("Znul0name000000000000000000000001", "its name contains a NUL character")
+    ]
+    assert list(User.objects.values_list("pk", flat=True)) == ["Zplain00000000000000000000000001"]
+
+
+def test_a_row_the_local_database_refuses_is_skipped_and_the_rest_imported():
+    from accounts.importing import import_users as import_better_auth_users
+
+    # Written around save(), which would lower-case it: the case-insensitive unique index still holds it.
+    holder = UserFactory(email="placeholder@example.com")
+    User.objects.filter(pk=holder.pk).update(email="Taken@Example.com")
+
+    report = import_better_auth_users(
+        [
+            better_auth_user("Ztaken000000000000000000000000001", "taken@example.com"),
+            better_auth_user("Zplain00000000000000000000000001", "plain@example.com"),
+        ]
+    )
+
+    assert [skipped.user.id for skipped in report.skipped] == ["Ztaken000000000000000000000000001"]
+    assert report.skipped[0].reason.startswith("the local database refused it (")
+    assert [user.id for user in report.created] == ["Zplain00000000000000000000000001"]
+    assert set(User.objects.values_list("pk", flat=True)) == {holder.pk, "Zplain00000000000000000000000001"}

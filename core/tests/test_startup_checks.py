@@ -63,3 +63,39 @@ def test_deploy_check_prints_no_warnings_with_production_settings(run_manage):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_weak_previous_better_auth_secret_refuses_to_start_with_debug_off(run_manage):
+    result = run_manage(
+        "check",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=STRONG,
+        BETTER_AUTH_SECRET=STRONG,
+        BETTER_AUTH_PREVIOUS_SECRETS=f"{STRONG}-old, changeme ",
+    )
+
+    assert result.returncode != 0
+    assert "BETTER_AUTH_PREVIOUS_SECRETS entry 2 is too weak: 8 characters" in result.stderr
+    assert "changeme" not in result.stderr
+
+
+def test_a_weak_previous_better_auth_secret_is_a_warning_with_debug_on(run_manage):
+    result = run_manage("check", DJANGO_DEBUG="true", BETTER_AUTH_PREVIOUS_SECRETS="changeme")
+
+    assert result.returncode == 0, result.stderr
+    assert "(core.W001) BETTER_AUTH_PREVIOUS_SECRETS entry 1 is too weak" in result.stderr
+    assert "changeme" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("placeholder", ["DEVELOPMENT_BETTER_AUTH_SECRET", "DEVELOPMENT_SECRET_KEY"])
+def test_a_development_placeholder_is_refused_as_a_previous_secret(settings, placeholder):
+    settings.DEBUG = False
+    settings.SECRET_KEY = STRONG
+    settings.BETTER_AUTH_SECRET = STRONG + "b"
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "PREVIOUS_SIGNING_KEYS": [STRONG, getattr(settings, placeholder)]}
+
+    errors = check_secrets()
+
+    assert [(error.id, error.msg) for error in errors] == [
+        ("core.E003", "BETTER_AUTH_PREVIOUS_SECRETS entry 2 is a development placeholder.")
+    ]

@@ -10,7 +10,8 @@ class Command(BaseCommand):
         "Import the users of a Better Auth PostgreSQL database under the same ids. "
         "Email-and-password users keep their password (re-hashed with bcrypt at their first "
         "sign-in here); others get an unusable one. An email held by another local user is "
-        "skipped and reported, never merged."
+        "skipped and reported, never merged; so is a user the local database cannot hold "
+        "(an email over 254 characters, a NUL character in the name), and the rest still come in."
     )
 
     def add_arguments(self, parser):
