@@ -115,7 +115,7 @@ def _import_one(better_auth_user, report):
 
 def _problem_with(better_auth_user, email, user):
     """Why this user cannot be imported, or None."""
-    if not USER_ID_PATTERN.match(better_auth_user.id):
+    if not USER_ID_PATTERN.fullmatch(better_auth_user.id):
         return "its id is not a valid local user id"
     # Better Auth's columns are unbounded text; ours are not, and PostgreSQL text never holds NUL.
     if len(email) > EMAIL_MAX_LENGTH:
