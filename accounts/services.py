@@ -257,25 +257,11 @@ def user_relink(*, user, new_id, actor):
     command line. ValidationError when the relink is refused.
     """
     old_id = user.pk
-    if not isinstance(new_id, str) or not USER_ID_PATTERN.fullmatch(new_id):
-        raise ValidationError(
-            _("A Better Auth user id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'."), code="invalid_id"
-        )
-    if new_id == old_id:
-        raise ValidationError(_("The new id is the user's current id."), code="same_id")
-    if actor is not None and actor.pk == old_id:
-        raise ValidationError(_("Nobody may relink their own account."), code="own_account")
     try:
         with transaction.atomic():
             if not User.objects.select_for_update().filter(pk=old_id).exists():
                 raise ValidationError(_("The user no longer exists."), code="user_gone")
-            holder = User.objects.filter(pk=new_id).first()
-            if holder is not None:
-                raise ValidationError(
-                    _("The id %(id)s already belongs to the local user %(email)s."),
-                    code="id_taken",
-                    params={"id": new_id, "email": holder.email},
-                )
+            user_relink_ensure_allowed(user=user, new_id=new_id, actor=actor)
             # The new Better Auth account is the profile's source from now on.
             User.objects.filter(pk=old_id).update(id=new_id, profile_synced_at=None)
             _move_references(old_id, new_id)
@@ -301,6 +287,26 @@ def user_relink(*, user, new_id, actor):
         },
     )
     return user
+
+
+def user_relink_ensure_allowed(*, user, new_id, actor):
+    """ValidationError when `user_relink` would refuse: a malformed, unchanged or taken id, or one's own account."""
+    if not isinstance(new_id, str) or not USER_ID_PATTERN.fullmatch(new_id):
+        raise ValidationError(
+            _("A Better Auth user id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'."), code="invalid_id"
+        )
+    if new_id == user.pk:
+        raise ValidationError(_("The new id is the user's current id."), code="same_id")
+    if actor is not None and actor.pk == user.pk:
+        # Their own session and history would move under them; another superuser can do it.
+        raise ValidationError(_("Nobody may relink their own account."), code="own_account")
+    holder = User.objects.filter(pk=new_id).first()
+    if holder is not None:
+        raise ValidationError(
+            _("The id %(id)s already belongs to the local user %(email)s."),
+            code="id_taken",
+            params={"id": new_id, "email": holder.email},
+        )
 
 
 def _move_references(old_id, new_id):
