@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from tasks.admin import TaskInline
 
 from . import services
-from .models import USER_ID_MAX_LENGTH, DenylistedToken, User
+from .models import USER_ID_MAX_LENGTH, DenylistedToken, RelinkedUserId, User
 
 
 class UserCreationAdminForm(UserCreationForm):
@@ -224,6 +224,27 @@ class DenylistedTokenAdmin(admin.ModelAdmin):
     list_display = ("jti", "user_id", "expires_at", "created_at")
     search_fields = ("jti", "user_id")
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RelinkedUserId)
+class RelinkedUserIdAdmin(admin.ModelAdmin):
+    """Every relink, from the admin or the command line: the audit trail beside the log lines.
+
+    Read-only: an entry is what keeps a retired id's tokens refused.
+    """
+
+    list_display = ("old_id", "new_id", "actor_id", "relinked_at")
+    search_fields = ("old_id", "new_id")
+    date_hierarchy = "relinked_at"
 
     def has_add_permission(self, request):
         return False

@@ -103,3 +103,17 @@ def test_staff_granted_the_permission_relink_members_but_not_staff(client, ada, 
 
 def test_the_relink_permission_is_listed_for_granting(db):
     assert Permission.objects.filter(content_type__app_label="accounts", codename="relink_user").exists()
+
+
+def test_superusers_see_every_relink_read_only(superuser_client, ada):
+    from accounts import services
+
+    services.user_relink(user=ada, new_id=NEW_ID, actor=None)
+
+    listing = superuser_client.get("/admin/accounts/relinkeduserid/")
+    assert listing.status_code == 200 and OLD_ID in listing.content.decode()
+    assert superuser_client.get(f"/admin/accounts/relinkeduserid/{OLD_ID}/delete/").status_code == 403
+
+
+def test_support_staff_do_not_see_the_relinks(support_client):
+    assert support_client.get("/admin/accounts/relinkeduserid/").status_code == 403

@@ -332,3 +332,32 @@ def test_an_unknown_event_type_names_the_known_ones(deliver):
     response = deliver("user.created", {"user_id": USER_ID})
 
     assert response.json()["detail"] == "Unknown event type; known: session.deleted, user.updated, user.deleted."
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_same_event_delivered_twice_at_once_is_applied_once():
+    import threading
+
+    from django.db import connections
+
+    sent_at = timezone.now()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def deliver_once():
+        try:
+            barrier.wait()
+            event = events.SessionDeleted(session_id=SESSION_ID, user_id=USER_ID)
+            results.append(events.receive(event_id="evt-race", sent_at=sent_at, event=event))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deliver_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False, True]
+    assert ReceivedEvent.objects.count() == 1 and EndedSession.objects.count() == 1
