@@ -1,14 +1,20 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import ngettext
 
 from tasks.admin import TaskInline
 
 from . import services
-from .models import DenylistedToken, User
+from .models import USER_ID_MAX_LENGTH, DenylistedToken, RelinkedUserId, User
 
 
 class UserCreationAdminForm(UserCreationForm):
@@ -21,6 +27,24 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class RelinkForm(forms.Form):
+    new_id = forms.CharField(
+        label="New Better Auth user id",
+        max_length=USER_ID_MAX_LENGTH,
+        help_text="The `sub` of the person's new Better Auth tokens (their id in Better Auth's user table).",
+    )
+
+    def __init__(self, *args, user, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.actor = actor
+
+    def clean_new_id(self):
+        new_id = self.cleaned_data["new_id"]
+        services.user_relink_ensure_allowed(user=self.user, new_id=new_id, actor=self.actor)
+        return new_id
 
 
 # Whoever may set these may give themselves, or anyone, every permission.
@@ -57,7 +81,7 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
-    actions = ["deactivate_selected", "revoke_tokens_of_selected"]
+    actions = ["deactivate_selected", "revoke_tokens_of_selected", "relink_selected"]
 
     def get_readonly_fields(self, request, obj=None):
         # Read-only fields are left out of the form, so a crafted POST cannot set them.
@@ -83,6 +107,9 @@ class UserAdmin(DjangoUserAdmin):
     def has_revoke_tokens_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.revoke_user_tokens")
 
+    def has_relink_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.relink_user")
+
     @admin.action(description="Deactivate selected users", permissions=["deactivate"])
     def deactivate_selected(self, request, queryset):
         self._apply_to_each(
@@ -98,6 +125,49 @@ class UserAdmin(DjangoUserAdmin):
             "Revoked every token of %d user.",
             "Revoked every token of %d users.",
         )
+
+    @admin.action(description="Relink to a new Better Auth id (keeps the tasks)", permissions=["relink"])
+    def relink_selected(self, request, queryset):
+        """Two confirmation pages: type the new id, then confirm a page naming both ids."""
+        users = list(queryset[:2])
+        if len(users) != 1:
+            self.message_user(request, "Select exactly one user to relink.", messages.ERROR)
+            return None
+        user = users[0]
+        if not may_manage(request, user):
+            self.message_user(
+                request, "Nothing changed: only a superuser may relink a staff account.", messages.ERROR
+            )
+            return None
+        step = request.POST.get("relink_step")
+        form = RelinkForm(request.POST if step else None, user=user, actor=request.user)
+        if step and form.is_valid():
+            if step != "confirm":
+                return self._relink_page(request, user, form, confirm=True)
+            old_id = user.pk
+            try:
+                services.user_relink(user=user, new_id=form.cleaned_data["new_id"], actor=request.user)
+            except ValidationError as error:
+                form.add_error("new_id", error)
+                return self._relink_page(request, user, form, confirm=False)
+            self.log_change(request, user, f"Relinked from Better Auth id {old_id} to {user.pk}.")
+            self.message_user(request, f"Relinked {user.email}: id {old_id} is now {user.pk}.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
+        return self._relink_page(request, user, form, confirm=False)
+
+    def _relink_page(self, request, user, form, *, confirm):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Relink to a new Better Auth id",
+            "opts": self.opts,
+            "target": user,
+            "form": form,
+            "confirm": confirm,
+            "new_id": form.cleaned_data["new_id"] if confirm else None,
+            "task_count": user.tasks.count(),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/user/relink_confirmation.html", context)
 
     def _apply_to_each(self, request, queryset, service, singular, plural):
         users = list(queryset)
@@ -154,6 +224,27 @@ class DenylistedTokenAdmin(admin.ModelAdmin):
     list_display = ("jti", "user_id", "expires_at", "created_at")
     search_fields = ("jti", "user_id")
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RelinkedUserId)
+class RelinkedUserIdAdmin(admin.ModelAdmin):
+    """Every relink, from the admin or the command line: the audit trail beside the log lines.
+
+    Read-only: an entry is what keeps a retired id's tokens refused.
+    """
+
+    list_display = ("old_id", "new_id", "actor_id", "relinked_at")
+    search_fields = ("old_id", "new_id")
+    date_hierarchy = "relinked_at"
 
     def has_add_permission(self, request):
         return False

@@ -15,6 +15,8 @@ from django.utils.crypto import get_random_string
 USER_ID_LENGTH = 32
 USER_ID_MAX_LENGTH = 64
 USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Better Auth makes session ids with the same generator as user ids.
+SESSION_ID_PATTERN = USER_ID_PATTERN
 
 
 def generate_user_id():
@@ -102,6 +104,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         permissions = [
             ("deactivate_user", "Can deactivate user"),
             ("revoke_user_tokens", "Can revoke every token of user"),
+            ("relink_user", "Can relink user to a new Better Auth id"),
         ]
 
     def __str__(self):
@@ -136,3 +139,57 @@ class DenylistedToken(models.Model):
 
     def __str__(self):
         return f"{self.jti} (user {self.user_id})"
+
+
+class RelinkedUserId(models.Model):
+    """A user id retired by a relink: tokens naming it are refused, and no user is created with it again.
+
+    Also the relink's audit record in the database, next to the log line.
+    """
+
+    old_id = models.CharField(primary_key=True, max_length=USER_ID_MAX_LENGTH)
+    new_id = models.CharField(max_length=USER_ID_MAX_LENGTH, db_index=True)
+    # Who relinked: an admin user's id, or empty for the command line. Plain, so it outlives that user.
+    actor_id = models.CharField(max_length=USER_ID_MAX_LENGTH, blank=True)
+    relinked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-relinked_at"]
+
+    def __str__(self):
+        return f"{self.old_id} -> {self.new_id}"
+
+
+class EndedSession(models.Model):
+    """A Better Auth session that has ended: tokens carrying its id are refused.
+
+    Kept until every token minted during the session has expired.
+    """
+
+    session_id = models.CharField(max_length=64, unique=True)
+    # The session's user id as Better Auth said it; the user may be gone since.
+    user_id = models.CharField(max_length=USER_ID_MAX_LENGTH, db_index=True)
+    ended_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True, help_text="Safe to delete after this moment.")
+
+    class Meta:
+        ordering = ["-ended_at"]
+
+    def __str__(self):
+        return f"{self.session_id} (user {self.user_id})"
+
+
+class ReceivedEvent(models.Model):
+    """The id of a Better Auth event already applied, so a replay within its time window is not."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    event_type = models.CharField(max_length=50)
+    received_at = models.DateTimeField(auto_now_add=True)
+    # Past this moment its timestamp is refused anyway, so the id need not be kept.
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.event_type} {self.event_id}"

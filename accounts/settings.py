@@ -37,6 +37,9 @@ DEFAULTS = {
     "JWKS_REFETCH_INTERVAL": timedelta(seconds=30),
     # The whole of one fetch, however slowly the endpoint answers.
     "JWKS_TIMEOUT": timedelta(seconds=3),
+    # How long an ended Better Auth session's id is kept: at least the longest life of a token
+    # minted in it (the jwt plugin's 15 minutes, the cookie cache's 5 by default).
+    "ENDED_SESSION_RETENTION": timedelta(days=1),
     # Clock skew tolerated on exp, nbf and iat.
     "LEEWAY": timedelta(seconds=5),
     # Larger tokens are refused before any parsing (Better Auth's cookie cache is the biggest, ~1-4 KB).

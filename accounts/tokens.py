@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import TokenError
-from .models import USER_ID_PATTERN
+from .models import SESSION_ID_PATTERN, USER_ID_PATTERN
 from .settings import api_settings
 from .state import token_backend
 
@@ -72,6 +72,8 @@ class TokenIdentity:
     profile_updated_at: datetime | None = None
     # Only Better Auth vouches for people we have not seen; SimpleJWT tokens name existing users.
     may_create_user: bool = False
+    # The Better Auth session the token was minted in (`sid`, or the cookie cache's `session.id`).
+    session_id: str | None = None
 
 
 class Token:
@@ -174,8 +176,8 @@ def token_identity(raw_token, *, token_types=(AccessToken.token_type,)):
         user_id = _user_id(user.get("id"))
         if payload["session"].get("userId") != user_id:
             raise TokenError(_("Token session does not belong to its user"))
-        return _better_auth_identity(user_id, payload, user)
-    return _better_auth_identity(_user_id(payload.get("sub")), payload, payload)
+        return _better_auth_identity(user_id, payload, user, session_id=payload["session"].get("id"))
+    return _better_auth_identity(_user_id(payload.get("sub")), payload, payload, session_id=payload.get("sid"))
 
 
 def _check_simplejwt_claims(payload, token_types):
@@ -195,7 +197,7 @@ def _simplejwt_identity(payload):
     )
 
 
-def _better_auth_identity(user_id, payload, user):
+def _better_auth_identity(user_id, payload, user, *, session_id):
     email = user.get("email")
     name = user.get("name")
     return TokenIdentity(
@@ -205,12 +207,22 @@ def _better_auth_identity(user_id, payload, user):
         name=name if isinstance(name, str) else None,
         profile_updated_at=_parse_datetime(user.get("updatedAt")),
         may_create_user=True,
+        session_id=_session_id(session_id),
     )
 
 
 def _user_id(value):
     if not isinstance(value, str) or not USER_ID_PATTERN.fullmatch(value):
         raise TokenError(_("Token contained no recognizable user identification"))
+    return value
+
+
+def _session_id(value):
+    """The session id, checked only when the token carries one: an unreadable one cannot be checked."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not SESSION_ID_PATTERN.fullmatch(value):
+        raise TokenError(_("Token session id is not recognizable"))
     return value
 
 

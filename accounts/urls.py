@@ -10,4 +10,5 @@ urlpatterns = [
     path("auth/signup/", views.SignupView.as_view(), name="signup"),
     path("auth/me/", views.MeView.as_view(), name="me"),
     path("auth/logout-all/", views.LogoutEverywhereView.as_view(), name="logout_everywhere"),
+    path("auth/better-auth/events/", views.BetterAuthEventView.as_view(), name="better_auth_events"),
 ]

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from core.throttling import ScopedDatabaseRateThrottle
 
-from . import serializers, services
+from . import events, serializers, services
 from .authentication import BetterAuthJWTAuthentication
 from .exceptions import InvalidToken, TokenError
 
@@ -89,3 +89,29 @@ class LogoutEverywhereView(APIView):
     def post(self, request):
         services.revoke_all_tokens(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(exclude=True)  # Server to server, for Better Auth's hooks: not part of the clients' API.
+class BetterAuthEventView(APIView):
+    """Better Auth reports ended sessions, updated and deleted users; see `accounts.events`.
+
+    Answers 200 `{"status": "applied"}`, or `{"status": "duplicate"}` for an
+    event id already applied (a retry after a lost answer succeeds as the
+    first delivery did, and changes nothing).
+    """
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = ()
+
+    def get_authenticate_header(self, request):
+        # Makes DRF answer signature failures with 401 (not 403), naming how to authenticate.
+        return 'Webhook-Signature realm="better-auth-events"'
+
+    def post(self, request):
+        # The signature covers the exact bytes sent, so they are read before any parsing.
+        body = request.body
+        event_id, sent_at = events.verify(headers=request.headers, body=body)
+        event = events.parse(body)
+        applied = events.receive(event_id=event_id, sent_at=sent_at, event=event)
+        return Response({"status": "applied" if applied else "duplicate"}, status=status.HTTP_200_OK)

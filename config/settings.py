@@ -180,6 +180,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 # follow djangorestframework-simplejwt; `accounts.settings` holds every
 # default and documents each key.
 BETTER_AUTH_SECRET = env.str("BETTER_AUTH_SECRET", default="") or DEVELOPMENT_BETTER_AUTH_SECRET
+# Signs Better Auth's event deliveries (accounts.events); unset turns the endpoint off (503).
+BETTER_AUTH_WEBHOOK_SECRET = env.str("BETTER_AUTH_WEBHOOK_SECRET", default="")
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default=15 * 60)),
     "REFRESH_TOKEN_LIFETIME": timedelta(

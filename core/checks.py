@@ -85,3 +85,30 @@ def _check_previous_secrets():
                 )
             )
     return problems
+
+
+@register()
+def check_webhook_secret(app_configs=None, **kwargs):
+    """With DEBUG off, BETTER_AUTH_WEBHOOK_SECRET is optional (events off), but never weak or shared."""
+    value = getattr(settings, "BETTER_AUTH_WEBHOOK_SECRET", "") or ""
+    if settings.DEBUG or not value:
+        return []
+    if len(value) < MINIMUM_SECRET_LENGTH:
+        return [
+            Error(
+                f"BETTER_AUTH_WEBHOOK_SECRET is too weak: {len(value)} characters, "
+                f"at least {MINIMUM_SECRET_LENGTH} are required.",
+                hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
+                id="core.E002",
+            )
+        ]
+    if value in (settings.BETTER_AUTH_SECRET, settings.SECRET_KEY):
+        # Whoever holds a token-signing secret must not also be able to sign events, and back.
+        return [
+            Error(
+                "BETTER_AUTH_WEBHOOK_SECRET must be a secret of its own, not BETTER_AUTH_SECRET or DJANGO_SECRET_KEY.",
+                hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
+                id="core.E005",
+            )
+        ]
+    return []

@@ -1,5 +1,6 @@
 import base64
 import json
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -154,3 +155,55 @@ def superuser_client(db, static_files_without_manifest):
     client = Client()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
+
+
+class BetterAuthSteps:
+    """The harness's `events` command: a real Better Auth whose hooks report to our API, driven step by step."""
+
+    def __init__(self, process, user):
+        self.process = process
+        self.user = user
+
+    def do(self, step, **arguments):
+        """Run one step (sign-in, sign-out, update-user, change-email, delete-user); answers its JSON line."""
+        import select
+
+        self.process.stdin.write(json.dumps({"do": step, **arguments}) + "\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
+        line = self.process.stdout.readline() if ready else ""
+        if not line:
+            raise RuntimeError(f"Better Auth harness gave no answer to {step!r}")
+        return json.loads(line)
+
+
+@pytest.fixture
+def better_auth_reporting_to():
+    """`start(events_url, secret, webhook_secret)`: a Better Auth with one signed-up user, its hooks posting to events_url."""
+    from conftest import run_better_auth
+
+    processes = []
+
+    def start(events_url, *, secret, webhook_secret, email="Events.Person@Example.com", name="Events Person"):
+        process, ready = run_better_auth(
+            "events",
+            {
+                "secret": secret,
+                "webhook_secret": webhook_secret,
+                "events_url": events_url,
+                "base_url": "http://localhost:3000",
+                "email": email,
+                "password": "events passphrase 42",
+                "name": name,
+            },
+        )
+        processes.append(process)
+        return BetterAuthSteps(process, ready["user"])
+
+    yield start
+    for process in processes:
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -99,3 +99,43 @@ def test_a_development_placeholder_is_refused_as_a_previous_secret(settings, pla
     assert [(error.id, error.msg) for error in errors] == [
         ("core.E003", "BETTER_AUTH_PREVIOUS_SECRETS entry 2 is a development placeholder.")
     ]
+
+
+def webhook_check_errors(settings, value):
+    from core.checks import check_webhook_secret
+
+    settings.DEBUG = False
+    settings.SECRET_KEY = STRONG
+    settings.BETTER_AUTH_SECRET = STRONG + "b"
+    settings.BETTER_AUTH_WEBHOOK_SECRET = value
+    return check_webhook_secret()
+
+
+def test_the_webhook_secret_is_optional(settings):
+    assert webhook_check_errors(settings, "") == []
+    assert webhook_check_errors(settings, STRONG + "w") == []
+
+
+def test_a_weak_webhook_secret_is_an_error(settings):
+    [error] = webhook_check_errors(settings, "w" * 31)
+
+    assert error.id == "core.E002"
+    assert "BETTER_AUTH_WEBHOOK_SECRET is too weak: 31 characters" in error.msg
+
+
+@pytest.mark.parametrize("shared", [STRONG, STRONG + "b"], ids=["DJANGO_SECRET_KEY", "BETTER_AUTH_SECRET"])
+def test_the_webhook_secret_must_be_a_secret_of_its_own(settings, shared):
+    [error] = webhook_check_errors(settings, shared)
+
+    assert error.id == "core.E005"
+
+
+def test_a_weak_webhook_secret_refuses_to_start_with_debug_off(run_manage):
+    result = run_manage(
+        "check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=STRONG, BETTER_AUTH_SECRET=STRONG + "b",
+        BETTER_AUTH_WEBHOOK_SECRET="short-webhook-secret",
+    )
+
+    assert result.returncode != 0
+    assert "BETTER_AUTH_WEBHOOK_SECRET is too weak" in result.stderr
+    assert "short-webhook-secret" not in result.stderr

@@ -4,11 +4,14 @@
 //
 //   node interop/better-auth/harness.mjs mint           < one JSON line on stdin
 //   node interop/better-auth/harness.mjs seed-postgres  < one JSON line on stdin
+//   node interop/better-auth/harness.mjs events         < a JSON line, then one per step
 //
 // Contract: exactly ONE JSON line on stdout; all diagnostics go to stderr.
 // See README.md for the input/output shapes.
 
+import { createHmac, randomUUID } from "node:crypto";
 import http from "node:http";
+import readline from "node:readline";
 
 // Anything Better Auth logs via console.* must not pollute stdout.
 const realStdoutWrite = process.stdout.write.bind(process.stdout);
@@ -449,9 +452,151 @@ async function seedPostgres(input) {
 	}
 }
 
+/**
+ * The hooks docs/better-auth.md ships: each event is signed for the API's
+ * POST /api/auth/better-auth/events/ (see accounts/events.py). Kept in step
+ * with the docs' `auth.ts`; only the URL and secret come from the input here.
+ */
+function apiEventHooks({ eventsUrl, webhookSecret, deliveries }) {
+	async function sendEvent(type, data) {
+		const id = randomUUID();
+		const body = JSON.stringify({ type, data });
+		// The same id on every attempt: the API applies an event once, and answers a repeat with 200.
+		for (let attempt = 1; attempt <= 3; attempt++) {
+			const timestamp = Math.floor(Date.now() / 1000).toString();
+			const signature = createHmac("sha256", webhookSecret)
+				.update(`${id}.${timestamp}.${body}`)
+				.digest("base64");
+			try {
+				const response = await fetch(eventsUrl, {
+					method: "POST",
+					headers: {
+						"content-type": "application/json",
+						"webhook-id": id,
+						"webhook-timestamp": timestamp,
+						"webhook-signature": `v1,${signature}`,
+					},
+					body,
+					signal: AbortSignal.timeout(3000),
+				});
+				deliveries.push({ type, status: response.status, body: await response.json().catch(() => null) });
+				if (response.status < 500) return;
+			} catch (error) {
+				deliveries.push({ type, status: null, error: String(error) });
+			}
+		}
+	}
+	return {
+		session: {
+			delete: {
+				after: async (session) => sendEvent("session.deleted", { session_id: session.id, user_id: session.userId }),
+			},
+		},
+		user: {
+			update: {
+				after: async (user) =>
+					sendEvent("user.updated", {
+						user_id: user.id,
+						email: user.email,
+						name: user.name,
+						updated_at: user.updatedAt,
+					}),
+			},
+			delete: {
+				after: async (user) => sendEvent("user.deleted", { user_id: user.id }),
+			},
+		},
+	};
+}
+
+/**
+ * A Better Auth (mode A: HS256 jwt plugin, `sid` in the payload) whose hooks
+ * report to a running API; then one step per stdin line, one answer line each:
+ * {"do": "sign-in"} -> {token, session_id, deliveries}; "sign-out";
+ * {"do": "update-user", "name"}; {"do": "change-email", "email"}; "delete-user".
+ * `deliveries` lists the hook calls the step made and the API's answers.
+ */
+async function events(input) {
+	const secret = requireString(input, "secret", { minLength: 32 });
+	const webhookSecret = requireString(input, "webhook_secret", { minLength: 32 });
+	const eventsUrl = requireString(input, "events_url");
+	const baseURL = (input.base_url || "http://localhost:3000").replace(/\/+$/, "");
+	const user = {
+		email: requireString(input, "email"),
+		password: requireString(input, "password", { minLength: 8 }),
+		name: typeof input.name === "string" ? input.name : "",
+	};
+	const deliveries = [];
+	const auth = betterAuth({
+		secret,
+		baseURL,
+		database: memoryAdapter(emptyMemoryDb()),
+		emailAndPassword: { enabled: true, autoSignIn: true },
+		user: {
+			deleteUser: { enabled: true },
+			changeEmail: { enabled: true, updateEmailWithoutVerification: true },
+		},
+		databaseHooks: apiEventHooks({ eventsUrl, webhookSecret, deliveries }),
+		rateLimit: { enabled: false },
+		telemetry: { enabled: false },
+		logger: { level: "warn" },
+		plugins: [
+			jwt({
+				jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "HS256" } },
+				jwt: {
+					// The session id rides in the token, so the API can refuse it once the session ends.
+					definePayload: ({ user, session }) => ({ ...user, sid: session.id }),
+					sign: hs256Signer(secret),
+				},
+			}),
+		],
+	});
+	const created = await signUp(auth, baseURL, user);
+	let cookies = null;
+
+	const steps = {
+		"sign-in": async () => {
+			const signIn = await call(auth, baseURL, "POST", "/sign-in/email", {
+				body: { email: user.email, password: user.password },
+			});
+			const name = findCookieName(signIn.setCookies, "session_token");
+			cookies = new Map([[name, signIn.setCookies.get(name)]]);
+			const { json } = await call(auth, baseURL, "GET", "/token", { cookies });
+			return { token: json.token, session_id: decodePayload(json.token).sid };
+		},
+		"sign-out": async () => {
+			await call(auth, baseURL, "POST", "/sign-out", { body: {}, cookies });
+			return {};
+		},
+		"update-user": async (step) => {
+			await call(auth, baseURL, "POST", "/update-user", { body: { name: step.name }, cookies });
+			return {};
+		},
+		"change-email": async (step) => {
+			await call(auth, baseURL, "POST", "/change-email", { body: { newEmail: step.email }, cookies });
+			user.email = step.email;
+			return {};
+		},
+		"delete-user": async () => {
+			await call(auth, baseURL, "POST", "/delete-user", { body: { password: user.password }, cookies });
+			return {};
+		},
+	};
+	// Listening before the first answer: the next step is written only after it.
+	const lines = readline.createInterface({ input: process.stdin });
+	emit({ user: { id: created.id, email: created.email, name: created.name } });
+	for await (const line of lines) {
+		const step = JSON.parse(line);
+		const run = steps[step.do];
+		if (!run) throw new Error(`unknown step ${JSON.stringify(step.do)}`);
+		deliveries.length = 0;
+		emit({ ...(await run(step)), deliveries });
+	}
+}
+
 // ---------------------------------------------------------------------------
 
-const commands = { mint, "seed-postgres": seedPostgres };
+const commands = { mint, "seed-postgres": seedPostgres, events };
 
 async function main() {
 	const name = process.argv[2];

@@ -1,0 +1,50 @@
+"""Move a local account to the person's new Better Auth id, keeping their tasks."""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts import services
+from accounts.management.lookup import user_from_argument
+
+
+class Command(BaseCommand):
+    help = (
+        "Relink the user with this email address or id to a new Better Auth user id, for a person "
+        "refused with user_conflict after Better Auth's database was reset. Everything that points at "
+        "the user moves along; tokens naming the old id stop working."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("user", help="The local user's email address or current id.")
+        parser.add_argument("new_id", help="Their user id in Better Auth now (the `sub` of their new tokens).")
+        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+
+    def handle(self, *args, user, new_id, yes, **options):
+        person = user_from_argument(user)
+        old_id = person.pk
+        try:
+            services.user_relink_ensure_allowed(user=person, new_id=new_id, actor=None)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        tasks = person.tasks.count()
+        if not yes:
+            self.stdout.write(
+                f"Relink {person.email} from id {old_id} to id {new_id}? Their {tasks} task(s) and "
+                f"everything else move with them; tokens naming {old_id} stop working."
+            )
+            if not self._confirmed(f"Type the new id ({new_id}) to confirm: ", new_id):
+                raise CommandError("Not confirmed; nothing changed.")
+        try:
+            services.user_relink(user=person, new_id=new_id, actor=None)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(
+            f"Relinked {person.email}: id {old_id} is now {new_id}, {tasks} task(s) kept. "
+            f"Tokens naming {old_id} are refused."
+        )
+
+    def _confirmed(self, prompt, expected):
+        try:
+            return input(prompt).strip() == expected
+        except EOFError:
+            return False
