@@ -58,8 +58,11 @@ class CorsMiddleware(corsheaders.middleware.CorsMiddleware):
 
     def _warn_refused(self, origin, request):
         origin = origin[:MAX_LOGGED_ORIGIN_LENGTH]
-        # The page's own origin (Swagger UI's calls) needs no CORS.
-        same_origin = urlsplit(origin).netloc == request.META.get("HTTP_HOST")
+        try:
+            # The page's own origin (Swagger UI's calls) needs no CORS.
+            same_origin = urlsplit(origin).netloc == request.META.get("HTTP_HOST")
+        except ValueError:  # not a URL at all ("http://[")
+            same_origin = False
         if same_origin or origin in self._refused or len(self._refused) >= MAX_REMEMBERED_ORIGINS:
             return
         self._refused.add(origin)

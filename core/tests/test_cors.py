@@ -81,6 +81,14 @@ def test_a_refused_origin_is_logged_once_with_the_configured_origins(client, log
     assert "secret.token.value" not in log_lines.raw()
 
 
+def test_an_origin_that_is_not_a_url_is_refused_without_an_error(client, log_lines):
+    response = client.get("/api/tasks/", HTTP_ORIGIN="http://[")
+
+    assert response.status_code == 401
+    assert "Access-Control-Allow-Origin" not in response
+    assert [line["origin"] for line in log_lines() if line.get("event") == "cors_origin_refused"] == ["http://["]
+
+
 def test_allowed_and_same_origin_requests_log_no_refusal(client, log_lines, settings, db):
     settings.ALLOWED_HOSTS = ["api.example.com"]
     client.get("/api/tasks/", HTTP_ORIGIN=ALLOWED, HTTP_HOST="api.example.com")
