@@ -6,10 +6,13 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 INTEROP := interop/better-auth/node_modules/.installed
+EXAMPLE := examples/nextjs
+EXAMPLE_DEPS := $(EXAMPLE)/node_modules/.installed
+EXAMPLE_BUILD := $(EXAMPLE)/.next/BUILD_ID
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate test bench clean
+.PHONY: install run serve migrate test test-example bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +29,15 @@ $(DEV): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 $(INTEROP): interop/better-auth/package.json interop/better-auth/package-lock.json
 	cd interop/better-auth && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(EXAMPLE_DEPS): $(EXAMPLE)/package.json $(EXAMPLE)/package-lock.json
+	cd $(EXAMPLE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# One production build for both modes (the mode is read when the server starts);
+# rebuilt only when the app's sources change.
+$(EXAMPLE_BUILD): $(EXAMPLE_DEPS) $(shell find $(EXAMPLE)/src -type f 2>/dev/null) $(EXAMPLE)/next.config.ts $(EXAMPLE)/tsconfig.json
+	cd $(EXAMPLE) && NEXT_TELEMETRY_DISABLED=1 npx --no-install next build
 
 install: $(RUNTIME)
 
@@ -50,6 +62,13 @@ test: $(DEV) $(INTEROP)
 	scripts/ensure-chromium
 	scripts/ensure-redis
 	scripts/run-tests $(ARGS)
+	$(MAKE) test-example ARGS=
+
+# The Next.js example in Chromium against the API on PostgreSQL, and the typed
+# client's drift check (the end-to-end tests skip themselves on the SQLite pass).
+test-example: $(DEV) $(EXAMPLE_BUILD)
+	scripts/ensure-chromium
+	scripts/run-tests $(EXAMPLE)/e2e $(ARGS)
 
 clean:
-	rm -rf $(VENV) interop/better-auth/node_modules .pytest_cache
+	rm -rf $(VENV) interop/better-auth/node_modules $(EXAMPLE)/node_modules $(EXAMPLE)/.next .pytest_cache

@@ -68,7 +68,8 @@ class UserInactive(AuthenticationFailed):
 
 class UserConflict(AuthenticationFailed):
     default_detail = _(
-        "No account can be created for this token: its email address belongs to another account"
+        "No account can be created for this token: its email address belongs to another account. "
+        "A new token will not help; support must relink the account"
     )
     default_code = "user_conflict"
 

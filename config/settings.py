@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers
 
 from core.logging import logging_config
 
@@ -50,7 +51,7 @@ MIDDLEWARE = [
     "core.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "core.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,6 +203,10 @@ CORS_ALLOWED_ORIGINS = env.list(
     "CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else []
 )
 CORS_URLS_REGEX = r"^/api/.*$"
+# Browsers may send the request id and read it back, with the 401 challenge and
+# the 429 wait; every other response header stays hidden from the page.
+CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "WWW-Authenticate", "Retry-After"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Todo API",

@@ -1,4 +1,6 @@
-"""System checks that stop start-up on unsafe production configuration."""
+"""System checks that stop start-up on unsafe or broken configuration."""
+
+import re
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
@@ -112,3 +114,22 @@ def check_webhook_secret(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+# What a browser sends as `Origin`: scheme, lower-case host, optional port; nothing else.
+_ORIGIN = re.compile(r"^https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$")
+
+
+@register()
+def check_cors_allowed_origins(app_configs=None, **kwargs):
+    """Each CORS origin must be exactly what browsers send, or it never matches."""
+    return [
+        Error(
+            f"CORS_ALLOWED_ORIGINS has {origin!r}, which no browser sends as its origin.",
+            hint="Write each origin as scheme://host[:port] in lower case, with no path and no "
+            "trailing slash, e.g. https://app.example.com or http://localhost:3000.",
+            id="core.E010",
+        )
+        for origin in settings.CORS_ALLOWED_ORIGINS
+        if not _ORIGIN.match(origin)
+    ]

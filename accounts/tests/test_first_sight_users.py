@@ -61,6 +61,7 @@ def test_an_email_held_by_another_account_is_not_taken_over(call_me, sign_hs256)
 
     assert response.status_code == 401
     assert response.json()["code"] == "user_conflict"
+    assert "A new token will not help" in response.json()["detail"]
     assert not User.objects.filter(pk=USER_ID).exists()
 
 

@@ -1,0 +1,210 @@
+"""Two people use the example Next.js app in Chromium; its browser code calls the API directly."""
+
+import itertools
+import json
+
+import pytest
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+PASSWORD = "correct horse battery staple"
+_people = itertools.count(1)
+
+# Runs in the page: a Better Auth token from this origin's session, then one
+# cross-origin call to the API with it (optionally claiming another user id).
+CALL_API = """
+const [apiUrl, method, path, claimSub, done] = arguments;
+(async () => {
+  const { token } = await fetch("/api/auth/token").then((r) => r.json());
+  let bearer = token;
+  if (claimSub) {
+    const [header, payload, signature] = token.split(".");
+    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+    claims.sub = claims.id = claimSub;
+    const forged = btoa(JSON.stringify(claims)).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+    bearer = `${header}.${forged}.${signature}`;
+  }
+  const response = await fetch(apiUrl + path, {
+    method, headers: { Authorization: `Bearer ${bearer}`, "X-Request-ID": "example-e2e-42" },
+  });
+  done({
+    status: response.status,
+    body: await response.json().catch(() => null),
+    requestId: response.headers.get("X-Request-ID"),
+    challenge: response.headers.get("WWW-Authenticate"),
+  });
+})().catch((error) => done({ error: String(error) }));
+"""
+
+
+class Page:
+    """The example app in one browser, driven as a person would."""
+
+    def __init__(self, browser, stack):
+        self.browser, self.stack = browser, stack
+        self.wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
+
+    def open(self, path="/"):
+        self.browser.get(self.stack.app_url + path)
+
+    def sign_up(self, name):
+        email = f"{name.lower()}.{next(_people)}@example.com"
+        self._submit_credentials("Sign up", email, name)
+        return email
+
+    def sign_in(self, email):
+        self._submit_credentials("Sign in", email)
+
+    def _submit_credentials(self, button, email, name=""):
+        self.open("/")
+        form = self.wait.until(EC.presence_of_element_located((By.TAG_NAME, "form")))
+        form.find_element(By.NAME, "name").send_keys(name)
+        form.find_element(By.NAME, "email").send_keys(email)
+        form.find_element(By.NAME, "password").send_keys(PASSWORD)
+        form.find_element(By.XPATH, f".//button[text()='{button}']").click()
+        self.wait.until(EC.url_to_be(f"{self.stack.app_url}/tasks"))
+        self.wait_for_tasks()
+
+    def sign_out(self):
+        self.browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
+        self.wait.until(EC.url_to_be(f"{self.stack.app_url}/"))
+
+    def wait_for_tasks(self):
+        self.wait.until(lambda _: self.browser.find_elements(By.CSS_SELECTOR, "#tasks, #no-tasks, [role=alert]"))
+        alerts = self.browser.find_elements(By.CSS_SELECTOR, "[role=alert]")
+        assert not alerts, alerts[0].text
+
+    def tasks(self):
+        """{title: completed} as the page shows them."""
+        self.wait_for_tasks()
+        # One script, so a re-render between two element lookups cannot go stale.
+        return dict(self.browser.execute_script(
+            "return [...document.querySelectorAll('#tasks li')].map("
+            "(li) => [li.querySelector('.title')?.textContent, li.classList.contains('completed')])"
+        ))
+
+    def _until_tasks(self, expected):
+        self.wait.until(lambda _: self.tasks() == expected)
+
+    def add(self, title):
+        before = self.tasks()
+        field = self.browser.find_element(By.NAME, "title")
+        field.send_keys(title)
+        field.submit()
+        self._until_tasks({**before, title: False})
+
+    def item(self, title):
+        return self.browser.find_element(By.XPATH, f"//li[span[@class='title' and text()='{title}']]")
+
+    def toggle(self, title):
+        before = self.tasks()
+        self.item(title).find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()
+        self._until_tasks({**before, title: not before[title]})
+
+    def rename(self, title, new_title):
+        before = self.tasks()
+        item = self.item(title)
+        item.find_element(By.XPATH, ".//button[text()='Edit']").click()
+        field = item.find_element(By.CSS_SELECTOR, "form input[name=title]")
+        field.clear()
+        field.send_keys(new_title)
+        field.submit()
+        expected = {(new_title if key == title else key): done for key, done in before.items()}
+        self._until_tasks(expected)
+
+    def delete(self, title):
+        before = self.tasks()
+        self.item(title).find_element(By.XPATH, ".//button[text()='Delete']").click()
+        self._until_tasks({key: done for key, done in before.items() if key != title})
+
+    def task_id(self, title):
+        return self.item(title).get_attribute("data-task-id")
+
+    def user_id(self):
+        return self.browser.find_element(By.TAG_NAME, "main").get_attribute("data-user-id")
+
+    def fetch_own(self, path):
+        """A same-origin GET from the page, as (status, JSON body)."""
+        return self.browser.execute_async_script(
+            "const done = arguments[1];"
+            "fetch(arguments[0]).then(async (r) => done([r.status, await r.json()]));",
+            path,
+        )
+
+    def call_api(self, method, path, claim_sub=None):
+        self.browser.set_script_timeout(20)
+        result = self.browser.execute_async_script(CALL_API, self.stack.api_url, method, path, claim_sub)
+        assert "error" not in result, f"{result['error']}\n{self.stack.output()}"
+        return result
+
+
+@pytest.fixture
+def page(browser, stack):
+    page = Page(browser, stack)
+    yield page
+    # Shown only when the test fails: what the servers said.
+    print(stack.output())
+    print(json.dumps(browser.get_log("browser"), indent=1)[-3000:])
+
+
+def test_a_person_creates_edits_completes_and_deletes_tasks_which_survive_a_reload(page):
+    page.sign_up("Ada")
+    assert page.tasks() == {}
+
+    page.add("Buy milk")
+    page.add("Write report")
+    page.add("Throw away")
+    page.rename("Write report", "Write the report")
+    page.toggle("Buy milk")
+    page.delete("Throw away")
+    page.browser.refresh()
+
+    assert page.tasks() == {"Buy milk": True, "Write the report": False}
+
+
+def test_the_apps_server_calls_the_api_for_whoever_is_signed_in(page):
+    email = page.sign_up("Grace")
+
+    status, me = page.fetch_own("/api/me")
+    assert (status, me["email"]) == (200, email)
+
+    page.sign_out()
+    assert page.fetch_own("/api/me")[0] == 401
+
+
+def test_two_people_see_only_their_own_tasks(page):
+    ada = page.sign_up("Ada")
+    page.add("Ada secret plan")
+    ada_id, ada_task = page.user_id(), page.task_id("Ada secret plan")
+    page.sign_out()
+
+    page.sign_up("Bob")
+    assert page.tasks() == {}
+    page.add("Bob errand")
+    assert page.call_api("GET", f"/api/tasks/{ada_task}/")["status"] == 404
+    assert page.call_api("DELETE", f"/api/tasks/{ada_task}/")["status"] == 404
+    forbidden = page.call_api("GET", f"/api/{ada_id}/tasks/")
+    assert (forbidden["status"], forbidden["body"]["code"]) == (403, "forbidden_user")
+    page.sign_out()
+
+    page.sign_in(ada)
+    assert page.tasks() == {"Ada secret plan": False}
+
+
+def test_a_token_claiming_another_person_is_refused_and_the_page_reads_the_api_headers(page):
+    page.sign_up("Ada")
+    ada_id = page.user_id()
+    page.sign_out()
+    page.sign_up("Eve")
+
+    forged = page.call_api("GET", "/api/tasks/", claim_sub=ada_id)
+
+    assert (forged["status"], forged["body"]["code"]) == (401, "token_not_valid")
+    # Readable cross-origin only because the API allows and exposes them.
+    assert forged["requestId"] == "example-e2e-42"
+    assert forged["challenge"].startswith("Bearer")
+    assert page.call_api("GET", "/api/tasks/")["status"] == 200
