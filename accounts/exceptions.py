@@ -76,3 +76,11 @@ class UserConflict(AuthenticationFailed):
 class NoActiveAccount(AuthenticationFailed):
     default_detail = _("No active account found with the given credentials")
     default_code = "no_active_account"
+
+
+class InvalidLink(exceptions.APIException):
+    """A verification or password reset link that does not hold: tampered with, used, outdated or expired."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("This link is invalid, already used or expired. Ask for a new one.")
+    default_code = "invalid_link"
