@@ -132,7 +132,7 @@ class DetailSerializer(serializers.Serializer):
 class EmailAddressSerializer(serializers.Serializer):
     """An address to mail a link to, normalised as every stored address is."""
 
-    email = serializers.CharField(max_length=254)
+    email = serializers.EmailField(max_length=254)
 
     def validate_email(self, value):
         email = services._usable_email(value)
