@@ -109,14 +109,17 @@ class AccountEmailView(generics.GenericAPIView):
     throttle_classes = (ScopedDatabaseRateThrottle, ScopedAddressRateThrottle)
     throttle_scope = "account_email"
     throttle_address_scope = "account_email_address"
+    # The body field naming what the request is about: "email", or a link's "uid" (an account).
+    throttle_address_field = "email"
 
     def throttle_address(self, request):
         """The address (or, for a link, the account) this request is about; None if it names none."""
         data = request.data if isinstance(request.data, dict) else {}
-        if "uid" in data:
-            user_id = links.user_id_from_uid(data["uid"]) if isinstance(data["uid"], str) else None
+        value = data.get(self.throttle_address_field)
+        if self.throttle_address_field == "uid":
+            user_id = links.user_id_from_uid(value) if isinstance(value, str) else None
             return f"user:{user_id}" if user_id else None
-        return services._usable_email(data.get("email"))
+        return services._usable_email(value)
 
 
 class EmailAddressView(AccountEmailView):
@@ -143,6 +146,7 @@ class EmailVerifyView(AccountEmailView):
     """Confirm an address with the `uid` and `token` of the link mailed to it; answers the user."""
 
     serializer_class = serializers.EmailVerifySerializer
+    throttle_address_field = "uid"
 
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
@@ -190,6 +194,7 @@ class PasswordResetConfirmView(AccountEmailView):
     """Set a new password with the `uid` and `token` of a reset link; every earlier token of the user fails."""
 
     serializer_class = serializers.PasswordResetConfirmSerializer
+    throttle_address_field = "uid"
 
     def post(self, request):
         serializer = self.get_serializer(data=request.data)

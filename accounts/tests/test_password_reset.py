@@ -1,5 +1,7 @@
 """A forgotten password: request a link by address, post it back with a new password. End to end through the API."""
 
+import threading
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -186,3 +188,33 @@ def test_confirm_refuses_malformed_bodies_with_a_json_error(api_client, body):
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_link_posted_twice_at_once_sets_the_password_once(person):
+    from django.test import Client
+
+    Client().post(REQUEST_URL, {"email": "ada@example.com"}, content_type="application/json")
+    link = link_in(mail.outbox[0])
+    passwords = ["first racing passphrase 45", "second racing passphrase 46"]
+    barrier = threading.Barrier(len(passwords))
+    statuses = {}
+
+    def post(password):
+        try:
+            barrier.wait()
+            response = Client().post(CONFIRM_URL, link.body(new_password=password), content_type="application/json")
+            statuses[password] = response.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(password,)) for password in passwords]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses.values()) == [200, 400]
+    [winner] = [password for password, status in statuses.items() if status == 200]
+    assert User.objects.get(pk=USER_ID).check_password(winner)
