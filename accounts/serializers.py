@@ -135,10 +135,7 @@ class EmailAddressSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
     def validate_email(self, value):
-        email = services._usable_email(value)
-        if email is None:
-            raise serializers.ValidationError(_("Enter a valid email address."))
-        return email
+        return normalize_email(value)
 
 
 class LinkSerializer(serializers.Serializer):

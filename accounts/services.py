@@ -19,10 +19,10 @@ from .settings import api_settings
 logger = logging.getLogger("accounts.auth")
 
 NAME_MAX_LENGTH = User._meta.get_field("name").max_length
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 # Addresses of released accounts: `.invalid` is reserved (RFC 2606), so no mail ever reaches one.
 RELEASED_EMAIL_DOMAIN = "released.invalid"
 RELEASED_ADDRESS_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
-EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 
 def user_sync_from_token(*, identity):
@@ -40,7 +40,7 @@ def user_sync_from_token(*, identity):
         return _create_from_identity(identity)
     if _profile_is_newer(identity, user):
         _sync_profile(user, identity)
-    elif identity.email_verified and _usable_email(identity.email) == user.email and not user.email_verified:
+    elif identity.email_verified and not user.email_verified and _usable_email(identity.email) == user.email:
         # A proof stands whenever it comes: no newer profile is needed to take it.
         _mark_email_verified(user)
     return user

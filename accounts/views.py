@@ -138,7 +138,9 @@ class EmailAddressView(AccountEmailView):
 @extend_schema(
     responses={
         200: serializers.UserSerializer,
-        400: OpenApiResponse(ErrorSerializer, description="Invalid input, or `invalid_link`: tampered with, used or expired."),
+        400: OpenApiResponse(
+            ErrorSerializer, description="Invalid input, or `invalid_link`: tampered with, used or expired."
+        ),
         **THROTTLED,
     }
 )
@@ -185,7 +187,8 @@ class PasswordResetView(EmailAddressView):
         200: serializers.DetailSerializer,
         400: OpenApiResponse(
             ErrorSerializer,
-            description="Invalid input, a password the validators refuse, or `invalid_link`: tampered with, used or expired.",
+            description="Invalid input, a password the validators refuse, "
+            "or `invalid_link`: tampered with, used or expired.",
         ),
         **THROTTLED,
     }

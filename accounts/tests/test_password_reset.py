@@ -40,7 +40,9 @@ def sign_in(api_client, password):
     return api_client.post("/api/token/", {"email": "ada@example.com", "password": password}, format="json")
 
 
-def test_reset_mails_a_link_confirm_sets_the_password_and_every_earlier_token_fails(api_client, person, sign_hs256, settings):
+def test_reset_mails_a_link_confirm_sets_the_password_and_every_earlier_token_fails(
+    api_client, person, sign_hs256, settings
+):
     simplejwt_access = sign_in(api_client, OLD_PASSWORD).json()["access"]
     better_auth_token = sign_hs256(better_auth_claims(user_id=USER_ID))
     assert api_client.get(ME_URL, HTTP_AUTHORIZATION=f"Bearer {better_auth_token}").status_code == 200
@@ -152,7 +154,9 @@ def test_a_password_the_validators_refuse_is_a_field_error_and_the_link_stays_us
     assert confirm(api_client, link).status_code == 200
 
 
-def test_known_unknown_and_inactive_addresses_get_the_same_answer_the_same_queries_and_one_email_each(api_client, person):
+def test_known_unknown_and_inactive_addresses_get_the_same_answer_the_same_queries_and_one_email_each(
+    api_client, person
+):
     UserFactory(email="gone@example.com", is_active=False)
     answers, query_counts = [], []
     for email in ["ada@example.com", "nobody@example.com", "gone@example.com"]:
@@ -164,7 +168,9 @@ def test_known_unknown_and_inactive_addresses_get_the_same_answer_the_same_queri
     assert answers == [(202, {"detail": "If the address can receive it, an email with a link is on its way."})] * 3
     assert len(set(query_counts)) == 1
     assert [message.to for message in mail.outbox] == [["ada@example.com"], ["nobody@example.com"], ["gone@example.com"]]
-    assert [message.subject for message in mail.outbox] == ["Reset your password", "Password reset request", "Password reset request"]
+    assert [message.subject for message in mail.outbox] == [
+        "Reset your password", "Password reset request", "Password reset request",
+    ]
     for note in mail.outbox[1:]:
         assert "no active account uses this address" in note.body
         assert "token=" not in note.body
@@ -181,7 +187,12 @@ def test_a_user_without_a_local_password_can_set_one(api_client):
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"uid": "x", "token": "y"}, {"uid": ["x"], "token": "y", "new_password": NEW_PASSWORD}, {"uid": "x" * 200, "token": "y", "new_password": NEW_PASSWORD}],
+    [
+        {},
+        {"uid": "x", "token": "y"},
+        {"uid": ["x"], "token": "y", "new_password": NEW_PASSWORD},
+        {"uid": "x" * 200, "token": "y", "new_password": NEW_PASSWORD},
+    ],
 )
 def test_confirm_refuses_malformed_bodies_with_a_json_error(api_client, body):
     response = api_client.post(CONFIRM_URL, body, format="json")

@@ -67,7 +67,8 @@ def test_one_ip_gets_its_own_limit_over_every_address(api_client, db, settings):
     response = post(api_client, "/api/auth/password-reset/", {"email": "someone.else@example.com"}, "192.0.2.10")
 
     assert response.status_code == 429
-    assert post(api_client, "/api/auth/password-reset/", {"email": "someone.else@example.com"}, "192.0.2.11").status_code == 202
+    other_ip = post(api_client, "/api/auth/password-reset/", {"email": "someone.else@example.com"}, "192.0.2.11")
+    assert other_ip.status_code == 202
 
 
 def test_the_counters_hold_no_address(api_client, db):
@@ -78,7 +79,9 @@ def test_the_counters_hold_no_address(api_client, db):
     assert not any("ada" in key for key in keys)
 
 
-@pytest.mark.parametrize("body", [[{"email": "ada@example.com"}], "ada@example.com", {"email": 5}, {"uid": {"a": 1}}, {"uid": None}])
+@pytest.mark.parametrize(
+    "body", [[{"email": "ada@example.com"}], "ada@example.com", {"email": 5}, {"uid": {"a": 1}}, {"uid": None}]
+)
 @pytest.mark.parametrize("url", ["/api/auth/password-reset/", "/api/auth/password-reset/confirm/"])
 def test_bodies_of_any_json_shape_are_answered_400_never_500(api_client, db, url, body):
     response = post(api_client, url, body, "192.0.2.10")
