@@ -63,14 +63,17 @@ def may_manage(request, user):
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
-    list_display = ("email", "name", "id", "is_active", "is_staff", "date_joined")
-    list_filter = ("is_active", "is_staff", "is_superuser")
+    list_display = ("email", "email_verified", "name", "id", "is_active", "is_staff", "date_joined")
+    list_filter = ("email_verified", "is_active", "is_staff", "is_superuser")
     search_fields = ("email", "name", "id")
     ordering = ("email",)
     inlines = [TaskInline]
-    readonly_fields = ("id", "date_joined", "last_login", "tokens_valid_after")
+    # Nobody flips `email_verified` by hand, superusers included: only the
+    # owner can prove an address (a mailed link, Better Auth), and a verified
+    # flag decides who keeps an address that a verified identity claims.
+    readonly_fields = ("id", "email_verified", "date_joined", "last_login", "tokens_valid_after")
     fieldsets = (
-        (None, {"fields": ("id", "email", "password")}),
+        (None, {"fields": ("id", "email", "email_verified", "password")}),
         ("Profile", {"fields": ("name",)}),
         (
             "Permissions",
@@ -82,6 +85,12 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
     actions = ["deactivate_selected", "revoke_tokens_of_selected", "relink_selected"]
+
+    def save_model(self, request, obj, form, change):
+        # A new address is unproven: the owner verifies it with a link (resend).
+        if change and "email" in form.changed_data:
+            obj.email_verified = False
+        super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request, obj=None):
         # Read-only fields are left out of the form, so a crafted POST cannot set them.

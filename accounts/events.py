@@ -116,6 +116,7 @@ class UserUpdated:
     email: str | None
     name: str | None
     profile_updated_at: datetime | None
+    email_verified: bool = False
 
     def apply(self):
         user = User.objects.filter(pk=self.user_id).first()
@@ -155,6 +156,7 @@ def parse(body):
             email=_optional_string(data, "email"),
             name=_optional_string(data, "name"),
             profile_updated_at=_parse_datetime(data.get("updated_at")),
+            email_verified=data.get("email_verified") is True,
         )
     if event_type == UserDeleted.type:
         return UserDeleted(user_id=_id(data, "user_id", USER_ID_PATTERN))

@@ -90,3 +90,11 @@ class SignInLocked(exceptions.APIException):
         super().__init__()
         # DRF's handler sends `wait` as Retry-After, as it does for Throttled.
         self.wait = wait
+
+
+class InvalidLink(exceptions.APIException):
+    """A verification or password reset link that does not hold: tampered with, used, outdated or expired."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("This link is invalid, already used or expired. Ask for a new one.")
+    default_code = "invalid_link"

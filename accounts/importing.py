@@ -20,6 +20,7 @@ from psycopg.rows import class_row
 
 from .hashers import BetterAuthScryptPasswordHasher
 from .models import USER_ID_PATTERN, User, normalize_email
+from . import services
 from .services import NAME_MAX_LENGTH
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -30,7 +31,7 @@ PASSWORD_MAX_LENGTH = User._meta.get_field("password").max_length
 BETTER_AUTH_USERS_QUERY = """
     SELECT DISTINCT ON (u.id)
         u.id, u.email, u.name, u."createdAt" AS created_at, u."updatedAt" AS updated_at,
-        a.password AS password_hash
+        a.password AS password_hash, u."emailVerified" AS email_verified
     FROM "user" AS u
     LEFT JOIN account AS a ON a."userId" = u.id AND a."providerId" = 'credential'
     ORDER BY u.id, a."updatedAt" DESC NULLS LAST
@@ -50,6 +51,7 @@ class BetterAuthUser:
     updated_at: datetime
     # Better Auth's `<salt hex>:<key hex>`, or None without a credential account.
     password_hash: str | None
+    email_verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,21 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Released:
+    """An unverified local account that gave its address to a verified Better Auth user."""
+
+    user: BetterAuthUser
+    released_user_id: str
+
+
 @dataclass
 class ImportReport:
     created: list[BetterAuthUser] = field(default_factory=list)
     updated: list[BetterAuthUser] = field(default_factory=list)
     unchanged: list[BetterAuthUser] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    released: list[Released] = field(default_factory=list)
 
 
 def read_better_auth_users(database_url):
@@ -104,7 +115,9 @@ def _import_one(better_auth_user, report):
     problem = _problem_with(better_auth_user, email, user)
     if problem:
         report.skipped.append(Skipped(better_auth_user, problem))
-    elif user is None:
+        return
+    _claim_email(better_auth_user, email, user, report)
+    if user is None:
         _create(better_auth_user, email)
         report.created.append(better_auth_user)
     elif _update(user, better_auth_user, email):
@@ -134,17 +147,39 @@ def _problem_with(better_auth_user, email, user):
         if len(password) > PASSWORD_MAX_LENGTH:
             return f"its password hash is longer than the {PASSWORD_MAX_LENGTH} characters stored here"
     if user is None or _takes_profile(user, better_auth_user):
-        holder = User.objects.filter(email=email).exclude(pk=better_auth_user.id).values_list("pk", flat=True).first()
+        holder = _holder_keeping(better_auth_user, email)
         if holder is not None:
             # Merging by email would hand one person's account to another.
             return f"its email address belongs to another local user ({holder})"
     return None
 
 
+def _holder_keeping(better_auth_user, email):
+    """The id of another local user who keeps `email` from this Better Auth user, or None.
+
+    The ownership rule (`services.email_release`): only a verified holder keeps
+    an address a verified Better Auth user claims; `_claim_email` takes it
+    from an unverified one.
+    """
+    holders = User.objects.filter(email=email).exclude(pk=better_auth_user.id)
+    if better_auth_user.email_verified:
+        holders = holders.filter(email_verified=True)
+    return holders.values_list("pk", flat=True).first()
+
+
+def _claim_email(better_auth_user, email, user, report):
+    """Before a verified Better Auth user takes its address: release it from an unverified local holder."""
+    if better_auth_user.email_verified and (user is None or _takes_profile(user, better_auth_user)):
+        released = services.email_release(email=email, to_user_id=better_auth_user.id)
+        if released is not None:
+            report.released.append(Released(better_auth_user, released.pk))
+
+
 def _create(better_auth_user, email):
     User.objects.create(
         id=better_auth_user.id,
         email=email,
+        email_verified=better_auth_user.email_verified,
         name=better_auth_user.name[:NAME_MAX_LENGTH],
         password=_imported_password(better_auth_user),
         date_joined=better_auth_user.created_at,
@@ -156,10 +191,13 @@ def _update(user, better_auth_user, email):
     """Bring a user up to date with Better Auth; answers whether anything changed."""
     changed = []
     if _takes_profile(user, better_auth_user):
+        user.email_verified = services.email_verified_after(
+            user=user, email=email, proven=better_auth_user.email_verified
+        )
         user.email = email
         user.name = better_auth_user.name[:NAME_MAX_LENGTH]
         user.profile_synced_at = better_auth_user.updated_at
-        changed += ["email", "name", "profile_synced_at"]
+        changed += ["email", "email_verified", "name", "profile_synced_at"]
     if _takes_password(user, better_auth_user):
         user.password = _imported_password(better_auth_user)
         changed.append("password")

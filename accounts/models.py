@@ -71,6 +71,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Wider than Django's 128: imported Better Auth scrypt hashes take 180 characters.
     password = models.CharField("password", max_length=255)
     email = models.EmailField("email address", max_length=254, unique=True)
+    email_verified = models.BooleanField(
+        default=False,
+        help_text="The owner proved the address: a link we mailed, or Better Auth's `emailVerified`.",
+    )
     name = models.CharField(max_length=255, blank=True)
     is_active = models.BooleanField(
         default=True, help_text="Inactive users are refused on every request."

@@ -86,7 +86,7 @@ class TokenBlacklistSerializer(serializers.Serializer):
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "name", "date_joined"]
+        fields = ["id", "email", "email_verified", "name", "date_joined"]
         read_only_fields = fields
 
 
@@ -118,7 +118,48 @@ class SignupSerializer(serializers.Serializer):
                 {"email": [_("An account with this email address already exists.")]}
             ) from None
         logger.info("user signed up", extra={"event": "sign_up", "user_id": user.pk})
+        services.email_verification_send(user=user)
         return user
 
     def to_representation(self, user):
         return {"user": UserSerializer(user).data, **token_pair_for(user)}
+
+
+class DetailSerializer(serializers.Serializer):
+    """An answer that is only a message for people."""
+
+    detail = serializers.CharField(read_only=True)
+
+
+class EmailAddressSerializer(serializers.Serializer):
+    """An address to mail a link to, normalised as every stored address is."""
+
+    email = serializers.EmailField(max_length=254)
+
+    def validate_email(self, value):
+        return normalize_email(value)
+
+
+class LinkSerializer(serializers.Serializer):
+    """The `uid` and `token` of a link we mailed, as the front end's page received them."""
+
+    uid = serializers.CharField(max_length=128)
+    token = serializers.CharField(max_length=128)
+
+
+class EmailVerifySerializer(LinkSerializer):
+    def save(self):
+        return services.email_verify(**self.validated_data)
+
+
+class PasswordResetConfirmSerializer(LinkSerializer):
+    new_password = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=1024, style={"input_type": "password"}
+    )
+
+    def save(self):
+        data = self.validated_data
+        try:
+            return services.password_reset_confirm(uid=data["uid"], token=data["token"], password=data["new_password"])
+        except ValidationError as error:
+            raise serializers.ValidationError({"new_password": list(error.messages)}) from None

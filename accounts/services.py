@@ -2,6 +2,7 @@
 
 import logging
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -10,9 +11,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Exists
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
-from .exceptions import TokenError, UserConflict, UserInactive, UserNotFound
+from . import emails, links
+from .exceptions import InvalidLink, TokenError, UserConflict, UserInactive, UserNotFound
 from .models import (
     USER_ID_PATTERN,
     DenylistedToken,
@@ -27,6 +30,9 @@ logger = logging.getLogger("accounts.auth")
 
 NAME_MAX_LENGTH = User._meta.get_field("name").max_length
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+# Addresses of released accounts: `.invalid` is reserved (RFC 2606), so no mail ever reaches one.
+RELEASED_EMAIL_DOMAIN = "released.invalid"
+RELEASED_ADDRESS_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def user_sync_from_token(*, identity):
@@ -97,18 +103,22 @@ def _create_from_identity(identity):
         raise TokenError(_("Token carries no valid email address for a new user"))
     try:
         with transaction.atomic():
+            if identity.email_verified:
+                email_release(email=email, to_user_id=identity.user_id)
             user, created = User.objects.get_or_create(
                 pk=identity.user_id,
                 defaults={
                     "password": make_password(None),
                     "email": email,
+                    "email_verified": identity.email_verified,
                     "name": _storable_name(identity.name or ""),
                     "profile_synced_at": identity.profile_updated_at,
                 },
             )
     except IntegrityError:
-        # Another account already holds this email. Linking by email would let
-        # whoever controls a Better Auth account take over a local one.
+        # Another account holds this email, and proved it (or this token does
+        # not prove ours). Linking by email would let whoever controls a Better
+        # Auth account take over a local one.
         logger.warning("token user conflicts with an existing email", extra={"event": "user_conflict"})
         raise UserConflict() from None
     if created:
@@ -141,32 +151,147 @@ def _profile_is_newer(identity, user):
         return False
     if user.profile_synced_at is not None and identity.profile_updated_at <= user.profile_synced_at:
         return False
-    return _profile_from(identity, user) != (user.email, user.name)
+    return _profile_from(identity, user) != (user.email, user.name, user.email_verified)
 
 
 def _profile_from(identity, user):
-    """The (email, name) the token asks for; what it lacks or we cannot hold stays ours."""
-    email = _usable_email(identity.email) or user.email
+    """The (email, name, email_verified) the token asks for; what it lacks or we cannot hold stays ours."""
+    claimed = _usable_email(identity.email)
+    email = claimed or user.email
     name = _storable_name(identity.name) if identity.name is not None else user.name
-    return email, name
+    verified = email_verified_after(user=user, email=email, proven=claimed == email and identity.email_verified)
+    return email, name, verified
 
 
 def _sync_profile(user, identity):
-    """Take the token's newer email and name; keep ours if the email belongs to someone else."""
-    new_email, user.name = _profile_from(identity, user)
+    """Take the token's newer profile; keep our email if another account holds it and may keep it."""
+    new_email, user.name, new_verified = _profile_from(identity, user)
     user.profile_synced_at = identity.profile_updated_at
     fields = ["name", "profile_synced_at"]
-    if new_email != user.email:
-        previous_email = user.email
-        user.email = new_email
+    if (new_email, new_verified) != (user.email, user.email_verified):
+        previous = user.email, user.email_verified
+        user.email, user.email_verified = new_email, new_verified
         try:
             with transaction.atomic():
-                user.save(update_fields=[*fields, "email"])
+                if new_verified and new_email != previous[0]:
+                    email_release(email=new_email, to_user_id=user.pk)
+                user.save(update_fields=[*fields, "email", "email_verified"])
             return
         except IntegrityError:
-            user.email = previous_email
+            user.email, user.email_verified = previous
             logger.warning("newer email claim belongs to another account", extra={"event": "email_conflict"})
     user.save(update_fields=fields)
+
+
+def email_verified_after(*, user, email, proven):
+    """Whether `user` holding `email` has proven it: a proof now, or theirs already for this very address.
+
+    An address once proven stays proven until it changes; a new one starts unproven.
+    """
+    return proven or (email == user.email and user.email_verified)
+
+
+def email_release(*, email, to_user_id):
+    """The ownership rule: an unverified account holding `email` gives it up to `to_user_id`, who proved it.
+
+    The holder keeps its id, password and tasks under a placeholder address of
+    the reserved `.invalid` domain, and can take and verify another. A
+    verified holder keeps the address: two proven holders are never merged,
+    and the caller's save then fails on the unique email. Call it inside the
+    transaction that gives the address away, so both happen or neither; the
+    release is logged once that transaction commits. Answers the released
+    account, or None.
+    """
+    holder = (
+        User.objects.select_for_update()
+        .filter(email=email, email_verified=False)
+        .exclude(pk=to_user_id)
+        .first()
+    )
+    if holder is None:
+        return None
+    holder.email = f"unverified-{get_random_string(20, RELEASED_ADDRESS_CHARS)}@{RELEASED_EMAIL_DOMAIN}"
+    holder.save(update_fields=["email"])
+    transaction.on_commit(
+        lambda: logger.warning(
+            "unverified account released its email address to a verified owner",
+            extra={"event": "email_released", "user_id": holder.pk, "to_user_id": to_user_id},
+        )
+    )
+    return holder
+
+
+def _mark_email_verified(user):
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+    logger.info("email address verified", extra={"event": "email_verified", "user_id": user.pk})
+
+
+def email_verification_send(*, user):
+    """Mail `user` a fresh link that verifies their address."""
+    emails.send_verification_email(user)
+
+
+def email_verification_resend(*, email):
+    """A fresh link for the active, unverified account holding `email`; nothing for any other address."""
+    user = User.objects.filter(email=email, is_active=True, email_verified=False).first()
+    if user is not None:
+        email_verification_send(user=user)
+
+
+def email_verify(*, uid, token):
+    """Mark verified the address a verification link was mailed to; InvalidLink unless the link holds."""
+    with transaction.atomic():
+        user = _user_of_link(uid=uid, token=token, generator=links.email_verification_tokens)
+        _mark_email_verified(user)
+    return user
+
+
+def password_reset_request(*, email):
+    """Mail `email` a reset link if an active account holds it, otherwise a note that none does.
+
+    Either way one email is rendered and handed to the backend, so the answer
+    takes comparable time and says nothing about the address; the note tells
+    its owner that someone asked. The per-address rate limit bounds both.
+    """
+    user = User.objects.filter(email=email, is_active=True).first()
+    if user is None:
+        emails.send_password_reset_no_account_email(email)
+    else:
+        emails.send_password_reset_email(user)
+
+
+def password_reset_confirm(*, uid, token, password):
+    """Set a new password from a reset link; every earlier token of the user fails from now on.
+
+    InvalidLink unless the link holds; Django's ValidationError when the
+    password fails the validators (the link stays usable then). The link
+    proved the address too, so it counts as verified.
+    """
+    with transaction.atomic():
+        user = _user_of_link(uid=uid, token=token, generator=links.password_reset_tokens)
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+        user.email_verified = True
+        user.save(update_fields=["password", "email_verified"])
+        revoke_all_tokens(user)
+    logger.info("password reset", extra={"event": "password_reset", "user_id": user.pk})
+    return user
+
+
+def _user_of_link(*, uid, token, generator):
+    """The active user a link names, locked until the transaction ends, if its token holds; else InvalidLink.
+
+    The lock makes a link single-use under races too: whoever comes second
+    sees the state the first one changed, which the token no longer matches.
+    """
+    user_id = links.user_id_from_uid(uid)
+    user = None
+    if user_id is not None:
+        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+    if user is None or not generator.check_token(user, token):
+        raise InvalidLink()
+    return user
 
 
 def refresh_token_deny(*, refresh):
@@ -218,6 +343,9 @@ def user_profile_sync(*, user, profile):
     """
     if _profile_is_newer(profile, user):
         _sync_profile(user, profile)
+    elif profile.email_verified and not user.email_verified and _usable_email(profile.email) == user.email:
+        # A proof stands whenever it comes: no newer profile is needed to take it.
+        _mark_email_verified(user)
 
 
 def session_end(*, session_id, user_id):

@@ -70,6 +70,8 @@ class TokenIdentity:
     email: str | None = None
     name: str | None = None
     profile_updated_at: datetime | None = None
+    # Better Auth's `emailVerified`: the person proved they own `email`.
+    email_verified: bool = False
     # Only Better Auth vouches for people we have not seen; SimpleJWT tokens name existing users.
     may_create_user: bool = False
     # The Better Auth session the token was minted in (`sid`, or the cookie cache's `session.id`).
@@ -206,6 +208,8 @@ def _better_auth_identity(user_id, payload, user, *, session_id):
         email=email if isinstance(email, str) else None,
         name=name if isinstance(name, str) else None,
         profile_updated_at=_parse_datetime(user.get("updatedAt")),
+        # Only a JSON `true` is a proof; "true", 1 or anything else is not.
+        email_verified=user.get("emailVerified") is True,
         may_create_user=True,
         session_id=_session_id(session_id),
     )

@@ -1,14 +1,16 @@
 """Token endpoints on SimpleJWT's contract, and the account endpoints around them."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.throttling import ScopedDatabaseRateThrottle
+from core.serializers import ErrorSerializer
+from core.throttling import ScopedAddressRateThrottle, ScopedDatabaseRateThrottle
 
-from . import events, serializers, services
+from . import events, links, serializers, services
 from .authentication import BetterAuthJWTAuthentication
 from .exceptions import InvalidToken, TokenError
 
@@ -115,3 +117,116 @@ class BetterAuthEventView(APIView):
         event = events.parse(body)
         applied = events.receive(event_id=event_id, sent_at=sent_at, event=event)
         return Response({"status": "applied" if applied else "duplicate"}, status=status.HTTP_200_OK)
+
+
+LINK_MAILED = _("If the address can receive it, an email with a link is on its way.")
+THROTTLED = {429: OpenApiResponse(ErrorSerializer, description="Too many requests from this IP or for this address.")}
+
+
+class AccountEmailView(generics.GenericAPIView):
+    """Base of the verification and password reset endpoints: public, throttled per IP and per address.
+
+    The per-address count is shared by every IP, so spreading requests over
+    many machines does not flood one mailbox or one account.
+    """
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (ScopedDatabaseRateThrottle, ScopedAddressRateThrottle)
+    throttle_scope = "account_email"
+    throttle_address_scope = "account_email_address"
+    # The body field naming what the request is about: "email", or a link's "uid" (an account).
+    throttle_address_field = "email"
+
+    def throttle_address(self, request):
+        """The address (or, for a link, the account) this request is about; None if it names none."""
+        data = request.data if isinstance(request.data, dict) else {}
+        value = data.get(self.throttle_address_field)
+        if self.throttle_address_field == "uid":
+            user_id = links.user_id_from_uid(value) if isinstance(value, str) else None
+            return f"user:{user_id}" if user_id else None
+        return services._usable_email(value)
+
+
+class EmailAddressView(AccountEmailView):
+    """An address in; the same 202 whatever the address is, so it reveals nothing about accounts."""
+
+    serializer_class = serializers.EmailAddressSerializer
+    service = None
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.service(email=serializer.validated_data["email"])
+        return Response({"detail": LINK_MAILED}, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(
+    responses={
+        200: serializers.UserSerializer,
+        400: OpenApiResponse(
+            ErrorSerializer, description="Invalid input, or `invalid_link`: tampered with, used or expired."
+        ),
+        **THROTTLED,
+    }
+)
+class EmailVerifyView(AccountEmailView):
+    """Confirm an address with the `uid` and `token` of the link mailed to it; answers the user."""
+
+    serializer_class = serializers.EmailVerifySerializer
+    throttle_address_field = "uid"
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializers.UserSerializer(serializer.save()).data)
+
+
+@extend_schema(
+    responses={
+        202: serializers.DetailSerializer,
+        400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
+        **THROTTLED,
+    }
+)
+class EmailVerificationResendView(EmailAddressView):
+    """Mail a fresh verification link to the unverified account holding the address, if there is one."""
+
+    service = staticmethod(services.email_verification_resend)
+
+
+@extend_schema(
+    responses={
+        202: serializers.DetailSerializer,
+        400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
+        **THROTTLED,
+    }
+)
+class PasswordResetView(EmailAddressView):
+    """Mail a password reset link to the account holding the address (or tell the address that none does)."""
+
+    service = staticmethod(services.password_reset_request)
+
+
+@extend_schema(
+    responses={
+        200: serializers.DetailSerializer,
+        400: OpenApiResponse(
+            ErrorSerializer,
+            description="Invalid input, a password the validators refuse, "
+            "or `invalid_link`: tampered with, used or expired.",
+        ),
+        **THROTTLED,
+    }
+)
+class PasswordResetConfirmView(AccountEmailView):
+    """Set a new password with the `uid` and `token` of a reset link; every earlier token of the user fails."""
+
+    serializer_class = serializers.PasswordResetConfirmSerializer
+    throttle_address_field = "uid"
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response({"detail": _("Your password has been reset. Sign in with the new one.")})

@@ -150,6 +150,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.exceptions.json_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_RATE_AUTH", default="10/min"),
+        # The verification and password reset endpoints: per client IP, and per address (or account).
+        "account_email": env.str("THROTTLE_RATE_ACCOUNT_EMAIL", default="20/hour"),
+        "account_email_address": env.str("THROTTLE_RATE_ACCOUNT_EMAIL_ADDRESS", default="5/hour"),
     },
     # 0 means "use REMOTE_ADDR": DRF would take a client-sent X-Forwarded-For
     # as the client IP with None, letting anyone dodge the per-IP throttle.
@@ -207,6 +210,16 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # the 429 wait; every other response header stays hidden from the page.
 CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
 CORS_EXPOSE_HEADERS = ["X-Request-ID", "WWW-Authenticate", "Retry-After"]
+
+# Email: verification and password reset links. The console in development,
+# SMTP in production (e.g. smtp+tls://user:password@smtp.example.com:587).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Todo <no-reply@localhost>")
+# The Next.js app whose /verify-email and /reset-password pages receive the links.
+FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:3000")
+# Seconds a verification or password reset link stays valid.
+PASSWORD_RESET_TIMEOUT = env.int("ACCOUNT_LINK_LIFETIME", default=24 * 3600)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Todo API",

@@ -6,6 +6,7 @@ room that is no longer there. Here each request is one atomic upsert of a
 fixed-window counter: the limit holds exactly, whichever process answers.
 """
 
+import hashlib
 import time
 
 from django.db import connection
@@ -66,3 +67,22 @@ class DatabaseRateThrottle(SimpleRateThrottle):
 
 class ScopedDatabaseRateThrottle(ScopedRateThrottle, DatabaseRateThrottle):
     """DRF's `ScopedRateThrottle` (the view's `throttle_scope`, per user or client IP), counted in the database."""
+
+
+class ScopedAddressRateThrottle(ScopedDatabaseRateThrottle):
+    """Per the address a request is about, whichever IP sends it: the view's `throttle_address_scope` rate.
+
+    The view's `throttle_address(request)` names the address (or None: not
+    counted here). Keys hold its SHA-256, so the counters store no addresses.
+    """
+
+    scope_attr = "throttle_address_scope"
+
+    def get_cache_key(self, request, view):
+        address = view.throttle_address(request)
+        if address is None:
+            return None
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": hashlib.sha256(address.encode()).hexdigest(),
+        }

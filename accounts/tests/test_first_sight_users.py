@@ -54,8 +54,8 @@ def test_an_older_token_does_not_roll_the_profile_back(call_me, sign_hs256):
 
 
 @pytest.mark.django_db
-def test_an_email_held_by_another_account_is_not_taken_over(call_me, sign_hs256):
-    UserFactory(email="ada@example.com")
+def test_an_email_another_account_verified_is_not_taken_over(call_me, sign_hs256):
+    UserFactory(email="ada@example.com", email_verified=True)
 
     response = call_me(sign_hs256(better_auth_claims(email="ada@example.com")))
 
@@ -66,9 +66,9 @@ def test_an_email_held_by_another_account_is_not_taken_over(call_me, sign_hs256)
 
 
 @pytest.mark.django_db
-def test_a_newer_email_held_by_another_account_keeps_ours(call_me, sign_hs256):
+def test_a_newer_email_another_account_verified_keeps_ours(call_me, sign_hs256):
     call_me(sign_hs256(better_auth_claims()))
-    UserFactory(email="taken@example.com")
+    UserFactory(email="taken@example.com", email_verified=True)
 
     response = call_me(sign_hs256(better_auth_claims(email="taken@example.com", updatedAt="2026-11-10T00:00:00.000Z")))
 
@@ -79,7 +79,7 @@ def test_a_newer_email_held_by_another_account_keeps_ours(call_me, sign_hs256):
 @pytest.mark.django_db
 def test_a_known_user_costs_one_query_every_time(call_me, sign_hs256, django_assert_num_queries):
     # Read from the database on every request, so a revocation anywhere is seen at once.
-    UserFactory(id=USER_ID, email="ada@example.com", name="Ada Lovelace")
+    UserFactory(id=USER_ID, email="ada@example.com", name="Ada Lovelace", email_verified=True)
     token = sign_hs256(better_auth_claims())
 
     for _ in range(2):

@@ -201,6 +201,7 @@ def test_me_answers_the_signed_in_user(client_for, person):
     assert response.json() == {
         "id": person.pk,
         "email": "person@example.com",
+        "email_verified": False,
         "name": person.name,
         "date_joined": response.json()["date_joined"],
     }

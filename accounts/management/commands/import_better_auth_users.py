@@ -10,8 +10,10 @@ class Command(BaseCommand):
         "Import the users of a Better Auth PostgreSQL database under the same ids. "
         "Email-and-password users keep their password (re-hashed with bcrypt at their first "
         "sign-in here); others get an unusable one. An email held by another local user is "
-        "skipped and reported, never merged; so is a user the local database cannot hold "
-        "(an email over 254 characters, a NUL character in the name), and the rest still come in."
+        "skipped and reported, never merged, unless the Better Auth user verified it and the "
+        "local user did not: then the local user releases it (and keeps its id and tasks). "
+        "A user the local database cannot hold (an email over 254 characters, a NUL character "
+        "in the name) is skipped and reported, and the rest still come in."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +32,11 @@ class Command(BaseCommand):
         report = import_users(better_auth_users, dry_run=dry_run)
         for skipped in report.skipped:
             self.stderr.write(f"Skipped {skipped.user.id} <{skipped.user.email}>: {skipped.reason}.")
+        for released in report.released:
+            self.stdout.write(
+                f"Released <{released.user.email}> from unverified local user {released.released_user_id} "
+                f"to {released.user.id}, who verified it."
+            )
         prefix = "Dry run, nothing saved. Would have: " if dry_run else ""
         self.stdout.write(
             f"{prefix}created {len(report.created)}, updated {len(report.updated)}, "
