@@ -25,7 +25,8 @@ NEW_ID = "NewBetterAuthId0123456789abcdefg"
 
 @pytest.fixture
 def ada(db):
-    return UserFactory(pk=OLD_ID, email="ada@example.com", name="Ada Lovelace")
+    # Verified: an unverified holder would simply release the address to the new id (the ownership rule).
+    return UserFactory(pk=OLD_ID, email="ada@example.com", name="Ada Lovelace", email_verified=True)
 
 
 def better_auth_token(sign_hs256, user_id=NEW_ID, **claims):
