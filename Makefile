@@ -9,7 +9,7 @@ INTEROP := interop/better-auth/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate test bench clean
+.PHONY: install run serve migrate test test-topology bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ test: $(DEV) $(INTEROP)
 	scripts/ensure-chromium
 	scripts/ensure-redis
 	scripts/run-tests $(ARGS)
+
+# The production topology (nginx, two replicas, PostgreSQL, Redis) under
+# faults: database and Redis outages, slow clients, a killed replica, a drain,
+# a soak. A few minutes; docs/reliability.md has its figures.
+test-topology: $(DEV)
+	scripts/ensure-nginx
+	scripts/ensure-redis
+	scripts/test-topology $(ARGS)
 
 clean:
 	rm -rf $(VENV) interop/better-auth/node_modules .pytest_cache
