@@ -1,5 +1,6 @@
 """What the fault tests check in PostgreSQL and in the replicas' logs."""
 
+import json
 from collections import Counter
 
 import psycopg
@@ -35,9 +36,15 @@ def log_since(topology, offsets):
 
 
 def served_by(topology, replica, offset):
-    """How many proxied requests `replica` answered since byte `offset` of the proxy's log."""
+    """How many proxied requests `replica` alone answered (2xx) since byte `offset` of the proxy's log."""
     address = f"127.0.0.1:{topology.state['ports'][replica]}"
+    served = 0
     with open(topology.log("proxy"), "rb") as log:
         log.seek(offset)
-        return sum(f'"upstream_status": "' in line and f'"upstream": "{address}"' in line
-                   for line in log.read().decode(errors="replace").splitlines())
+        for line in log.read().decode(errors="replace").splitlines():
+            # The access log's JSON lines; nginx's own error lines share the file.
+            if not line.startswith("{"):
+                continue
+            entry = json.loads(line)
+            served += entry["upstream"] == address and entry["upstream_status"].startswith("2")
+    return served
