@@ -123,6 +123,8 @@ class Topology:
     # -- the whole topology -------------------------------------------------
 
     def up(self):
+        if self.state_file.exists():
+            raise RuntimeError(f"{self.directory} already holds a topology: `down` it, then use a fresh directory")
         self.directory.mkdir(parents=True, exist_ok=True)
         # PostgreSQL's and nginx's users must reach their files below it.
         self.directory.chmod(0o755)

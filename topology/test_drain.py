@@ -8,7 +8,9 @@ from topology.checks import served_by, writes_are_exactly_once
 from topology.conftest import ready_status, wait_until
 from topology.load import Load, p99_ms
 
-DRAIN_SECONDS = 5  # gunicorn.conf.py's default GUNICORN_DRAIN_SECONDS
+# gunicorn.conf.py's defaults
+DRAIN_SECONDS = 5
+GRACEFUL_TIMEOUT = 30
 
 
 def test_sigterm_drains_a_replica_under_load_without_a_failed_request_and_it_exits_0(topology, person, figures):
@@ -47,7 +49,7 @@ def test_sigterm_drains_a_replica_under_load_without_a_failed_request_and_it_exi
         # It went on serving during the drain, as a load balancer still sends it traffic.
         assert figures["served_by_draining_replica"] > 0
         assert exit_code == 0
-        assert DRAIN_SECONDS <= exited_after < DRAIN_SECONDS + 10
+        assert DRAIN_SECONDS <= exited_after < DRAIN_SECONDS + GRACEFUL_TIMEOUT
     finally:
         topology.start("api-1")
     assert wait_until(lambda: ready_status(topology.replica_url("api-1"))[0] == 200, timeout=30)
