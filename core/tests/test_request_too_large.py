@@ -36,10 +36,12 @@ def test_a_body_at_the_limit_is_read(api_client):
 
 
 @pytest.mark.server
-def test_a_client_that_sends_its_whole_oversized_body_first_still_reads_the_413(serve):
+def test_a_client_that_sends_its_whole_oversized_body_first_still_reads_the_413(serve, run_manage, tmp_path):
     # http.client, like requests and most clients, writes the whole body
     # before reading: closing with unread data would reset the connection.
-    _, base_url = serve()
+    database_url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+    assert run_manage("migrate", "--noinput", DATABASE_URL=database_url, DJANGO_DEBUG="true").returncode == 0
+    _, base_url = serve(DATABASE_URL=database_url)
     body = oversized_body(DISCARD_LIMIT - 1000).encode()
     assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     connection = http.client.HTTPConnection("127.0.0.1", urlsplit(base_url).port, timeout=10)
