@@ -12,7 +12,7 @@ EXAMPLE_BUILD := $(EXAMPLE)/.next/BUILD_ID
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate test test-example bench clean
+.PHONY: install run serve migrate test test-example test-topology bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,14 @@ test: $(DEV) $(INTEROP)
 test-example: $(DEV) $(EXAMPLE_BUILD)
 	scripts/ensure-chromium
 	scripts/run-tests $(EXAMPLE)/e2e $(ARGS)
+
+# The production topology (nginx, two replicas, PostgreSQL, Redis) under
+# faults: database and Redis outages, slow clients, a killed replica, a drain,
+# a soak. A few minutes; docs/reliability.md has its figures.
+test-topology: $(DEV)
+	scripts/ensure-nginx
+	scripts/ensure-redis
+	scripts/test-topology $(ARGS)
 
 clean:
 	rm -rf $(VENV) interop/better-auth/node_modules $(EXAMPLE)/node_modules $(EXAMPLE)/.next .pytest_cache

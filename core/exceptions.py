@@ -12,6 +12,20 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable; try again shortly."
+    default_code = "database_unavailable"
+    # Seconds a client should wait before retrying (the `Retry-After` header).
+    retry_after = 5
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than the server accepts."
+    default_code = "request_too_large"
+
+
 def json_exception_handler(exc, context):
     # DRF converts Django's Http404 and PermissionDenied only after the handler
     # is chosen; converting first gives them their proper codes.

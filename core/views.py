@@ -1,9 +1,13 @@
 """Unauthenticated probes and Django's own error pages as JSON under /api/."""
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from . import draining
+from .exceptions import DatabaseUnavailable
 
 
 @never_cache
@@ -16,18 +20,44 @@ def health(request):
 @never_cache
 @require_GET
 def ready(request):
-    """The process can serve: the database answers a trivial query."""
+    """Whether to send this process traffic: 503 when it cannot serve, 200 when it can.
+
+    503 while the database does not answer, or while the server drains on its
+    way down. A cache outage is reported (`"status": "degraded"`) but stays
+    200: nothing on the request path needs the cache, and a 503 there would
+    take every replica out of rotation at once for a dependency they can do
+    without.
+    """
+    checks = {"database": _database_status(), "cache": _cache_status()}
+    if draining.is_draining():
+        return JsonResponse(
+            {"status": "draining", "detail": "The server is shutting down.", "code": "draining", **checks},
+            status=503,
+        )
+    if checks["database"] != "ok":
+        return JsonResponse(
+            {
+                "status": "unavailable",
+                "detail": DatabaseUnavailable.default_detail,
+                "code": DatabaseUnavailable.default_code,
+                **checks,
+            },
+            status=503,
+        )
+    return JsonResponse({"status": "ok" if checks["cache"] == "ok" else "degraded", **checks})
+
+
+def _database_status():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse(
-            {
-                "status": "unavailable",
-                "detail": "The database is unreachable.",
-                "code": "database_unavailable",
-            },
-            status=503,
-        )
-    return JsonResponse({"status": "ok"})
+        return "unavailable"
+    return "ok"
+
+
+def _cache_status():
+    # Only a cache that can go away (Redis) says whether it is there.
+    is_available = getattr(cache, "is_available", None)
+    return "unavailable" if is_available is not None and not is_available() else "ok"

@@ -14,13 +14,14 @@ pytestmark = pytest.mark.server
 
 
 def test_sigterm_lets_the_request_in_flight_finish_and_the_master_exit_with_0(serve):
-    process, base_url = serve(GUNICORN_GRACEFUL_TIMEOUT=str(GRACEFUL_TIMEOUT))
+    # No drain delay: this test is about the request in flight (test_gunicorn_drain.py drains).
+    process, base_url = serve(GUNICORN_GRACEFUL_TIMEOUT=str(GRACEFUL_TIMEOUT), GUNICORN_DRAIN_SECONDS="0")
     with urllib.request.urlopen(f"{base_url}/ready", timeout=5) as ready:
         assert ready.status == 200
 
     with socket.create_connection(("127.0.0.1", urlsplit(base_url).port), timeout=10) as connection:
         # Half a request: a worker takes the connection and waits for the rest of it.
-        connection.sendall(b"GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        connection.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         time.sleep(0.5)
         stopping = time.monotonic()
         process.send_signal(signal.SIGTERM)

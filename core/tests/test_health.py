@@ -20,7 +20,7 @@ def test_ready_answers_200_when_the_database_is_reachable(client):
     response = client.get("/ready")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_health_and_ready_refuse_other_methods(client):

@@ -82,14 +82,14 @@ def test_the_title_is_stored_trimmed(owner_client, tasks_url):
     assert Task.objects.get().title == "Water the plants"
 
 
-def test_a_body_over_the_upload_limit_is_a_json_400_not_a_500(owner_client, tasks_url, settings):
-    # Django raises RequestDataTooBig when DRF reads the body; its 400 handler answers in JSON.
+def test_a_body_over_the_upload_limit_is_a_json_413_not_a_500(owner_client, tasks_url, settings):
+    # Django raises RequestDataTooBig when DRF reads the body; core.middleware answers 413.
     body = json.dumps({"title": "big", "description": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
 
     response = owner_client.generic("POST", tasks_url, body, content_type="application/json")
 
-    assert response.status_code == 400
-    assert response.json() == {"detail": "Bad request.", "code": "bad_request"}
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is larger than the server accepts.", "code": "request_too_large"}
     assert not Task.objects.exists()
 
 
