@@ -63,6 +63,7 @@ test: $(DEV) $(INTEROP)
 	scripts/ensure-redis
 	scripts/run-tests $(ARGS)
 	$(MAKE) test-example ARGS=
+	$(MAKE) test-topology ARGS=
 
 # The Next.js example in Chromium against the API on PostgreSQL, and the typed
 # client's drift check (the end-to-end tests skip themselves on the SQLite pass).
