@@ -179,18 +179,18 @@ class BetterAuthSteps:
 
 @pytest.fixture
 def better_auth_reporting_to():
-    """`start(events_url, secret, webhook_secret)`: a Better Auth with one signed-up user, its hooks posting to events_url."""
+    """`start(api_url, secret, webhook_secret)`: a Better Auth with one signed-up user, its hooks posting to that API."""
     from conftest import run_better_auth
 
     processes = []
 
-    def start(events_url, *, secret, webhook_secret, email="Events.Person@Example.com", name="Events Person"):
+    def start(api_url, *, secret, webhook_secret, email="Events.Person@Example.com", name="Events Person"):
         process, ready = run_better_auth(
             "events",
             {
                 "secret": secret,
                 "webhook_secret": webhook_secret,
-                "events_url": events_url,
+                "api_url": api_url,
                 "base_url": "http://localhost:3000",
                 "email": email,
                 "password": "events passphrase 42",

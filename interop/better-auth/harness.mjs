@@ -9,7 +9,6 @@
 // Contract: exactly ONE JSON line on stdout; all diagnostics go to stderr.
 // See README.md for the input/output shapes.
 
-import { createHmac, randomUUID } from "node:crypto";
 import http from "node:http";
 import readline from "node:readline";
 
@@ -34,6 +33,7 @@ const { betterAuth } = await import("better-auth");
 const { jwt } = await import("better-auth/plugins/jwt");
 const { memoryAdapter } = await import("better-auth/adapters/memory");
 const { SignJWT } = await import("jose");
+const { apiEventHooks } = await import("../../examples/nextjs/src/lib/api-events.mjs");
 
 const log = (...args) => console.error("[better-auth-harness]", ...args);
 
@@ -453,59 +453,22 @@ async function seedPostgres(input) {
 }
 
 /**
- * The hooks docs/better-auth.md ships: each event is signed for the API's
- * POST /api/auth/better-auth/events/ (see accounts/events.py). Kept in step
- * with the docs' `auth.ts`; only the URL and secret come from the input here.
+ * Records what the hooks (examples/nextjs/src/lib/api-events.mjs, as
+ * docs/better-auth.md ships them) posted to the API and what it answered.
  */
-function apiEventHooks({ eventsUrl, webhookSecret, deliveries }) {
-	async function sendEvent(type, data) {
-		const id = randomUUID();
-		const body = JSON.stringify({ type, data });
-		// The same id on every attempt: the API applies an event once, and answers a repeat with 200.
-		for (let attempt = 1; attempt <= 3; attempt++) {
-			const timestamp = Math.floor(Date.now() / 1000).toString();
-			const signature = createHmac("sha256", webhookSecret)
-				.update(`${id}.${timestamp}.${body}`)
-				.digest("base64");
-			try {
-				const response = await fetch(eventsUrl, {
-					method: "POST",
-					headers: {
-						"content-type": "application/json",
-						"webhook-id": id,
-						"webhook-timestamp": timestamp,
-						"webhook-signature": `v1,${signature}`,
-					},
-					body,
-					signal: AbortSignal.timeout(3000),
-				});
-				deliveries.push({ type, status: response.status, body: await response.json().catch(() => null) });
-				if (response.status < 500) return;
-			} catch (error) {
-				deliveries.push({ type, status: null, error: String(error) });
-			}
+function recordDeliveries(eventsUrl, deliveries) {
+	const realFetch = globalThis.fetch;
+	globalThis.fetch = async (url, init) => {
+		if (String(url) !== eventsUrl) return realFetch(url, init);
+		const { type, data } = JSON.parse(String(init?.body));
+		try {
+			const response = await realFetch(url, init);
+			deliveries.push({ type, data, status: response.status, body: await response.clone().json().catch(() => null) });
+			return response;
+		} catch (error) {
+			deliveries.push({ type, data, status: null, error: String(error) });
+			throw error;
 		}
-	}
-	return {
-		session: {
-			delete: {
-				after: async (session) => sendEvent("session.deleted", { session_id: session.id, user_id: session.userId }),
-			},
-		},
-		user: {
-			update: {
-				after: async (user) =>
-					sendEvent("user.updated", {
-						user_id: user.id,
-						email: user.email,
-						name: user.name,
-						updated_at: user.updatedAt,
-					}),
-			},
-			delete: {
-				after: async (user) => sendEvent("user.deleted", { user_id: user.id }),
-			},
-		},
 	};
 }
 
@@ -519,7 +482,7 @@ function apiEventHooks({ eventsUrl, webhookSecret, deliveries }) {
 async function events(input) {
 	const secret = requireString(input, "secret", { minLength: 32 });
 	const webhookSecret = requireString(input, "webhook_secret", { minLength: 32 });
-	const eventsUrl = requireString(input, "events_url");
+	const apiUrl = requireString(input, "api_url");
 	const baseURL = (input.base_url || "http://localhost:3000").replace(/\/+$/, "");
 	const user = {
 		email: requireString(input, "email"),
@@ -527,6 +490,7 @@ async function events(input) {
 		name: typeof input.name === "string" ? input.name : "",
 	};
 	const deliveries = [];
+	recordDeliveries(`${apiUrl.replace(/\/+$/, "")}/api/auth/better-auth/events/`, deliveries);
 	const auth = betterAuth({
 		secret,
 		baseURL,
@@ -536,7 +500,7 @@ async function events(input) {
 			deleteUser: { enabled: true },
 			changeEmail: { enabled: true, updateEmailWithoutVerification: true },
 		},
-		databaseHooks: apiEventHooks({ eventsUrl, webhookSecret, deliveries }),
+		databaseHooks: apiEventHooks({ apiUrl, secret: webhookSecret }),
 		rateLimit: { enabled: false },
 		telemetry: { enabled: false },
 		logger: { level: "warn" },

@@ -62,10 +62,19 @@ def example_build():
 
 
 class Stack:
-    """One running example: its origin, the API's URL, and the processes' output for failures."""
+    """One running example: its origin, the API's URL and database, and the processes' output for failures."""
 
-    def __init__(self, mode, app_url, api_url, processes):
+    def __init__(self, mode, app_url, api_url, api_database, processes):
         self.mode, self.app_url, self.api_url, self.processes = mode, app_url, api_url, processes
+        self.api_database = api_database
+
+    def api_user_is_active(self, user_id):
+        """Whether the API's user is active, read from its database (None: no such user)."""
+        import psycopg
+
+        with psycopg.connect(self.api_database) as connection:
+            row = connection.execute("SELECT is_active FROM accounts_user WHERE id = %s", [user_id]).fetchone()
+        return None if row is None else row[0]
 
     def output(self):
         return "\n".join(f"--- {name}\n{log.read_text()[-3000:]}" for name, log in self.processes)
@@ -80,10 +89,14 @@ def stack(request, example_build, new_database, tmp_path_factory):
     # One origin everywhere: the browser, BETTER_AUTH_URL, CORS and iss/aud (localhost would be another).
     app_url, api_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{api_port}"
     secret = PRODUCTION_ENV["BETTER_AUTH_SECRET"]
+    # The app reports sign-outs and deleted users to the API, signed with a secret of their own.
+    webhook_secret = secrets.token_urlsafe(36)
+    api_database = new_database()
 
     api_env = {
         **PRODUCTION_ENV,
-        "DATABASE_URL": new_database().replace("postgresql://", "postgres://", 1),
+        "DATABASE_URL": api_database.replace("postgresql://", "postgres://", 1),
+        "BETTER_AUTH_WEBHOOK_SECRET": webhook_secret,
         "CORS_ALLOWED_ORIGINS": app_url,
         "JWT_ISSUER": app_url,
         "JWT_AUDIENCE": app_url,
@@ -97,6 +110,7 @@ def stack(request, example_build, new_database, tmp_path_factory):
     app_env = {
         "AUTH_MODE": mode,
         "BETTER_AUTH_SECRET": secret,
+        "BETTER_AUTH_WEBHOOK_SECRET": webhook_secret,
         "BETTER_AUTH_URL": app_url,
         "DATABASE_URL": new_database(),
         "API_URL": api_url,
@@ -120,7 +134,7 @@ def stack(request, example_build, new_database, tmp_path_factory):
         running.append(process)
         wait_for_http(url, timeout=60, process=process)
 
-    example = Stack(mode, app_url, api_url, processes)
+    example = Stack(mode, app_url, api_url, api_database, processes)
     yield example
     for process in running:
         os.killpg(process.pid, signal.SIGTERM)

@@ -14,15 +14,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 PASSWORD = "correct horse battery staple"
 _people = itertools.count(1)
 
-# Runs in the page: a Better Auth token from this origin's session, then one
-# cross-origin call to the API with it (optionally claiming another user id).
+# Runs in the page: a Better Auth token from this origin's session (unless one
+# is given), then one cross-origin call to the API with it (optionally claiming
+# another user id).
 CALL_API = """
-const [apiUrl, method, path, claimSub, done] = arguments;
+const [apiUrl, method, path, token, claimSub, done] = arguments;
 (async () => {
-  const { token } = await fetch("/api/auth/token").then((r) => r.json());
-  let bearer = token;
+  let bearer = token ?? (await fetch("/api/auth/token").then((r) => r.json())).token;
   if (claimSub) {
-    const [header, payload, signature] = token.split(".");
+    const [header, payload, signature] = bearer.split(".");
     const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
     claims.sub = claims.id = claimSub;
     const forged = btoa(JSON.stringify(claims)).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
@@ -71,6 +71,11 @@ class Page:
 
     def sign_out(self):
         self.browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
+        self.wait.until(EC.url_to_be(f"{self.stack.app_url}/"))
+
+    def delete_account(self):
+        self.browser.find_element(By.XPATH, "//button[text()='Delete account']").click()
+        self.wait.until(EC.alert_is_present()).accept()
         self.wait.until(EC.url_to_be(f"{self.stack.app_url}/"))
 
     def wait_for_tasks(self):
@@ -135,9 +140,15 @@ class Page:
             path,
         )
 
-    def call_api(self, method, path, claim_sub=None):
+    def token(self):
+        """A Better Auth token of the page's session, fetched as the page's API client does."""
+        status, body = self.fetch_own("/api/auth/token")
+        assert status == 200, body
+        return body["token"]
+
+    def call_api(self, method, path, token=None, claim_sub=None):
         self.browser.set_script_timeout(20)
-        result = self.browser.execute_async_script(CALL_API, self.stack.api_url, method, path, claim_sub)
+        result = self.browser.execute_async_script(CALL_API, self.stack.api_url, method, path, token, claim_sub)
         assert "error" not in result, f"{result['error']}\n{self.stack.output()}"
         return result
 
@@ -208,3 +219,27 @@ def test_a_token_claiming_another_person_is_refused_and_the_page_reads_the_api_h
     assert forged["requestId"] == "example-e2e-42"
     assert forged["challenge"].startswith("Bearer")
     assert page.call_api("GET", "/api/tasks/")["status"] == 200
+
+
+def test_signing_out_makes_the_pages_earlier_token_fail_on_the_api_at_once(page):
+    page.sign_up("Ada")
+    token = page.token()
+    assert page.call_api("GET", "/api/tasks/", token=token)["status"] == 200
+
+    page.sign_out()
+
+    ended = page.call_api("GET", "/api/tasks/", token=token)
+    assert (ended["status"], ended["body"]["code"]) == (401, "token_not_valid")
+    assert ended["body"]["detail"] == "Token's session has ended"
+
+
+def test_deleting_the_account_in_better_auth_deactivates_the_person_on_the_api(page):
+    page.sign_up("Ada")
+    user_id, token = page.user_id(), page.token()
+    assert page.stack.api_user_is_active(user_id) is True
+
+    page.delete_account()
+
+    assert page.stack.api_user_is_active(user_id) is False
+    refused = page.call_api("GET", "/api/tasks/", token=token)
+    assert (refused["status"], refused["body"]["code"]) == (401, "user_inactive")

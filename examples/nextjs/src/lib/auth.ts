@@ -3,10 +3,14 @@
 //   hs256  mode A: HS256 with BETTER_AUTH_SECRET, which the API shares;
 //   eddsa  mode C: the plugin's own Ed25519 keys, which the API reads from
 //          BETTER_AUTH_JWKS_URL (this app's /api/auth/jwks).
+// With BETTER_AUTH_WEBHOOK_SECRET set, sign-outs and deleted or changed users
+// reach the API at once (api-events.mjs); without it, tokens live out their 15 minutes.
 import { betterAuth } from "better-auth";
 import { jwt } from "better-auth/plugins";
 import { SignJWT } from "jose";
 import { Pool } from "pg";
+
+import { apiEventHooks } from "./api-events.mjs";
 
 export type AuthMode = "hs256" | "eddsa";
 
@@ -19,20 +23,28 @@ function createAuth() {
   // Origin only: the API compares `iss` and `aud` with JWT_ISSUER/JWT_AUDIENCE exactly.
   const baseURL = (process.env.BETTER_AUTH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
   const signingKey = new TextEncoder().encode(secret);
+  const webhookSecret = process.env.BETTER_AUTH_WEBHOOK_SECRET;
+  const apiUrl = process.env.API_URL ?? "http://127.0.0.1:8000";
+  // The session id rides in the token (`sid`), so the API can refuse it once that session ends.
+  const definePayload = ({ user, session }: { user: Record<string, unknown>; session: { id: string } }) => ({
+    ...user,
+    sid: session.id,
+  });
 
   const jwtPlugin =
     mode === "hs256"
       ? jwt({
           jwt: {
             expirationTime: "15m",
-            // Better Auth hands over the finished payload (sub, email, name, updatedAt, iat, exp, iss, aud).
+            definePayload,
+            // Better Auth hands over the finished payload (sub, email, name, updatedAt, sid, iat, exp, iss, aud).
             sign: async (payload) =>
               new SignJWT(payload).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(signingKey),
           },
           // Required by Better Auth next to `sign`; it only feeds discovery metadata.
           jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "HS256" as never } },
         })
-      : jwt({ jwt: { expirationTime: "15m" } });
+      : jwt({ jwt: { expirationTime: "15m", definePayload } });
 
   const auth = betterAuth({
     secret,
@@ -42,6 +54,9 @@ function createAuth() {
     // the same email comes back with a new id, which the API refuses as user_conflict).
     database: new Pool({ connectionString: process.env.DATABASE_URL }),
     emailAndPassword: { enabled: true, autoSignIn: true },
+    // The tasks page's "Delete account" (a session younger than a day needs no password).
+    user: { deleteUser: { enabled: true } },
+    ...(webhookSecret ? { databaseHooks: apiEventHooks({ apiUrl, secret: webhookSecret }) } : {}),
     telemetry: { enabled: false },
     // In production Better Auth allows 3 sign-ins or sign-ups per address per
     // 10 s; the end-to-end test signs many people up from one address.

@@ -63,11 +63,24 @@ export default function TasksPage() {
     router.replace("/");
   }
 
+  async function deleteAccount() {
+    if (!window.confirm("Delete your account? You are signed out, and this API no longer accepts you.")) return;
+    // Without a password Better Auth asks for a session younger than a day.
+    const { error } = await authClient.deleteUser();
+    if (error) {
+      setError(error.message ?? error.statusText);
+      return;
+    }
+    forgetToken();
+    router.replace("/");
+  }
+
   if (!session) return <main>Loading…</main>;
   return (
     <main data-user-id={session.user.id}>
       <h1>{session.user.name || session.user.email}&apos;s tasks</h1>
       <button onClick={signOut}>Sign out</button>
+      <button onClick={deleteAccount}>Delete account</button>
       <form onSubmit={add}>
         <input type="text" name="title" placeholder="New task" aria-label="New task" required maxLength={200} />
         <button type="submit">Add</button>

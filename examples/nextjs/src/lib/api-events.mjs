@@ -1,0 +1,71 @@
+// @ts-check
+// Better Auth's database hooks that report sign-outs, profile changes and
+// deletions to the Todo API. Plain JavaScript, type-checked through its
+// comments, so Node runs it as is (the API's interop tests do).
+import { createHmac, randomUUID } from "node:crypto";
+
+/**
+ * `databaseHooks` for `betterAuth({...})`: each event is signed (Standard
+ * Webhooks, HMAC-SHA256) and POSTed to the API before Better Auth answers.
+ *
+ * @param {{ apiUrl: string, secret: string }} options the API's base URL as
+ *   this server reaches it, and BETTER_AUTH_WEBHOOK_SECRET (the API's too)
+ * @returns {NonNullable<import("better-auth").BetterAuthOptions["databaseHooks"]>}
+ */
+export function apiEventHooks({ apiUrl, secret }) {
+  const eventsUrl = `${apiUrl.replace(/\/+$/, "")}/api/auth/better-auth/events/`;
+
+  /**
+   * @param {string} type
+   * @param {Record<string, unknown>} data
+   */
+  async function sendEvent(type, data) {
+    const id = randomUUID();
+    const body = JSON.stringify({ type, data });
+    // The same id on every attempt: the API applies an event once and answers a repeat with 200.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const timestamp = Math.floor(Date.now() / 1000).toString();
+      const signature = createHmac("sha256", secret).update(`${id}.${timestamp}.${body}`).digest("base64");
+      try {
+        const response = await fetch(eventsUrl, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "webhook-id": id,
+            "webhook-timestamp": timestamp,
+            "webhook-signature": `v1,${signature}`,
+          },
+          body,
+          signal: AbortSignal.timeout(3000),
+        });
+        if (!response.ok) console.error(`API answered ${response.status} to ${type}:`, await response.text());
+        if (response.status < 500) return;
+      } catch (error) {
+        console.error(`API unreachable for ${type} (attempt ${attempt}):`, error);
+      }
+    }
+  }
+
+  return {
+    session: {
+      delete: {
+        after: async (session) => sendEvent("session.deleted", { session_id: session.id, user_id: session.userId }),
+      },
+    },
+    user: {
+      update: {
+        after: async (user) =>
+          sendEvent("user.updated", {
+            user_id: user.id,
+            email: user.email,
+            name: user.name,
+            email_verified: user.emailVerified,
+            updated_at: user.updatedAt,
+          }),
+      },
+      delete: {
+        after: async (user) => sendEvent("user.deleted", { user_id: user.id }),
+      },
+    },
+  };
+}
