@@ -1,6 +1,10 @@
 """How the task list is filtered and ordered."""
 
+import copy
+import functools
+
 import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import OrderingFilter
 
@@ -44,3 +48,32 @@ class StableOrderingFilter(OrderingFilter):
     def get_ordering(self, request, queryset, view):
         ordering = super().get_ordering(request, queryset, view) or []
         return [*ordering, "id"]
+
+
+class TaskFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend, without building the filter form when the query string names no filter.
+
+    Every filter is then empty and the FilterSet would return the queryset as
+    it is, after binding and validating a form on every request (the list's
+    and every single task's).
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not _names_a_filter(filterset_class, request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def _names_a_filter(filterset_class, query_params):
+    # Each filter's own widget says which keys of the query string it reads.
+    return any(
+        not filter_.field.widget.value_omitted_from_data(query_params, {}, name)
+        for name, filter_ in _probe_filters(filterset_class).items()
+    )
+
+
+@functools.cache
+def _probe_filters(filterset_class):
+    # A copy: building `field` on the class's own filters would be copied into every FilterSet.
+    return copy.deepcopy(filterset_class.base_filters)

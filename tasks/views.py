@@ -1,11 +1,10 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from .filters import StableOrderingFilter, TaskFilter
+from .filters import StableOrderingFilter, TaskFilter, TaskFilterBackend
 from .models import Task
 from .pagination import TaskPagination
 from .permissions import IsOwner, IsPathUser
@@ -25,7 +24,7 @@ class TaskViewSet(viewsets.ModelViewSet):
     lookup_value_regex = UUID_REGEX
     permission_classes = [IsAuthenticated, IsOwner]
     pagination_class = TaskPagination
-    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    filter_backends = [TaskFilterBackend, SearchFilter, StableOrderingFilter]
     filterset_class = TaskFilter
     search_fields = ["title", "description"]
     ordering_fields = ["created_at", "updated_at", "due_date", "priority", "title"]

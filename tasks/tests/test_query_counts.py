@@ -38,3 +38,26 @@ def test_getting_and_toggling_a_task_cost_a_fixed_few_queries(
         assert warm_client.get(f"{tasks_url}{task.pk}/").status_code == 200
     with django_assert_max_num_queries(3):
         assert warm_client.post(f"{tasks_url}{task.pk}/toggle/").status_code == 200
+
+
+def test_a_list_that_fits_on_its_first_page_is_not_counted(
+    warm_client, owner, tasks_url, django_assert_num_queries
+):
+    TaskFactory.create_batch(20, owner=owner)
+
+    with django_assert_num_queries(2) as queries:
+        body = warm_client.get(tasks_url).json()
+
+    assert (body["count"], len(body["results"]), body["next"]) == (20, 20, None)
+    assert not any("COUNT(" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_list_longer_than_its_first_page_is_counted(warm_client, owner, tasks_url, django_assert_num_queries):
+    TaskFactory.create_batch(21, owner=owner)
+
+    with django_assert_num_queries(3) as queries:
+        body = warm_client.get(tasks_url).json()
+
+    assert (body["count"], len(body["results"])) == (21, 20)
+    assert body["next"] is not None
+    assert sum("COUNT(" in query["sql"] for query in queries.captured_queries) == 1

@@ -132,3 +132,40 @@ def test_a_nul_character_in_the_search_is_a_400_not_a_database_error(owner_clien
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize("page", ["1", "01", "1.0", "0", "x"])
+def test_first_page_numbers_answer_as_django_paginator_reads_them(owner_client, owner, tasks_url, page):
+    TaskFactory.create_batch(3, owner=owner)
+
+    response = owner_client.get(tasks_url, {"page": page})
+
+    if page in ("1", "01"):
+        assert (response.status_code, response.json()["count"]) == (200, 3)
+    else:
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_the_last_page_of_a_long_list_is_found_by_its_number(owner_client, owner, tasks_url):
+    TaskFactory.create_batch(25, owner=owner)
+
+    body = owner_client.get(tasks_url, {"page": 2}).json()
+
+    assert (body["count"], len(body["results"]), body["next"]) == (25, 5, None)
+    assert body["previous"] is not None
+
+
+def test_a_filter_in_the_query_string_still_applies_to_a_single_task(owner_client, owner, tasks_url):
+    task = TaskFactory(owner=owner, completed=False)
+
+    assert owner_client.get(f"{tasks_url}{task.pk}/", {"completed": "true"}).status_code == 404
+    assert owner_client.get(f"{tasks_url}{task.pk}/", {"completed": "false"}).status_code == 200
+    assert owner_client.get(f"{tasks_url}{task.pk}/", {"unrelated": "x"}).status_code == 200
+
+
+def test_a_bad_filter_value_is_refused_even_on_a_single_task(owner_client, owner, tasks_url):
+    task = TaskFactory(owner=owner)
+
+    response = owner_client.get(f"{tasks_url}{task.pk}/", {"priority": "urgent"})
+
+    assert response.status_code == 400
