@@ -58,6 +58,10 @@ serve: $(RUNTIME)
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn config.wsgi --config gunicorn.conf.py
 
+# The project alone under load (wrk), on a throwaway PostgreSQL: bench/run.sh says what it runs.
+bench: $(RUNTIME)
+	bench/run.sh
+
 test: $(DEV) $(INTEROP)
 	scripts/ensure-chromium
 	scripts/ensure-redis

@@ -1,0 +1,82 @@
+"""Benchmark data, written straight into PostgreSQL (generate_series: a million rows in seconds).
+
+    .venv/bin/python bench/seed.py user SUB EMAIL COUNT   # SUB owns exactly COUNT tasks; prints their ids
+    .venv/bin/python bench/seed.py grow USERS PER_USER    # USERS more people with PER_USER tasks each
+
+Uses DATABASE_URL like the project; never run it against a database you care about.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+# Timestamps spread over the past year, so ordering by created_at has work to do.
+TASK_COLUMNS = "id, owner_id, title, description, completed, completed_at, priority, due_date, created_at, updated_at"
+TASK_VALUES = (
+    "gen_random_uuid(), {owner}, 'task ' || g, 'seeded by bench/seed.py', g %% 3 = 0, "
+    "CASE WHEN g %% 3 = 0 THEN now() END, 1 + g %% 3, NULL, "
+    "now() - (g * interval '37 seconds'), now() - (g * interval '37 seconds')"
+)
+
+
+def user(sub, email, count):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO accounts_user (id, password, email, name, is_active, is_staff, is_superuser, date_joined) "
+            "VALUES (%s, '!', %s, '', true, false, false, now()) ON CONFLICT (id) DO NOTHING",
+            [sub, email],
+        )
+        cursor.execute("DELETE FROM tasks_task WHERE owner_id = %s", [sub])
+        cursor.execute(
+            f"INSERT INTO tasks_task ({TASK_COLUMNS}) SELECT {TASK_VALUES.format(owner='%s')} "
+            "FROM generate_series(1, %s) AS g RETURNING id",
+            [sub, count],
+        )
+        ids = [str(row[0]) for row in cursor.fetchall()]
+        cursor.execute("ANALYZE tasks_task")
+    print(",".join(ids[:100]))
+
+
+def grow(users, per_user):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM accounts_user WHERE id LIKE 'benchGrow%%'")
+        start = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO accounts_user (id, password, email, name, is_active, is_staff, is_superuser, date_joined) "
+            "SELECT 'benchGrow' || u, '!', 'grow' || u || '@bench.invalid', '', true, false, false, now() "
+            "FROM generate_series(%s, %s) AS u",
+            [start + 1, start + users],
+        )
+        cursor.execute(
+            f"INSERT INTO tasks_task ({TASK_COLUMNS}) "
+            f"SELECT {TASK_VALUES.format(owner=chr(39) + 'benchGrow' + chr(39) + ' || u')} "
+            "FROM generate_series(%s, %s) AS u, generate_series(1, %s) AS g",
+            [start + 1, start + users, per_user],
+        )
+    # Outside a transaction: the visibility map lets COUNT(*) read the index alone.
+    connection.ensure_connection()
+    connection.connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE accounts_user")
+        cursor.execute("VACUUM ANALYZE tasks_task")
+        cursor.execute("SELECT count(*) FROM tasks_task")
+        print(f"tasks in the table: {cursor.fetchone()[0]}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    command, *arguments = sys.argv[1:] or ["help"]
+    if command == "user" and len(arguments) == 3:
+        user(arguments[0], arguments[1], int(arguments[2]))
+    elif command == "grow" and len(arguments) == 2:
+        grow(int(arguments[0]), int(arguments[1]))
+    else:
+        sys.exit(__doc__)
