@@ -19,8 +19,8 @@ def crowded_table(owner):
     """20 000 tasks of 400 other people, plus 1 000 of the owner's, with fresh statistics."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO accounts_user (id, password, email, name, is_active, is_staff, is_superuser, date_joined) "
-            "SELECT 'crowd' || u, '!', 'crowd' || u || '@example.com', '', true, false, false, now() "
+            "INSERT INTO accounts_user (id, password, email, name, is_active, is_staff, is_superuser, email_verified, date_joined) "
+            "SELECT 'crowd' || u, '!', 'crowd' || u || '@example.com', '', true, false, false, false, now() "
             "FROM generate_series(1, %s) AS u",
             [OTHER_PEOPLE],
         )
