@@ -5,7 +5,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -109,6 +109,14 @@ class UserAdmin(DjangoUserAdmin):
         if obj is not None and not may_manage(request, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Whoever sets someone's password can sign in as them; people reset
+        # their own through /api/auth/password-reset/, and staff change theirs
+        # with the admin's own "Change password" page.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def has_deactivate_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.deactivate_user")

@@ -36,11 +36,13 @@ def test_support_user_reactivates_a_member_who_then_signs_in_afresh(support_clie
     assert client_for(member).get(ME_URL).status_code == 200
 
 
-def test_support_user_sets_a_members_password(support_client):
-    member = UserFactory()
+def test_support_user_cannot_set_a_members_password_and_sign_in_as_them(support_client):
+    member = UserFactory(password="the member's own passphrase 1")
 
+    assert support_client.get(password_url(member)).status_code == 403
     response = support_client.post(password_url(member), password_form(NEW_PASSWORD))
 
-    assert response.status_code == 302
+    assert response.status_code == 403
     member.refresh_from_db()
-    assert member.check_password(NEW_PASSWORD)
+    assert member.check_password("the member's own passphrase 1")
+    assert not member.check_password(NEW_PASSWORD)
