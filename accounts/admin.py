@@ -230,8 +230,21 @@ class GroupAdmin(DjangoGroupAdmin):
         return request.user.is_superuser
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Listed and searchable, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DenylistedToken)
-class DenylistedTokenAdmin(admin.ModelAdmin):
+class DenylistedTokenAdmin(ReadOnlyAdmin):
     """Refresh tokens that no longer work, so support can confirm a sign-out.
 
     Read-only: the API writes entries and `flush_expired_tokens` clears them;
@@ -242,18 +255,9 @@ class DenylistedTokenAdmin(admin.ModelAdmin):
     search_fields = ("jti", "user_id")
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RelinkedUserId)
-class RelinkedUserIdAdmin(admin.ModelAdmin):
+class RelinkedUserIdAdmin(ReadOnlyAdmin):
     """Every relink, from the admin or the command line: the audit trail beside the log lines.
 
     Read-only: an entry is what keeps a retired id's tokens refused.
@@ -262,12 +266,3 @@ class RelinkedUserIdAdmin(admin.ModelAdmin):
     list_display = ("old_id", "new_id", "actor_id", "relinked_at")
     search_fields = ("old_id", "new_id")
     date_hierarchy = "relinked_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -33,7 +33,7 @@ from rest_framework import exceptions, status
 
 from . import services
 from .models import SESSION_ID_PATTERN, USER_ID_PATTERN, ReceivedEvent, User
-from .tokens import _parse_datetime
+from .tokens import parse_datetime_claim
 
 logger = logging.getLogger("accounts.auth")
 
@@ -155,7 +155,7 @@ def parse(body):
             user_id=_id(data, "user_id", USER_ID_PATTERN),
             email=_optional_string(data, "email"),
             name=_optional_string(data, "name"),
-            profile_updated_at=_parse_datetime(data.get("updated_at")),
+            profile_updated_at=parse_datetime_claim(data.get("updated_at")),
             email_verified=data.get("email_verified") is True,
         )
     if event_type == UserDeleted.type:

@@ -98,7 +98,7 @@ def _token_session_ended(user, identity):
 
 
 def _create_from_identity(identity):
-    email = _usable_email(identity.email)
+    email = usable_email(identity.email)
     if email is None:
         raise TokenError(_("Token carries no valid email address for a new user"))
     try:
@@ -126,7 +126,7 @@ def _create_from_identity(identity):
     return user
 
 
-def _usable_email(raw):
+def usable_email(raw):
     """The normalised address if the database can hold it and it is valid, else None."""
     if not isinstance(raw, str):
         return None
@@ -156,7 +156,7 @@ def _profile_is_newer(identity, user):
 
 def _profile_from(identity, user):
     """The (email, name, email_verified) the token asks for; what it lacks or we cannot hold stays ours."""
-    claimed = _usable_email(identity.email)
+    claimed = usable_email(identity.email)
     email = claimed or user.email
     name = _storable_name(identity.name) if identity.name is not None else user.name
     verified = email_verified_after(user=user, email=email, proven=claimed == email and identity.email_verified)
@@ -343,7 +343,7 @@ def user_profile_sync(*, user, profile):
     """
     if _profile_is_newer(profile, user):
         _sync_profile(user, profile)
-    elif profile.email_verified and not user.email_verified and _usable_email(profile.email) == user.email:
+    elif profile.email_verified and not user.email_verified and usable_email(profile.email) == user.email:
         # A proof stands whenever it comes: no newer profile is needed to take it.
         _mark_email_verified(user)
 

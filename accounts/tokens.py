@@ -207,7 +207,7 @@ def _better_auth_identity(user_id, payload, user, *, session_id):
         issued_at=float(payload["iat"]),
         email=email if isinstance(email, str) else None,
         name=name if isinstance(name, str) else None,
-        profile_updated_at=_parse_datetime(user.get("updatedAt")),
+        profile_updated_at=parse_datetime_claim(user.get("updatedAt")),
         # Only a JSON `true` is a proof; "true", 1 or anything else is not.
         email_verified=user.get("emailVerified") is True,
         may_create_user=True,
@@ -230,7 +230,7 @@ def _session_id(value):
     return value
 
 
-def _parse_datetime(value):
+def parse_datetime_claim(value):
     """An aware datetime in UTC, or None for anything that is not one (the claim is only a hint)."""
     if not isinstance(value, str):
         return None

@@ -145,7 +145,7 @@ class AccountEmailView(generics.GenericAPIView):
         if self.throttle_address_field == "uid":
             user_id = links.user_id_from_uid(value) if isinstance(value, str) else None
             return f"user:{user_id}" if user_id else None
-        return services._usable_email(value)
+        return services.usable_email(value)
 
 
 class EmailAddressView(AccountEmailView):

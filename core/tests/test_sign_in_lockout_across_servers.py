@@ -3,10 +3,8 @@
 import json
 import urllib.error
 import urllib.request
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from accounts.tests.factories import UserFactory
 
@@ -15,13 +13,6 @@ pytestmark = [pytest.mark.server, pytest.mark.postgres_only]
 PASSWORD = "correct horse battery staple 42"
 LIMIT = 4
 COOL_OFF_SECONDS = 600
-
-
-def child_database_url():
-    """The test database, as a URL a child process can use."""
-    db = connection.settings_dict
-    credentials = f"{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}"
-    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def sign_in(base_url, email, password, client_ip):
@@ -39,20 +30,17 @@ def sign_in(base_url, email, password, client_ip):
         return error.code, dict(error.headers), json.loads(error.read())
 
 
-def test_failures_spread_over_two_servers_lock_the_account_on_both(transactional_db, serve):
+def test_failures_spread_over_two_servers_lock_the_account_on_both(replicas):
     UserFactory(email="ada@example.com", password=PASSWORD)
     UserFactory(email="grace@example.com", password=PASSWORD)
     env = {
-        "DATABASE_URL": child_database_url(),
         "NUM_PROXIES": "1",
         # The per-IP throttle stays out of the way: this is about the lockout alone.
         "THROTTLE_RATE_AUTH": "1000/min",
         "LOCKOUT_FAILURE_LIMIT": str(LIMIT),
         "LOCKOUT_COOL_OFF_SECONDS": str(COOL_OFF_SECONDS),
     }
-    _, first = serve(**env)
-    _, second = serve(**env)
-    servers = [first, second]
+    servers = replicas.start(2, **env)
 
     failures = [
         sign_in(servers[n % 2], "ada@example.com", "a wrong guess", f"198.51.100.{n + 1}")[0]
