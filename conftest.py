@@ -172,15 +172,20 @@ def run_manage():
 
 @pytest.fixture
 def start_server():
-    """Start the API under gunicorn in a child process (or another command); stop it after."""
+    """Start the API under the production server in a child process (or another command); stop it after.
+
+    `{port}` in the command's arguments or in an environment value is the free
+    port chosen for it.
+    """
     processes = []
 
     def start(command=None, **env):
         port = free_port()
-        argv = command or [
-            sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", "127.0.0.1:{port}", "--workers", "1",
-        ]
-        argv = [part.format(port=port) for part in argv]
+        if command is None:
+            command = SERVER
+            env = {"SERVER_BIND": "127.0.0.1:{port}", "SERVER_WORKERS": "1", **env}
+        argv = [part.format(port=port) for part in command]
+        env = {key: str(value).format(port=port) for key, value in env.items()}
         process = subprocess.Popen(
             argv,
             cwd=PROJECT_ROOT,
@@ -204,14 +209,14 @@ def start_server():
                 process.kill()
 
 
-# `make serve`'s gunicorn command; the tests add only a loopback port to bind.
-GUNICORN = [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]
+# `make serve`'s server (config/server.py, granian); the tests add SERVER_BIND on loopback.
+SERVER = [sys.executable, "-m", "config.server"]
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "production-like-django-secret-key-0123456789abcdef",
     "BETTER_AUTH_SECRET": "production-like-better-auth-secret-0123456789abcdef",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "GUNICORN_WORKERS": "2",
+    "SERVER_WORKERS": "2",
 }
 
 
@@ -314,9 +319,9 @@ class Replicas:
         self.environment = environment
 
     def start(self, count=2, **env):
-        """The base URLs of `count` gunicorn instances, each with GUNICORN_WORKERS (2) workers."""
-        command = [*GUNICORN, "--bind", "127.0.0.1:{port}"]
-        return [self._start_server(command, **{**self.environment, **env})[1] for _ in range(count)]
+        """The base URLs of `count` servers as `make serve` runs them, each with SERVER_WORKERS (2) workers."""
+        environment = {**self.environment, "SERVER_BIND": "127.0.0.1:{port}", **env}
+        return [self._start_server(SERVER, **environment)[1] for _ in range(count)]
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from conftest import GUNICORN, PRODUCTION_ENV
+from conftest import PRODUCTION_ENV, SERVER
 
 from core.logging import JSONFormatter, RequestIDFilter
 
@@ -36,14 +36,19 @@ def log_lines():
 
 @pytest.fixture
 def serve(start_server, tmp_path):
-    """Start gunicorn as `make serve` does: the config file, DEBUG off, strong secrets.
+    """Start the server as `make serve` does (config/server.py): DEBUG off, strong secrets.
 
     The database is a SQLite file of the test's own: the probes only ask it to
     answer. Answers the process (output on its stdout) and the base URL.
     """
 
     def start(**env):
-        settings = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}", **env}
-        return start_server([*GUNICORN, "--bind", "127.0.0.1:{port}"], **settings)
+        settings = {
+            **PRODUCTION_ENV,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+            "SERVER_BIND": "127.0.0.1:{port}",
+            **env,
+        }
+        return start_server(SERVER, **settings)
 
     return start

@@ -1,4 +1,4 @@
-"""After collectstatic, gunicorn serves the admin's static files through whitenoise."""
+"""After collectstatic, the production server serves the admin's static files through whitenoise."""
 
 import re
 import urllib.request

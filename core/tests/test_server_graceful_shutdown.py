@@ -1,4 +1,4 @@
-"""Served by gunicorn, the API answers /ready and stops cleanly on SIGTERM, finishing what it started."""
+"""Served by the production server (granian), the API answers /ready and stops cleanly on SIGTERM, finishing what it started."""
 
 import signal
 import socket
@@ -13,9 +13,9 @@ GRACEFUL_TIMEOUT = 5
 pytestmark = pytest.mark.server
 
 
-def test_sigterm_lets_the_request_in_flight_finish_and_the_master_exit_with_0(serve):
-    # No drain delay: this test is about the request in flight (test_gunicorn_drain.py drains).
-    process, base_url = serve(GUNICORN_GRACEFUL_TIMEOUT=str(GRACEFUL_TIMEOUT), GUNICORN_DRAIN_SECONDS="0")
+def test_sigterm_lets_the_request_in_flight_finish_and_the_server_exit_with_0(serve):
+    # No drain delay: this test is about the request in flight (test_server_drain.py drains).
+    process, base_url = serve(SERVER_GRACEFUL_TIMEOUT=str(GRACEFUL_TIMEOUT), SERVER_DRAIN_SECONDS="0")
     with urllib.request.urlopen(f"{base_url}/ready", timeout=5) as ready:
         assert ready.status == 200
 
@@ -35,4 +35,4 @@ def test_sigterm_lets_the_request_in_flight_finish_and_the_master_exit_with_0(se
     assert response.endswith(b'{"status": "ok"}')
     assert exit_code == 0
     assert stopped_after < GRACEFUL_TIMEOUT
-    assert "Shutting down: Master" in process.stdout.read()
+    assert "Granian shutdown completed" in process.stdout.read()

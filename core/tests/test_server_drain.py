@@ -1,0 +1,100 @@
+"""On SIGTERM the server drains: /ready turns 503 first, requests go on being served, queued connections are not reset, exit 0."""
+
+import os
+import signal
+import socket
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.server
+
+DRAIN_SECONDS = 2
+WORKERS = 2
+
+
+def ready(base_url):
+    try:
+        with urllib.request.urlopen(f"{base_url}/ready", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def read_response(connection):
+    return b"".join(iter(lambda: connection.recv(65536), b""))
+
+
+def test_sigterm_turns_ready_503_while_everything_else_is_served_then_exits_0(serve):
+    process, base_url = serve(SERVER_DRAIN_SECONDS=str(DRAIN_SECONDS), SERVER_WORKERS=str(WORKERS))
+    assert ready(base_url) == 200
+
+    process.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    ready_while_draining = ready(base_url)
+    with urllib.request.urlopen(f"{base_url}/health", timeout=5) as health:
+        health_while_draining = health.status
+
+    assert ready_while_draining == 503
+    assert health_while_draining == 200
+    assert process.wait(timeout=DRAIN_SECONDS + 15) == 0
+
+
+def test_connections_open_when_the_drain_ends_are_served_not_reset(serve):
+    process, base_url = serve(SERVER_DRAIN_SECONDS=str(DRAIN_SECONDS), SERVER_WORKERS=str(WORKERS))
+    address = ("127.0.0.1", urlsplit(base_url).port)
+    # Half requests: the workers take these and wait for the rest.
+    busy = [socket.create_connection(address, timeout=20) for _ in range(WORKERS)]
+    for connection in busy:
+        connection.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    time.sleep(0.5)
+    # Whole requests, on connections opened before the drain.
+    queued = [socket.create_connection(address, timeout=20) for _ in range(3)]
+    for connection in queued:
+        connection.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+
+    process.send_signal(signal.SIGTERM)
+    time.sleep(DRAIN_SECONDS + 1)  # past the drain: the sockets take no new connection now
+    for connection in busy:
+        connection.sendall(b"Connection: close\r\n\r\n")
+    responses = [read_response(connection) for connection in busy + queued]
+
+    assert [response.split(b"\r\n", 1)[0] for response in responses] == [b"HTTP/1.1 200 OK"] * (WORKERS + 3)
+    assert process.wait(timeout=15) == 0
+
+
+def workers_of(process):
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def test_connections_in_the_kernels_queue_are_served_and_no_new_one_completes_after_the_drain(serve):
+    process, base_url = serve(SERVER_DRAIN_SECONDS=str(DRAIN_SECONDS), SERVER_WORKERS=str(WORKERS))
+    address = ("127.0.0.1", urlsplit(base_url).port)
+    workers = workers_of(process)
+    assert len(workers) == WORKERS
+    # Stopped workers accept nothing: these connections stay in the listening sockets' queues.
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        queued = [socket.create_connection(address, timeout=20) for _ in range(4)]
+        for connection in queued:
+            connection.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+
+        process.send_signal(signal.SIGTERM)
+        time.sleep(DRAIN_SECONDS + 1)  # past the drain: the sockets complete no new handshake
+        with pytest.raises(TimeoutError):
+            socket.create_connection(address, timeout=1).close()
+        # The queue is not empty: the server waits for it before stopping.
+        assert process.poll() is None
+    finally:
+        for pid in workers:
+            os.kill(pid, signal.SIGCONT)
+    responses = [read_response(connection) for connection in queued]
+
+    assert [response.split(b"\r\n", 1)[0] for response in responses] == [b"HTTP/1.1 200 OK"] * 4
+    assert process.wait(timeout=15) == 0
