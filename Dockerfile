@@ -28,4 +28,4 @@ EXPOSE 8000
 # any other, and production rarely lists 127.0.0.1.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
     CMD ["python", "-m", "core.healthcheck"]
-CMD ["gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]
+CMD ["python", "-m", "config.server"]

@@ -37,7 +37,7 @@ secret=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
 export DATABASE_URL=$(scripts/postgres start "$work/postgres")
 export DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_HSTS_SECONDS=0 \
   DJANGO_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))') \
-  BETTER_AUTH_SECRET=$secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost GUNICORN_BIND=127.0.0.1:$PORT
+  BETTER_AUTH_SECRET=$secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SERVER_BIND=127.0.0.1:$PORT
 make --no-print-directory migrate >/dev/null
 
 sub=benchCaller0000000000000000000001
@@ -69,7 +69,7 @@ measure() { # LABEL SCENARIO TOKEN IDS [SECONDS]: one wrk run, its JSON line on 
 run() { measure "$@" | tee -a "$RESULTS"; }
 seed() { .venv/bin/python bench/seed.py user "$sub" caller@bench.invalid "$1"; }
 worker_rss_kib() { # summed RSS of the server's worker processes
-  ps -o rss= --ppid "$(pgrep -f -o 'gunicorn config.wsgi' --pgroup "$server")" | awk '{s += $1} END {print s + 0}'
+  ps -o rss= --ppid "$(pgrep -f -o 'config.server' --pgroup "$server")" | awk '{s += $1} END {print s + 0}'
 }
 
 ids=$(seed 20)

@@ -1,4 +1,4 @@
-"""WSGI entry point, served by gunicorn in production (see `gunicorn.conf.py`)."""
+"""WSGI entry point, served by granian in production (see `config/server.py`)."""
 
 import os
 

@@ -1,10 +1,11 @@
 """Whether this server is draining: shutting down, finishing what it has, taking nothing new.
 
 The flag lives in one byte of anonymous shared memory, created when this
-module is first imported. Gunicorn's master imports it (gunicorn.conf.py)
-before it forks any worker, so the master and every worker, including those
-forked later, share the byte: the master sets it on SIGTERM and every
-worker's `/ready` sees it at once. Outside gunicorn it is simply never set.
+module is first imported. The server's main process imports it
+(config/server.py) before it forks any worker, so the main process and every
+worker, including those forked later, share the byte: the main process sets
+it on SIGTERM and every worker's `/ready` sees it at once. Outside the server
+it is simply never set.
 """
 
 import mmap

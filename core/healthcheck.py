@@ -1,7 +1,7 @@
 """The container's health probe: `python -m core.healthcheck` exits 0 when /health answers 200.
 
-It asks the gunicorn of this container (the port from GUNICORN_BIND or PORT,
-as gunicorn.conf.py reads them) and names a host from DJANGO_ALLOWED_HOSTS:
+It asks the server of this container (the port from SERVER_BIND or PORT,
+as config/server.py reads them) and names a host from DJANGO_ALLOWED_HOSTS:
 Django refuses any other Host with 400, and production rarely lists 127.0.0.1.
 """
 
@@ -11,7 +11,7 @@ import urllib.request
 
 
 def probe_port():
-    bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8000}"
+    bind = os.environ.get("SERVER_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8000}"
     return int(bind.rsplit(":", 1)[1])
 
 

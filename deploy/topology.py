@@ -33,7 +33,7 @@ VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 # The commands of docker-compose.yml's services (and the image's build step).
 COLLECTSTATIC_COMMAND = ["python", "manage.py", "collectstatic", "--noinput"]
 MIGRATE_COMMAND = ["python", "manage.py", "migrate", "--noinput"]
-API_COMMAND = ["gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]
+API_COMMAND = ["python", "-m", "config.server"]
 REDIS_COMMAND = ["redis-server", "--save", "", "--appendonly", "no"]
 PROXY_COMMAND = ["nginx", "-g", "daemon off;"]
 
@@ -59,12 +59,11 @@ def app_environment(state):
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         # nginx is the one proxy in front: X-Forwarded-For's last entry is the client.
         "NUM_PROXIES": "1",
-        "FORWARDED_ALLOW_IPS": "127.0.0.1",
     }
 
 
 def api_environment(state, replica):
-    return {**app_environment(state), "GUNICORN_BIND": f"127.0.0.1:{state['ports'][replica]}"}
+    return {**app_environment(state), "SERVER_BIND": f"127.0.0.1:{state['ports'][replica]}"}
 
 
 def proxy_environment(state):
@@ -207,7 +206,7 @@ class Topology:
             self.kill(service)
 
     def kill(self, service):
-        """SIGKILL to the service's whole process group (a gunicorn master and its workers)."""
+        """SIGKILL to the service's whole process group (the server's main process and its workers)."""
         pid = self.pid(service)
         if pid is None:
             return
@@ -240,7 +239,7 @@ class Topology:
 
     def _app_env(self, overrides):
         env = {key: value for key, value in os.environ.items()
-               if not key.startswith(("DJANGO_", "GUNICORN_")) and key not in ("DATABASE_URL", "REDIS_URL")}
+               if not key.startswith(("DJANGO_", "SERVER_")) and key not in ("DATABASE_URL", "REDIS_URL")}
         env.update(self.state["secrets"])
         env.update(overrides)
         env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"

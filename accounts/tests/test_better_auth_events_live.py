@@ -2,7 +2,7 @@
 
 Better Auth (the harness's `events` command, hooks as docs/better-auth.md
 ships them) reports to one replica; the tokens are tried on another, each
-with two gunicorn workers, all on one PostgreSQL database.
+with two server workers, all on one PostgreSQL database.
 """
 
 import pytest

@@ -1,6 +1,6 @@
 """A revocation reaches every worker of every replica on the very next request.
 
-Two gunicorn instances of two workers each share the test's PostgreSQL
+Two server instances of two workers each share the test's PostgreSQL
 database, as replicas do in production. Every request opens a new connection,
 so the requests spread over all four workers.
 """

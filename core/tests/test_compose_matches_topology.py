@@ -84,4 +84,4 @@ def test_the_replicas_grace_period_covers_the_drain_and_the_graceful_timeout():
     def default(name):
         return int(re.search(rf"^{name}=(\d+)$", env_example, re.MULTILINE).group(1))
 
-    assert grace > default("GUNICORN_DRAIN_SECONDS") + default("GUNICORN_GRACEFUL_TIMEOUT")
+    assert grace > default("SERVER_DRAIN_SECONDS") + default("SERVER_GRACEFUL_TIMEOUT")

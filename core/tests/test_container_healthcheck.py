@@ -15,7 +15,7 @@ def probe(port, allowed_hosts):
     return subprocess.run(
         [sys.executable, "-m", "core.healthcheck"],
         cwd=PROJECT_ROOT,
-        env=project_env(GUNICORN_BIND=f"0.0.0.0:{port}", DJANGO_ALLOWED_HOSTS=allowed_hosts),
+        env=project_env(SERVER_BIND=f"0.0.0.0:{port}", DJANGO_ALLOWED_HOSTS=allowed_hosts),
         capture_output=True,
         text=True,
         timeout=30,

@@ -22,15 +22,15 @@ def request(base_url, path, *, token=None, body=None):
     data = json.dumps(body).encode() if body is not None else None
     try:
         with urllib.request.urlopen(urllib.request.Request(f"{base_url}{path}", data=data, headers=headers), timeout=10) as response:
-            return response.status, dict(response.headers), json.loads(response.read())
+            return response.status, response.headers, json.loads(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), json.loads(error.read())
+        return error.code, error.headers, json.loads(error.read())
 
 
 @pytest.fixture
 def server_without_database(serve):
     # PostgreSQL's port with nothing listening: every connection is refused.
-    return serve(DATABASE_URL=f"postgres://todo:secret@127.0.0.1:{free_port()}/todo", GUNICORN_WORKERS="1")
+    return serve(DATABASE_URL=f"postgres://todo:secret@127.0.0.1:{free_port()}/todo", SERVER_WORKERS="1")
 
 
 def test_every_kind_of_request_answers_503_database_unavailable_with_retry_after(server_without_database):

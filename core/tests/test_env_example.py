@@ -4,7 +4,7 @@ import re
 
 from conftest import PROJECT_ROOT
 
-READERS = ["config/settings.py", "gunicorn.conf.py"]
+READERS = ["config/settings.py", "config/server.py"]
 ENV_READ = re.compile(r"""env(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]+)["']""")
 
 
@@ -28,7 +28,7 @@ def documented_variables():
 
 
 def test_the_reader_finds_the_variables_it_should():
-    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "BETTER_AUTH_SECRET", "GUNICORN_WORKERS"} <= variables_read()
+    assert {"DJANGO_SECRET_KEY", "DATABASE_URL", "BETTER_AUTH_SECRET", "SERVER_WORKERS"} <= variables_read()
 
 
 def test_every_variable_read_is_in_env_example_with_a_comment():

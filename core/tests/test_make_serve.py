@@ -20,10 +20,10 @@ def test_make_serve_answers_ready_and_stops_within_the_graceful_timeout_on_sigte
     env = project_env(
         **PRODUCTION_ENV,
         DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_GRACEFUL_TIMEOUT=GRACEFUL_TIMEOUT,
+        SERVER_BIND=f"127.0.0.1:{port}",
+        SERVER_GRACEFUL_TIMEOUT=GRACEFUL_TIMEOUT,
     )
-    # Its own process group, as a supervisor runs it: SIGTERM reaches make and gunicorn alike.
+    # Its own process group, as a supervisor runs it: SIGTERM reaches make and the server alike.
     process = subprocess.Popen(
         ["make", "serve"], cwd=PROJECT_ROOT, env=env, start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -41,6 +41,6 @@ def test_make_serve_answers_ready_and_stops_within_the_graceful_timeout_on_sigte
             process.wait()
 
     assert "collectstatic" in output
-    assert "Shutting down: Master" in output
+    assert "Granian shutdown completed" in output
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)

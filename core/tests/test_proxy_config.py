@@ -17,9 +17,10 @@ def test_the_proxys_body_limit_is_the_applications():
     assert directive("client_max_body_size") == f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024}k"
 
 
-def test_the_proxy_waits_longer_than_a_worker_may_take():
-    gunicorn_timeout = 30  # gunicorn.conf.py's default GUNICORN_TIMEOUT
-    assert int(directive("proxy_read_timeout").rstrip("s")) > gunicorn_timeout
+def test_the_proxy_bounds_how_long_a_request_may_take():
+    # Granian kills no worker over a slow request (gunicorn's 30 s timeout did):
+    # the proxy's deadline is the one a client meets, 504 after it.
+    assert 30 < int(directive("proxy_read_timeout").rstrip("s")) <= 60
 
 
 def test_the_proxy_retries_only_requests_that_never_reached_a_replica():

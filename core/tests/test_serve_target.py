@@ -1,11 +1,11 @@
-"""`make serve` collects static files, then starts gunicorn with the config file, and migrates nothing."""
+"""`make serve` collects static files, then starts the server (config/server.py), and migrates nothing."""
 
 import subprocess
 
 from conftest import PROJECT_ROOT
 
 
-def test_make_serve_collects_static_files_then_runs_gunicorn_with_the_config_file():
+def test_make_serve_collects_static_files_then_runs_the_server():
     result = subprocess.run(
         ["make", "--dry-run", "serve"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30
     )
@@ -13,6 +13,6 @@ def test_make_serve_collects_static_files_then_runs_gunicorn_with_the_config_fil
     assert result.returncode == 0, result.stderr
     commands = result.stdout.splitlines()
     collect = commands.index(".venv/bin/python manage.py collectstatic --noinput")
-    serve = commands.index(".venv/bin/gunicorn config.wsgi --config gunicorn.conf.py")
+    serve = commands.index(".venv/bin/python -m config.server")
     assert collect < serve
     assert not [command for command in commands if "migrate" in command]

@@ -1,4 +1,4 @@
-"""Failed sign-ins are counted in PostgreSQL: spread over two gunicorn instances, they lock the account on both."""
+"""Failed sign-ins are counted in PostgreSQL: spread over two server instances, they lock the account on both."""
 
 import json
 import urllib.error
@@ -25,9 +25,9 @@ def sign_in(base_url, email, password, client_ip):
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), json.loads(response.read())
+            return response.status, response.headers, json.loads(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), json.loads(error.read())
+        return error.code, error.headers, json.loads(error.read())
 
 
 def test_failures_spread_over_two_servers_lock_the_account_on_both(replicas):

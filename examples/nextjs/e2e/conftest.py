@@ -1,5 +1,5 @@
 """The example app as a person meets it: `next start` of the one production
-build, Better Auth on PostgreSQL, the API under gunicorn on PostgreSQL, and
+build, Better Auth on PostgreSQL, the API under the production server (granian) on PostgreSQL, and
 Debian's Chromium. `make test-example` builds the app and runs these tests."""
 
 import os
@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from conftest import GUNICORN, PRODUCTION_ENV, PROJECT_ROOT, free_port, project_env, wait_for_http
+from conftest import PRODUCTION_ENV, SERVER, PROJECT_ROOT, free_port, project_env, wait_for_http
 
 EXAMPLE = Path(__file__).resolve().parent.parent
 NEXT = EXAMPLE / "node_modules" / "next" / "dist" / "bin" / "next"
@@ -120,7 +120,7 @@ def stack(request, example_build, new_database, tmp_path_factory):
 
     processes, running = [], []
     for name, argv, cwd, env, url in [
-        ("api", [*GUNICORN, "--bind", f"127.0.0.1:{api_port}"], PROJECT_ROOT, project_env(**api_env), f"{api_url}/health"),
+        ("api", SERVER, PROJECT_ROOT, project_env(**api_env, SERVER_BIND=f"127.0.0.1:{api_port}"), f"{api_url}/health"),
         ("app", ["node", str(NEXT), "start", "--hostname", "127.0.0.1", "--port", str(app_port)], EXAMPLE,
          {**project_env(), **app_env}, f"{app_url}/api/auth/ok"),
     ]:
