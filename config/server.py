@@ -268,12 +268,14 @@ def _server_class():
             time.sleep(self.config.drain_seconds)
             refusing = [sock for sock in self._listeners if listeners.refuse_new_connections(sock)]
             deadline = time.monotonic() + self.config.graceful_timeout
-            while (
-                any(listeners.queued_connections(sock) for sock in refusing)
-                and time.monotonic() < deadline
+            while (queued := sum(listeners.queued_connections(sock) for sock in refusing)) and (
+                time.monotonic() < deadline
             ):
                 time.sleep(0.01)
-            logger.info("Drained: no connection is queued; stopping")
+            if queued:
+                logger.warning("Stopping with %s connections still queued after %ss", queued, self.config.graceful_timeout)
+            else:
+                logger.info("Drained: no connection is queued; stopping")
             MPServer.signal_handler_interrupt(self)
 
         def _drop_shared_socket(self):

@@ -3,6 +3,7 @@
 import os
 import signal
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -10,6 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from conftest import PRODUCTION_ENV, PROJECT_ROOT, SERVER, free_port, project_env, wait_for_http
 
 pytestmark = pytest.mark.server
 
@@ -98,3 +101,39 @@ def test_connections_in_the_kernels_queue_are_served_and_no_new_one_completes_af
 
     assert [response.split(b"\r\n", 1)[0] for response in responses] == [b"HTTP/1.1 200 OK"] * 4
     assert process.wait(timeout=15) == 0
+
+
+def test_sigterm_to_the_whole_process_group_drains_all_the_same(tmp_path):
+    # As a supervisor or Ctrl-C sends it: to the main process and every worker at once.
+    port = free_port()
+    env = project_env(**{
+        **PRODUCTION_ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "SERVER_BIND": f"127.0.0.1:{port}",
+        "SERVER_WORKERS": WORKERS,
+        "SERVER_DRAIN_SECONDS": DRAIN_SECONDS,
+    })
+    process = subprocess.Popen(
+        SERVER, cwd=PROJECT_ROOT, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base_url}/health", process=process)
+        os.killpg(process.pid, signal.SIGTERM)
+        time.sleep(0.5)
+        # Every worker still serves: /ready answers 503 whichever worker takes it.
+        ready_while_draining = [ready(base_url) for _ in range(2 * WORKERS)]
+        with urllib.request.urlopen(f"{base_url}/health", timeout=5) as health:
+            health_while_draining = health.status
+        exit_code = process.wait(timeout=DRAIN_SECONDS + 15)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    output = process.stdout.read()
+
+    assert ready_while_draining == [503] * (2 * WORKERS)
+    assert health_while_draining == 200
+    assert exit_code == 0
+    assert "Unexpected exit" not in output
