@@ -1,6 +1,7 @@
 """On SIGTERM the server drains: /ready turns 503 first, requests go on being served, queued connections are not reset, exit 0."""
 
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -70,19 +71,32 @@ def test_connections_open_when_the_drain_ends_are_served_not_reset(serve):
     assert process.wait(timeout=15) == 0
 
 
-def workers_of(process):
+def started_workers(process, count, timeout=30):
+    """The PIDs of the server's workers, once each has said it serves."""
+    output, deadline = "", time.monotonic() + timeout
+    while not all(f"Started worker-{n + 1}" in output for n in range(count)):
+        ready_to_read, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready_to_read, f"the workers did not start:\n{output}"
+        output += os.read(process.stdout.fileno(), 65536).decode()
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
     return [int(pid) for pid in children]
+
+
+def stop(pid):
+    """SIGSTOP, and wait until the process is stopped: no thread of it runs after this."""
+    os.kill(pid, signal.SIGSTOP)
+    while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "T":
+        time.sleep(0.01)
 
 
 def test_connections_in_the_kernels_queue_are_served_and_no_new_one_completes_after_the_drain(serve):
     process, base_url = serve(SERVER_DRAIN_SECONDS=str(DRAIN_SECONDS), SERVER_WORKERS=str(WORKERS))
     address = ("127.0.0.1", urlsplit(base_url).port)
-    workers = workers_of(process)
+    workers = started_workers(process, WORKERS)
     assert len(workers) == WORKERS
     # Stopped workers accept nothing: these connections stay in the listening sockets' queues.
     for pid in workers:
-        os.kill(pid, signal.SIGSTOP)
+        stop(pid)
     try:
         queued = [socket.create_connection(address, timeout=20) for _ in range(4)]
         for connection in queued:
