@@ -44,7 +44,8 @@ def call(base_url, method, path, *, body=None, token=None, timeout=REQUEST_TIMEO
         data = response.read()
         return Outcome(kind, started, time.monotonic() - started, response.status, None, data,
                        {name.lower(): value for name, value in response.getheaders()}, key)
-    except OSError as error:  # refused, reset, timed out: the client saw no answer
+    except (OSError, http.client.HTTPException) as error:
+        # Refused, reset, timed out, or cut short: the client saw no (whole) answer.
         return Outcome(kind, started, time.monotonic() - started, None, repr(error), key=key)
     finally:
         connection.close()
