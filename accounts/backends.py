@@ -13,8 +13,11 @@ means (its shape, `iss`, `aud`, the user) is read in `tokens.py`.
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import math
+import re
 
 import jwt
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,10 @@ from .exceptions import TokenBackendError
 from .jwks import JWKSClient, UnknownSigningKey
 
 HMAC_ALGORITHM = "HS256"
+# A base64url segment as PyJWT accepts it without padding.
+BASE64URL_SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
+# Header parameters PyJWT checks before the signature (RFC 7515 `crit`, RFC 7797 `b64`).
+HEADERS_CHECKED_BEFORE_SIGNATURE = frozenset({"crit", "b64"})
 # The last second `datetime` can represent: a NumericDate beyond it names no real moment.
 LATEST_NUMERIC_DATE = 253402300799
 NUMERIC_DATE_CLAIMS = ("exp", "nbf", "iat")
@@ -43,7 +50,9 @@ class TokenBackend:
     ):
         self.signing_key = signing_key
         # Prepared once: PyJWT otherwise re-inspects a raw secret on every decode.
-        self.verifying_keys = [_hmac_key(secret) for secret in (signing_key, *previous_signing_keys)]
+        self.verifying_keys = [
+            (secret.encode(), _hmac_key(secret)) for secret in (signing_key, *previous_signing_keys)
+        ]
         self.audience = audience
         self.issuer = issuer
         self.leeway = leeway
@@ -89,7 +98,7 @@ class TokenBackend:
         header = _unverified_header(token)
         algorithm = header.get("alg")
         if algorithm == HMAC_ALGORITHM:
-            payload = self._decode_hmac(token)
+            payload = self._decode_hmac(token, header)
         elif self.jwks is not None and isinstance(algorithm, str) and algorithm in self.jwks.algorithms:
             payload = self._decode_jwks(token, header)
         else:
@@ -97,8 +106,18 @@ class TokenBackend:
         _check_registered_claim_types(payload)
         return payload
 
-    def _decode_hmac(self, token):
-        for key in self.verifying_keys:
+    def _decode_hmac(self, token, header):
+        if _reaches_signature_check(token, header):
+            # PyJWT would fail on nothing before the signature: find the key
+            # that signed it (or none) with one HMAC per key, then let PyJWT
+            # verify everything with that key alone. A forged token costs
+            # microseconds instead of a full decode per key.
+            signing_input, _dot, signature = token.rpartition(".")
+            for secret, key in self.verifying_keys:
+                if _hmac_matches(secret, signing_input, signature):
+                    return self._verify(token, key, HMAC_ALGORITHM)
+            raise TokenBackendError(_("Token signature is invalid"))
+        for _secret, key in self.verifying_keys:
             try:
                 return self._verify(token, key, HMAC_ALGORITHM)
             except jwt.InvalidSignatureError:
@@ -141,6 +160,33 @@ class TokenBackend:
 def _hmac_key(secret):
     encoded = jwt.utils.base64url_encode(secret.encode()).decode()
     return jwt.PyJWK({"kty": "oct", "k": encoded}, algorithm=HMAC_ALGORITHM)
+
+
+def _reaches_signature_check(token, header):
+    """Whether PyJWT, decoding `token`, would check its signature before anything else can fail.
+
+    Three segments, each canonical unpadded base64url, and no header parameter
+    PyJWT validates first (`crit`, `b64`, a `kid` that is not a string): then
+    a signature that does not match is the first and only error it could raise.
+    """
+    segments = token.split(".")
+    if len(segments) != 3 or not all(_is_canonical_segment(segment) for segment in segments):
+        return False
+    if HEADERS_CHECKED_BEFORE_SIGNATURE & header.keys():
+        return False
+    return isinstance(header.get("kid", ""), str)
+
+
+def _is_canonical_segment(segment):
+    if len(segment) % 4 == 1 or not BASE64URL_SEGMENT.fullmatch(segment):
+        return False
+    decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    return base64.urlsafe_b64encode(decoded).rstrip(b"=").decode() == segment
+
+
+def _hmac_matches(secret, signing_input, signature):
+    expected = base64.urlsafe_b64encode(hmac.digest(secret, signing_input.encode(), hashlib.sha256))
+    return hmac.compare_digest(expected.rstrip(b"="), signature.encode())
 
 
 def _unverified_header(token):

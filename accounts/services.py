@@ -9,7 +9,6 @@ from django.core.validators import validate_email
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Exists
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,7 @@ from .models import (
     User,
     normalize_email,
 )
+from .selectors import user_get_for_token
 from .settings import api_settings
 
 logger = logging.getLogger("accounts.auth")
@@ -42,11 +42,10 @@ def user_sync_from_token(*, identity):
     naming an unknown user is refused. Read from the database on every call:
     the user's current state is the truth every worker and replica shares.
     """
-    try:
-        user = _users_for(identity).get(pk=identity.user_id)
-    except User.DoesNotExist:
+    user = user_get_for_token(identity=identity)
+    if user is None:
         if not identity.may_create_user:
-            raise UserNotFound() from None
+            raise UserNotFound()
         user_id_ensure_not_relinked(user_id=identity.user_id)
         return _create_from_identity(identity)
     user_profile_sync(user=user, profile=identity)
@@ -67,7 +66,7 @@ def token_verify(*, identity):
     """Would this API accept the token now? Reads the user's current state, creates and changes nothing."""
     if identity.token_type == "refresh":
         refresh_token_ensure_not_denied(jti=identity.jti)
-    user = _users_for(identity).filter(pk=identity.user_id).first()
+    user = user_get_for_token(identity=identity)
     if user is None:
         if not identity.may_create_user:
             raise UserNotFound()
@@ -76,23 +75,10 @@ def token_verify(*, identity):
     user_ensure_token_accepted(user=user, identity=identity)
 
 
-def _users_for(identity):
-    """Users, read with whether the token's session has ended when it names one.
-
-    Folded into the user's own query, so a token with a session id costs no extra round trip.
-    """
-    users = User.objects.all()
-    if identity.session_id is not None:
-        users = users.annotate(
-            token_session_ended=Exists(EndedSession.objects.filter(session_id=identity.session_id))
-        )
-    return users
-
-
 def _token_session_ended(user, identity):
     ended = getattr(user, "token_session_ended", None)
     if ended is None:
-        # A user created from this very token was not read through `_users_for`.
+        # A user created from this very token was not read through `user_get_for_token`.
         ended = EndedSession.objects.filter(session_id=identity.session_id).exists()
     return ended
 

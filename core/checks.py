@@ -133,3 +133,31 @@ def check_cors_allowed_origins(app_configs=None, **kwargs):
         for origin in settings.CORS_ALLOWED_ORIGINS
         if not _ORIGIN.match(origin)
     ]
+
+
+# What Django's CSRF deploy check, the admin and django-axes ask MIDDLEWARE to hold (their
+# checks security.W003, admin.E408-E410 and axes.W002, silenced in settings): here they live
+# in BROWSER_MIDDLEWARE, in this order.
+BROWSER_PAGES_NEED = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+
+@register()
+def check_browser_middleware(app_configs=None, **kwargs):
+    """CSRF, the admin's and axes' middleware run for browser pages: BrowserPagesMiddleware and what it runs."""
+    listed = list(getattr(settings, "BROWSER_MIDDLEWARE", []))
+    in_order = [path for path in listed if path in BROWSER_PAGES_NEED]
+    if "core.middleware.BrowserPagesMiddleware" in settings.MIDDLEWARE and in_order == BROWSER_PAGES_NEED:
+        return []
+    return [
+        Error(
+            "CSRF, the admin and django-axes need core.middleware.BrowserPagesMiddleware in MIDDLEWARE "
+            "and these in BROWSER_MIDDLEWARE, in this order: " + ", ".join(BROWSER_PAGES_NEED) + ".",
+            id="core.E020",
+        )
+    ]

@@ -11,6 +11,8 @@ from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
+from .routing import is_api_request
+
 
 class DatabaseUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -64,18 +66,14 @@ def _json_error(status_code, detail, code):
     return JsonResponse({"detail": detail, "code": code}, status=status_code)
 
 
-def _is_api(request):
-    return request.path.startswith("/api/")
-
-
 def bad_request(request, exception, template_name="400.html"):
-    if _is_api(request):
+    if is_api_request(request):
         return _json_error(status.HTTP_400_BAD_REQUEST, "Bad request.", "bad_request")
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request, exception, template_name="403.html"):
-    if _is_api(request):
+    if is_api_request(request):
         return _json_error(
             status.HTTP_403_FORBIDDEN,
             "You do not have permission to perform this action.",
@@ -85,13 +83,13 @@ def permission_denied(request, exception, template_name="403.html"):
 
 
 def page_not_found(request, exception, template_name="404.html"):
-    if _is_api(request):
+    if is_api_request(request):
         return _json_error(status.HTTP_404_NOT_FOUND, "Not found.", "not_found")
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request, template_name="500.html"):
-    if _is_api(request):
+    if is_api_request(request):
         return _json_error(
             status.HTTP_500_INTERNAL_SERVER_ERROR, "A server error occurred.", "server_error"
         )

@@ -1,14 +1,14 @@
 """JSON-lines logging with the current request's id on every line.
 
 `logging_config` is the one configuration of both Django (`settings.LOGGING`)
-and gunicorn (`logconfig_dict` in `gunicorn.conf.py`), so the master, the
-workers and the application all write the same JSON lines.
+and the server (`config.server`), so the server's own messages and the
+application's are the same JSON lines. Access lines come from the application
+(`core.middleware.AccessLogMiddleware`), on stdout.
 """
 
 import contextvars
 import json
 import logging
-from collections.abc import Mapping
 from datetime import datetime, timezone
 
 request_id_var = contextvars.ContextVar("request_id", default=None)
@@ -78,36 +78,6 @@ class JSONFormatter(logging.Formatter):
         return entry
 
 
-class AccessLogJSONFormatter(JSONFormatter):
-    """Gunicorn's access lines as JSON, built from its atoms (`record.args`).
-
-    The path is logged without its query string: tokens belong in the
-    Authorization header, but a client that puts one in the URL must not
-    find it in the logs. The request id is the one the response echoed.
-    """
-
-    def entry(self, record):
-        atoms = record.args if isinstance(record.args, Mapping) else {}
-        method, path, status = atoms.get("m"), atoms.get("U"), atoms.get("s")
-        request_id = atoms.get("{x-request-id}o")
-        duration = atoms.get("D")
-        return {
-            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": f"{method} {path} {status}",
-            "request_id": request_id,
-            "event": "http_request",
-            "method": method,
-            "path": path,
-            "status": int(status) if str(status).isdigit() else _json_scalar(status),
-            "duration_ms": round(duration / 1000, 3) if isinstance(duration, int) else None,
-            "response_bytes": atoms.get("B"),
-            "remote_addr": atoms.get("h"),
-            "user_agent": atoms.get("a"),
-        }
-
-
 def logging_config(level="INFO"):
     """A `logging.config.dictConfig` dict: JSON lines, application and errors on stderr, access on stdout."""
     return {
@@ -119,7 +89,6 @@ def logging_config(level="INFO"):
         },
         "formatters": {
             "json": {"()": "core.logging.JSONFormatter"},
-            "access": {"()": "core.logging.AccessLogJSONFormatter"},
         },
         "handlers": {
             "console": {
@@ -134,15 +103,18 @@ def logging_config(level="INFO"):
             },
             "access": {
                 "class": "logging.StreamHandler",
-                "formatter": "access",
+                "formatter": "json",
+                "filters": ["request_id"],
                 "stream": "ext://sys.stdout",
             },
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django": {"handlers": ["console"], "level": level, "propagate": False},
+            # Django's line for each 4xx repeats the access line; its 5xx lines (with the traceback) stay.
+            "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
             "django.server": {"handlers": ["dev_server"], "level": level, "propagate": False},
             "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
-            "gunicorn.access": {"handlers": ["access"], "level": level, "propagate": False},
+            "core.access": {"handlers": ["access"], "level": level, "propagate": False},
         },
     }

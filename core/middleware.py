@@ -1,22 +1,28 @@
-"""Request ids, CORS that says what it refuses, and the statuses of failures that are not bugs."""
+"""Request ids, access lines, CORS that says what it refuses, the statuses of failures that are
+not bugs, and the browser pages' middleware kept off the API."""
 
 import logging
 import re
+import time
 import uuid
 from urllib.parse import urlsplit
 
 import corsheaders.middleware
 from corsheaders.middleware import ACCESS_CONTROL_ALLOW_ORIGIN
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, RequestDataTooBig
+from django.core.handlers.exception import convert_exception_to_response
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.utils.module_loading import import_string
 
 from .exceptions import DatabaseUnavailable, RequestTooLarge
 from .logging import request_id_var
 from .outages import OutageLog
+from .routing import is_api_request
 
 logger = logging.getLogger(__name__)
+access_logger = logging.getLogger("core.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Client-supplied ids end up in logs: accept only short, plain tokens.
@@ -42,6 +48,91 @@ class RequestIDMiddleware:
             request_id_var.reset(token)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+class AccessLogMiddleware:
+    """One JSON line per request, on the `core.access` logger, once its response is ready.
+
+    Method, path, status, duration, size, client address and user agent, with
+    the request's id (it runs inside `RequestIDMiddleware`). The path is logged
+    without its query string: tokens belong in the Authorization header, but a
+    client that puts one in the URL must not find it in the logs. Written by
+    the application rather than the server, so it reads the same under any
+    server and carries the id the response echoes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        status = response.status_code
+        length = response.get("Content-Length")
+        access_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            status,
+            extra={
+                "event": "http_request",
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "duration_ms": duration_ms,
+                "response_bytes": int(length) if length and length.isdigit() else None,
+                "remote_addr": request.META.get("REMOTE_ADDR"),
+                "user_agent": request.META.get("HTTP_USER_AGENT"),
+            },
+        )
+        return response
+
+
+class BrowserPagesMiddleware:
+    """Runs `settings.BROWSER_MIDDLEWARE` for every request except the bearer-token API's.
+
+    Sessions, CSRF, `request.user`, messages and django-axes' lockout page
+    serve the pages a browser signs in to with a cookie: the admin and the
+    account pages. An API request carries its credentials in the
+    Authorization header and no cookie: DRF authenticates it itself
+    (`accounts.authentication`), so there is no session to load and no
+    ambient credential for CSRF to protect. Run on every API request, they
+    cost about an eighth of a refused one (docs/benchmarks.md).
+
+    The listed middleware are chained here as Django chains MIDDLEWARE, in
+    the same order; their `process_view` hooks run from this one's.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._view_hooks = []
+        handler = convert_exception_to_response(get_response)
+        for path in reversed(settings.BROWSER_MIDDLEWARE):
+            try:
+                middleware = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(middleware, "process_exception") or hasattr(middleware, "process_template_response"):
+                raise ImproperlyConfigured(f"{path}: only process_view hooks are run from BROWSER_MIDDLEWARE")
+            if hasattr(middleware, "process_view"):
+                self._view_hooks.insert(0, middleware.process_view)
+            handler = convert_exception_to_response(middleware)
+        self._browser_handler = handler
+
+    def __call__(self, request):
+        if is_api_request(request):
+            return self.get_response(request)
+        return self._browser_handler(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_api_request(request):
+            return None
+        for hook in self._view_hooks:
+            response = hook(request, view_func, view_args, view_kwargs)
+            if response is not None:
+                return response
+        return None
 
 
 class CorsMiddleware(corsheaders.middleware.CorsMiddleware):

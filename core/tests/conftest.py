@@ -14,14 +14,14 @@ def log_lines():
     """The JSON lines the application logs, exactly as the project formats them.
 
     Call it to get the lines so far, parsed. The handler sits where the
-    project's console handler does: on the root logger and on `django`, which
-    does not propagate.
+    project's console and access handlers do: on the root logger, on `django`
+    and on `core.access`, which do not propagate.
     """
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JSONFormatter())
     handler.addFilter(RequestIDFilter())
-    loggers = [logging.getLogger(), logging.getLogger("django")]
+    loggers = [logging.getLogger(), logging.getLogger("django"), logging.getLogger("core.access")]
     for logger in loggers:
         logger.addHandler(handler)
 

@@ -1,0 +1,115 @@
+"""A token PyJWT would refuse only for its signature is refused without PyJWT, with PyJWT's answer."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import jwt
+import pytest
+from django.conf import settings as django_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accounts import backends
+from accounts.backends import TokenBackend
+from accounts.exceptions import TokenBackendError
+
+SECRET = "a-shared-secret-long-enough-to-pass-0123456789"
+OLD_SECRET = "an-earlier-secret-long-enough-to-pass-0123456789"
+FORGER = "some-other-secret-nobody-here-holds-0123456789"
+
+
+@pytest.fixture
+def backend():
+    return TokenBackend(
+        signing_key=SECRET, previous_signing_keys=[OLD_SECRET], leeway=0, max_token_bytes=8192
+    )
+
+
+def segment(value):
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+def signed(secret, **headers):
+    now = int(time.time())
+    return jwt.encode({"sub": "someone", "iat": now, "exp": now + 60}, secret, algorithm="HS256", headers=headers)
+
+
+def refusal(backend, token):
+    with pytest.raises(TokenBackendError) as refused:
+        backend.decode(token)
+    return str(refused.value)
+
+
+def answer(backend, token):
+    try:
+        return backend.decode(token)
+    except TokenBackendError as error:
+        return str(error)
+
+
+def test_the_current_and_the_earlier_secret_both_verify(backend):
+    assert backend.decode(signed(SECRET))["sub"] == "someone"
+    assert backend.decode(signed(OLD_SECRET))["sub"] == "someone"
+
+
+def test_a_token_signed_with_another_secret_is_refused_for_its_signature(backend):
+    assert refusal(backend, signed(FORGER)) == "Token signature is invalid"
+
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+headers = st.fixed_dictionaries(
+    {"alg": st.just("HS256")},
+    optional={
+        "typ": st.just("JWT"),
+        "kid": st.one_of(st.text(max_size=5), st.integers()),
+        "crit": st.lists(st.sampled_from(["b64", "exp"]), max_size=2),
+        "b64": st.booleans(),
+    },
+)
+claims = st.fixed_dictionaries(
+    {"sub": st.just("someone"), "iat": st.integers(0, 2**33), "exp": st.integers(0, 2**33)}
+)
+junk = st.text(alphabet=ALPHABET + "=!.", max_size=12)
+
+
+@st.composite
+def tokens(draw):
+    header = segment(draw(headers))
+    payload = draw(st.one_of(claims.map(segment), junk))
+    signing_input = f"{header}.{payload}"
+    signature = draw(
+        st.one_of(
+            st.sampled_from([SECRET, OLD_SECRET, FORGER]).map(lambda secret: signature_of(secret, signing_input)),
+            junk,
+        )
+    )
+    return f"{signing_input}.{signature}" + draw(st.sampled_from(["", "=", ".x"]))
+
+
+def signature_of(secret, signing_input):
+    digest = hmac.digest(secret.encode(), signing_input.encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(token=tokens())
+def test_every_token_gets_the_answer_pyjwt_alone_gives(token):
+    backend = TokenBackend(signing_key=SECRET, previous_signing_keys=[OLD_SECRET], leeway=0, max_token_bytes=8192)
+    shortcut = answer(backend, token)
+    with pytest.MonkeyPatch.context() as patched:
+        # Every token down the path that tries PyJWT with each key in turn.
+        patched.setattr(backends, "_reaches_signature_check", lambda token, header: False)
+        assert answer(backend, token) == shortcut
+
+
+def test_the_project_backend_refuses_a_forged_bearer_token(api_client, db):
+    token = signed(FORGER)
+    assert django_settings.BETTER_AUTH_SECRET != FORGER
+
+    response = api_client.get("/api/tasks/", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Token signature is invalid"
