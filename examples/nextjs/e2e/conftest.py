@@ -1,6 +1,7 @@
 """The example app as a person meets it: `next start` of the one production
-build, Better Auth on PostgreSQL, the API under the production server (granian) on PostgreSQL, and
-Debian's Chromium. `make test-example` builds the app and runs these tests."""
+build, Better Auth on PostgreSQL, the API under its production server
+(config/server.py, granian) on PostgreSQL, and Debian's Chromium.
+`make test-example` builds the app and runs these tests."""
 
 import os
 import secrets
@@ -12,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from conftest import PRODUCTION_ENV, SERVER, PROJECT_ROOT, free_port, project_env, wait_for_http
+from conftest import PRODUCTION_ENV, PROJECT_ROOT, SERVER, free_port, project_env, wait_for_http
 
 EXAMPLE = Path(__file__).resolve().parent.parent
 NEXT = EXAMPLE / "node_modules" / "next" / "dist" / "bin" / "next"
