@@ -14,7 +14,7 @@ project's JSON lines (`core.logging`). What this adds to granian:
 - Django's system checks run once, here, before any worker starts: unsafe
   configuration (a missing or weak secret) stops start-up with status 1 and a
   message naming the variable, never its value.
-- On SIGTERM or SIGINT the server drains before it stops (`Server.drain`):
+- On SIGTERM or SIGINT the server drains before it stops (`drain_then_stop`):
   `/ready` answers 503 at once in every worker while every request is still
   served; then no new connection is taken, the ones already queued are
   served, and only then does granian's graceful stop begin.
