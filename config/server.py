@@ -125,13 +125,6 @@ class Config:
         )
 
 
-def granian_logging(level):
-    """The project's dictConfig, with granian's own logger on the same JSON console handler."""
-    config = logging_config(level)
-    config["loggers"]["_granian"] = {"handlers": ["console"], "level": level, "propagate": False}
-    return config
-
-
 def refuse_unsafe_configuration():
     """Run Django's system checks once, here; exit 1 on errors (they name the variable, never its value)."""
     import django
@@ -213,7 +206,7 @@ def _server_class():
                     keep_alive=config.keepalive, header_read_timeout=config.header_read_timeout * 1000
                 ),
                 log_level=config.log_level.lower(),
-                log_dictconfig=granian_logging(config.log_level),
+                log_dictconfig=logging_config(config.log_level),
                 # Access lines are the application's (core.middleware, logger core.access).
                 log_access=False,
                 # A worker that dies is replaced, as gunicorn's master does.

@@ -114,7 +114,8 @@ def logging_config(level="INFO"):
             # Django's line for each 4xx repeats the access line; its 5xx lines (with the traceback) stay.
             "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
             "django.server": {"handlers": ["dev_server"], "level": level, "propagate": False},
-            "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
+            # The server's own messages (config/server.py).
+            "_granian": {"handlers": ["console"], "level": level, "propagate": False},
             "core.access": {"handlers": ["access"], "level": level, "propagate": False},
         },
     }
