@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # BROWSER_MIDDLEWARE, for every request but the API's (bearer tokens, no cookies).
     "core.middleware.BrowserPagesMiddleware",
+    # Last: its process_view refuses a bad bearer token once the view is known.
+    "accounts.middleware.BearerTokenMiddleware",
 ]
 # Django's CSRF, the admin's and axes' middleware checks look in MIDDLEWARE only; core.E020
 # checks BROWSER_MIDDLEWARE for them instead.
