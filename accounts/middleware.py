@@ -23,6 +23,7 @@ from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
 from core.exceptions import error_body
+from core.negotiation import names_first_renderer
 
 from .authentication import VERIFIED_TOKEN_ATTRIBUTE, BetterAuthJWTAuthentication, log_token_refused
 from .exceptions import AuthenticationFailed, InvalidToken, TokenError
@@ -39,7 +40,7 @@ class BearerTokenMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         refusal = refusal_for_view(view_func)
-        if refusal is None or not _renders_without_negotiating(request, view_kwargs):
+        if refusal is None or not _renders_without_negotiating(request, view_kwargs, refusal.renderer):
             return None
         try:
             raw_token = self.authentication.get_raw_token(request.META.get(api_settings.AUTH_HEADER_NAME))
@@ -100,11 +101,11 @@ def _bind_handlers(view, actions):
         view.head = view.get
 
 
-def _renders_without_negotiating(request, view_kwargs):
+def _renders_without_negotiating(request, view_kwargs, renderer):
     # What `core.negotiation.ContentNegotiation` answers at once (the first renderer): no
-    # format suffix, no `?format=`, no Accept header but `*/*`.
+    # format suffix, no `?format=`, and an Accept header that names that renderer as it is.
     return (
         "format" not in view_kwargs
-        and request.META.get("HTTP_ACCEPT", "*/*") == "*/*"
+        and names_first_renderer(request.META.get("HTTP_ACCEPT"), [renderer])
         and drf_settings.URL_FORMAT_OVERRIDE not in request.GET
     )

@@ -3,8 +3,13 @@
 from rest_framework.negotiation import DefaultContentNegotiation
 
 
+def names_first_renderer(accept, renderers):
+    """Whether an `Accept` header (None: absent) asks for the first renderer as it is: `*/*` or its type."""
+    return accept is None or accept in ("*/*", renderers[0].media_type)
+
+
 class ContentNegotiation(DefaultContentNegotiation):
-    """No `Accept` header or `Accept: */*`, no format suffix or `?format=`: the first renderer.
+    """No `Accept` header, `*/*` or the first renderer's type; no format suffix or `?format=`: that renderer.
 
     That is what DefaultContentNegotiation answers for them too (renderer and
     media type alike), after parsing the header and ranking every renderer on
@@ -14,7 +19,7 @@ class ContentNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         if (
             format_suffix is None
-            and request.META.get("HTTP_ACCEPT", "*/*") == "*/*"
+            and names_first_renderer(request.META.get("HTTP_ACCEPT"), renderers)
             and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
         ):
             return renderers[0], renderers[0].media_type

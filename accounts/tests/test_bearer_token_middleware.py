@@ -53,14 +53,15 @@ def answer(method, path, token, **headers):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("accept", [{}, {"HTTP_ACCEPT": "application/json"}], ids=["no-accept", "accept-json"])
 @pytest.mark.parametrize("token_kind", sorted(TOKENS))
 @pytest.mark.parametrize("method, path", list(api_operations()))
-def test_the_early_refusal_is_drf_s_refusal(settings, method, path, token_kind):
+def test_the_early_refusal_is_drf_s_refusal(settings, method, path, token_kind, accept):
     token = TOKENS[token_kind]()
-    early = answer(method, path, token)
+    early = answer(method, path, token, **accept)
 
     settings.MIDDLEWARE = [path for path in settings.MIDDLEWARE if path != GATE]
-    assert answer(method, path, token) == early
+    assert answer(method, path, token, **accept) == early
 
 
 @pytest.mark.django_db
@@ -102,7 +103,9 @@ def spy(monkeypatch, owner, name):
 def test_a_forged_token_never_reaches_the_view(client, monkeypatch):
     views_started = spy(monkeypatch, TaskViewSet, "initial")
 
-    response = client.get("/api/tasks/", HTTP_AUTHORIZATION=f"Bearer {forged_token()}")
+    response = client.get(
+        "/api/tasks/", HTTP_AUTHORIZATION=f"Bearer {forged_token()}", HTTP_ACCEPT="application/json"
+    )
 
     assert response.status_code == 401
     assert views_started == []
