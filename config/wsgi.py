@@ -8,6 +8,47 @@ from django.http import HttpResponse
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
+def without_process_environment(application):
+    """The request's WSGI environ without the process's environment variables.
+
+    Granian starts every request's environ from a copy of `os.environ`, as a
+    CGI server would: the secrets the process was started with (the Django
+    and Better Auth secrets, DATABASE_URL) ended up in `request.META` of every
+    request, and an `HTTP_*` variable (`HTTP_PROXY`) would read as a header
+    the client never sent. Only the request's own variables are kept; Django
+    reads its configuration from settings, never from the environ. Copying
+    and walking the extra keys was also a measurable part of each request.
+    """
+    # The variables the process has that only the environment could have set: not the
+    # request's CGI variables or headers, which the server sets (or leaves out) per request.
+    process_only = frozenset(os.environ) - REQUEST_VARIABLES
+
+    def stripped(environ, start_response):
+        for name in process_only & environ.keys():
+            del environ[name]
+        return application(environ, start_response)
+
+    return stripped
+
+
+# What PEP 3333 says a server sets for a request (besides HTTP_* and wsgi.*).
+REQUEST_VARIABLES = frozenset(
+    {
+        "REQUEST_METHOD",
+        "SCRIPT_NAME",
+        "PATH_INFO",
+        "QUERY_STRING",
+        "CONTENT_TYPE",
+        "CONTENT_LENGTH",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "SERVER_PROTOCOL",
+        "REMOTE_ADDR",
+        "REMOTE_PORT",
+    }
+)
+
+
 def whole_bodies(django_application):
     """Django's ordinary responses handed to the server whole: a list of one bytes object.
 
@@ -32,4 +73,4 @@ def whole_bodies(django_application):
     return application
 
 
-application = whole_bodies(get_wsgi_application())
+application = without_process_environment(whole_bodies(get_wsgi_application()))

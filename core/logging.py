@@ -13,6 +13,13 @@ from datetime import datetime, timezone
 
 request_id_var = contextvars.ContextVar("request_id", default=None)
 
+# A record's caller, thread and process are never written (JSONFormatter writes its
+# own fields), so they are not gathered either: the logging HOWTO's "Optimization".
+logging._srcfile = None
+logging.logThreads = False
+logging.logProcesses = False
+logging.logMultiprocessing = False
+
 # Attributes every LogRecord has; anything else was passed with `extra=`.
 _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",

@@ -4,7 +4,7 @@ not bugs, and the browser pages' middleware kept off the API."""
 import logging
 import re
 import time
-import uuid
+import os
 from urllib.parse import urlsplit
 
 import corsheaders.middleware
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("core.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_META_KEY = "HTTP_X_REQUEST_ID"
 # Client-supplied ids end up in logs: accept only short, plain tokens.
 _ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MAX_LOGGED_ORIGIN_LENGTH = 200
@@ -38,8 +39,8 @@ class RequestIDMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        supplied = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = supplied if _ACCEPTABLE_ID.match(supplied) else uuid.uuid4().hex
+        supplied = request.META.get(REQUEST_ID_META_KEY, "")
+        request_id = supplied if _ACCEPTABLE_ID.match(supplied) else os.urandom(16).hex()
         request.request_id = request_id
         token = request_id_var.set(request_id)
         try:
