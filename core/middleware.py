@@ -2,9 +2,9 @@
 not bugs, and the browser pages' middleware kept off the API."""
 
 import logging
+import os
 import re
 import time
-import os
 from urllib.parse import urlsplit
 
 import corsheaders.middleware
