@@ -38,7 +38,7 @@ def test_a_request_writes_one_access_line_with_its_status_and_id(api_client, db,
     assert QUERY_TOKEN not in log_lines.raw()
 
 
-def test_pages_outside_the_api_are_logged_too(client, db, log_lines):
+def test_pages_outside_the_api_are_logged_too(client, db, log_lines, static_files_without_manifest):
     client.get("/admin/login/")
 
     [access] = access_lines(log_lines())

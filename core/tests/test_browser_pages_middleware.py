@@ -7,7 +7,7 @@ from django.test import Client
 from core.checks import BROWSER_PAGES_NEED
 
 
-def test_the_admin_sign_in_page_sets_its_csrf_and_session_machinery(client, db):
+def test_the_admin_sign_in_page_sets_its_csrf_and_session_machinery(client, db, static_files_without_manifest):
     response = client.get("/admin/login/")
 
     assert response.status_code == 200
