@@ -4,25 +4,28 @@ import subprocess
 
 import pytest
 
-from conftest import PROJECT_ROOT, project_env
-
-from conftest import PRODUCTION_ENV, SERVER
+from conftest import PRODUCTION_ENV, PROJECT_ROOT, SERVER, project_env
 
 pytestmark = pytest.mark.server
 
 
-def test_a_weak_better_auth_secret_stops_the_server_before_any_worker_starts():
+def start_server_with(**env):
+    """The server's exit status and output, started with the production environment and `env`."""
     result = subprocess.run(
         SERVER,
         cwd=PROJECT_ROOT,
-        env=project_env(**{**PRODUCTION_ENV, "SERVER_BIND": "127.0.0.1:0", "BETTER_AUTH_SECRET": "too-short"}),
+        env=project_env(**{**PRODUCTION_ENV, "SERVER_BIND": "127.0.0.1:0", **env}),
         capture_output=True,
         text=True,
         timeout=60,
     )
+    return result.returncode, result.stdout + result.stderr
 
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
+
+def test_a_weak_better_auth_secret_stops_the_server_before_any_worker_starts():
+    returncode, output = start_server_with(BETTER_AUTH_SECRET="too-short")
+
+    assert returncode != 0
     assert "BETTER_AUTH_SECRET is too weak" in output
     assert "Spawning worker" not in output
     assert "Listening at" not in output
@@ -30,17 +33,9 @@ def test_a_weak_better_auth_secret_stops_the_server_before_any_worker_starts():
 
 
 def test_a_weak_previous_better_auth_secret_stops_the_server_before_any_worker_starts():
-    result = subprocess.run(
-        SERVER,
-        cwd=PROJECT_ROOT,
-        env=project_env(**{**PRODUCTION_ENV, "SERVER_BIND": "127.0.0.1:0", "BETTER_AUTH_PREVIOUS_SECRETS": "changeme"}),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    returncode, output = start_server_with(BETTER_AUTH_PREVIOUS_SECRETS="changeme")
 
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
+    assert returncode != 0
     assert "BETTER_AUTH_PREVIOUS_SECRETS entry 1 is too weak" in output
     assert "Spawning worker" not in output
     assert "Listening at" not in output
