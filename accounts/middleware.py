@@ -51,26 +51,34 @@ class BearerTokenMiddleware:
         try:
             identity = token_identity(raw_token)
         except TokenError as error:
-            refused = InvalidToken.from_token_error(error)
-            log_token_refused(refused)
-            return refusal.response(refused)
+            return refusal.response(str(error))
         setattr(request, VERIFIED_TOKEN_ATTRIBUTE, (raw_token, identity))
         return None
 
 
 class Refusal:
-    """A view's 401: the headers DRF's `finalize_response` gives it, the body its exception handler does."""
+    """A view's 401: the headers DRF's `finalize_response` gives it, the body its exception handler does.
+
+    The reason a token is refused decides the body: the error and its
+    rendered body are made once per reason (a short, fixed list of messages).
+    """
 
     def __init__(self, *, headers, renderer):
         self.headers = headers
         self.renderer = renderer
+        self.refused = functools.lru_cache(maxsize=64)(self._refused)
 
-    def response(self, exc):
-        body = self.renderer.render(error_body(exc, exc.detail), self.renderer.media_type, {})
-        response = HttpResponse(body, status=exc.status_code, content_type=self.renderer.media_type)
+    def response(self, reason):
+        error, body = self.refused(reason)
+        log_token_refused(error)
+        response = HttpResponse(body, status=error.status_code, content_type=self.renderer.media_type)
         for name, value in self.headers.items():
             response[name] = value
         return response
+
+    def _refused(self, reason):
+        error = InvalidToken.from_token_error(TokenError(reason))
+        return error, self.renderer.render(error_body(error, error.detail), self.renderer.media_type, {})
 
 
 @functools.cache
