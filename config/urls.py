@@ -7,7 +7,9 @@ from rest_framework.permissions import AllowAny
 
 from core import views as core_views
 
+# Django tries the patterns in order: the task API, which most requests call, comes first.
 urlpatterns = [
+    path("api/", include("tasks.urls")),
     path("health", core_views.health, name="health"),
     path("ready", core_views.ready, name="ready"),
     path("admin/", admin.site.urls),
@@ -25,7 +27,6 @@ urlpatterns = [
         name="swagger-ui",
     ),
     path("api/", include("accounts.urls")),
-    path("api/", include("tasks.urls")),
 ]
 
 handler400 = "core.exceptions.bad_request"
