@@ -43,19 +43,24 @@ class TaskViewSet(viewsets.ModelViewSet):
     # nothing to do: those requests read with SQL compiled once (tasks.selectors).
 
     def list(self, request, *args, **kwargs):
-        if not request.query_params.keys() <= {self.paginator.page_query_param, self.paginator.page_size_query_param}:
+        if not request.query_params.keys() <= self._page_parameters():
             return super().list(request, *args, **kwargs)
-        pages = OwnedTaskPages(key=type(self), listing=self._listing, owner_id=request.user.pk)
+        pages = OwnedTaskPages(key=type(self), listing=self._filtered_tasks_of, owner_id=request.user.pk)
         page = self.paginate_queryset(pages)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def _listing(self, owner_id):
+    def _page_parameters(self):
+        return {self.paginator.page_query_param, self.paginator.page_size_query_param}
+
+    def _filtered_tasks_of(self, owner_id):
         return self.filter_queryset(self.tasks_of(owner_id))
 
     def get_object(self):
+        # DRF filters get_object's queryset too: a filter in the query string can hide the task.
         if self.request.query_params:
             return super().get_object()
-        task = task_get_owned(owner_id=self.request.user.pk, task_id=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        task_id = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        task = task_get_owned(owner_id=self.request.user.pk, task_id=task_id)
         if task is None:
             raise Http404
         self.check_object_permissions(self.request, task)
