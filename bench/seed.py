@@ -42,7 +42,7 @@ def user(sub, email, count):
             [sub, count],
         )
         ids = [str(row[0]) for row in cursor.fetchall()]
-        cursor.execute("ANALYZE tasks_task")
+    _vacuum_analyze("tasks_task")
     print(",".join(ids[:100]))
 
 
@@ -62,14 +62,22 @@ def grow(users, per_user):
             "FROM generate_series(%s, %s) AS u, generate_series(1, %s) AS g",
             [start + 1, start + users, per_user],
         )
-    # Outside a transaction: the visibility map lets COUNT(*) read the index alone.
+    _vacuum_analyze("accounts_user", "tasks_task")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tasks_task")
+        print(f"tasks in the table: {cursor.fetchone()[0]}", file=sys.stderr)
+
+
+def _vacuum_analyze(*tables):
+    # As autovacuum would in service: reseeding deletes rows, and their dead index
+    # entries would otherwise be counted through (COUNT(*) 2.4 ms instead of 0.4 ms
+    # for 10 000 tasks); the visibility map lets COUNT(*) read the index alone.
+    # Outside a transaction, as VACUUM must run.
     connection.ensure_connection()
     connection.connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE accounts_user")
-        cursor.execute("VACUUM ANALYZE tasks_task")
-        cursor.execute("SELECT count(*) FROM tasks_task")
-        print(f"tasks in the table: {cursor.fetchone()[0]}", file=sys.stderr)
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 if __name__ == "__main__":
