@@ -56,15 +56,29 @@ class CompiledQuery:
     def fetch(self, **values):
         """The instances the queryset would give with these values in the placeholders' places."""
         connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self._params(values, connection))
+            rows = cursor.fetchall()
+        return [self._instance(row, connection) for row in rows]
+
+    def count(self, **values):
+        """How many rows `fetch` would give, counted by the database.
+
+        The query counted as a subquery, as Django counts a sliced or distinct
+        queryset; the database flattens it (PostgreSQL then reads an index alone).
+        """
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) counted", self._params(values, connection))
+            return cursor.fetchone()[0]
+
+    def _params(self, values, connection):
         params = list(self.params)
         for name, (field, positions) in self.placeholders.items():
             prepared = field.get_db_prep_value(values[name], connection)
             for position in positions:
                 params[position] = prepared
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
-        return [self._instance(row, connection) for row in rows]
+        return params
 
     def _instance(self, row, connection):
         if self.converters:

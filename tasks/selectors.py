@@ -32,12 +32,11 @@ def _owned_task_query(vendor):
 
 
 class OwnedTaskPages:
-    """A list's tasks as its paginator takes them: each slice fetched with SQL compiled once.
+    """A list's tasks as its paginator takes them: each slice fetched, and the count, with SQL compiled once.
 
     `listing(owner_id)` is the list's own queryset, filters and order applied,
     for any owner; its SQL is compiled with a placeholder owner once per
-    `key` and slice (`key` names the listing: a view class, say). Counting,
-    needed only when the first page does not hold every task, is the ORM's.
+    `key` (a view class, say) and slice, and once for counting.
     """
 
     ordered = True
@@ -48,22 +47,25 @@ class OwnedTaskPages:
         self.owner_id = owner_id
 
     def count(self):
-        return self.listing(self.owner_id).count()
+        return self._query("count", lambda tasks: tasks.order_by()).count(owner_id=self.owner_id)
 
     def __getitem__(self, page):
         if not isinstance(page, slice) or page.step is not None:
             raise TypeError("OwnedTaskPages is only sliced, as a paginator slices it")
-        # `vendor`: the SQL is the default database's dialect; the slice is its LIMIT and OFFSET.
-        cache_key = (self.key, connections[DEFAULT_DB_ALIAS].vendor, page.start, page.stop)
+        return self._query((page.start, page.stop), lambda tasks: tasks[page]).fetch(owner_id=self.owner_id)
+
+    def _query(self, shape, shaped):
+        # `vendor`: the SQL is the default database's dialect.
+        cache_key = (self.key, connections[DEFAULT_DB_ALIAS].vendor, shape)
         query = _listing_queries.get(cache_key)
         if query is None:
             if len(_listing_queries) >= MAX_COMPILED_LISTINGS:
                 _listing_queries.clear()
-            query = CompiledQuery(self.listing(_OWNER_ID.value)[page], owner_id=_OWNER_ID)
+            query = CompiledQuery(shaped(self.listing(_OWNER_ID.value)), owner_id=_OWNER_ID)
             _listing_queries[cache_key] = query
-        return query.fetch(owner_id=self.owner_id)
+        return query
 
 
-# Compiled listing queries by (key, vendor, start, stop): page sizes times the pages clients ask for.
+# Compiled listing queries by (key, vendor, slice or "count"): page sizes times the pages clients ask for.
 _listing_queries = {}
 MAX_COMPILED_LISTINGS = 512

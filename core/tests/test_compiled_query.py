@@ -88,3 +88,13 @@ def test_a_placeholder_missing_from_the_query_is_refused():
 def test_querysets_that_are_not_plain_rows_of_one_model_are_refused(queryset):
     with pytest.raises(ValueError, match="plain querysets"):
         CompiledQuery(queryset(), owner_id=OWNER)
+
+
+def test_the_count_is_the_orms_count_for_each_value():
+    owner = UserFactory()
+    TaskFactory.create_batch(7, owner=owner)
+    TaskFactory.create_batch(3, owner=UserFactory())
+    compiled = CompiledQuery(Task.objects.filter(owner_id=OWNER.value), owner_id=OWNER)
+
+    assert compiled.count(owner_id=owner.pk) == Task.objects.filter(owner_id=owner.pk).count() == 7
+    assert compiled.count(owner_id="nobody") == 0
