@@ -30,6 +30,7 @@ from .exceptions import AuthenticationFailed, InvalidToken, TokenError
 from .settings import api_settings
 from .tokens import token_identity
 
+
 class BearerTokenMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -16,12 +16,8 @@ _SESSION_ID = "\x00session-id\x00"
 
 def user_get_for_token(*, identity):
     """The user the token names, or None; annotated `token_session_ended` when the token names a session."""
-    with_session = identity.session_id is not None
-    query = _user_query(connections[DEFAULT_DB_ALIAS].vendor, with_session)
-    if with_session:
-        users = query.fetch(user_id=identity.user_id, session_id=identity.session_id)
-    else:
-        users = query.fetch(user_id=identity.user_id)
+    query = _user_query(connections[DEFAULT_DB_ALIAS].vendor, identity.session_id is not None)
+    users = query.fetch(user_id=identity.user_id, session_id=identity.session_id)
     return users[0] if users else None
 
 

@@ -54,7 +54,10 @@ class CompiledQuery:
         self.converters = tuple(compiler.get_converters(columns).items())
 
     def fetch(self, **values):
-        """The instances the queryset would give with these values in the placeholders' places."""
+        """The instances the queryset would give with these values in the placeholders' places.
+
+        A value no placeholder of this query names is not used.
+        """
         connection = connections[self.using]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self._params(values, connection))
