@@ -130,7 +130,7 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description="Deactivate selected users", permissions=["deactivate"])
     def deactivate_selected(self, request, queryset):
         self._apply_to_each(
-            request, queryset, services.deactivate, "Deactivated %d user.", "Deactivated %d users."
+            request, queryset, services.user_deactivate, "Deactivated %d user.", "Deactivated %d users."
         )
 
     @admin.action(description="Revoke all tokens (log out everywhere)", permissions=["revoke_tokens"])
@@ -138,7 +138,7 @@ class UserAdmin(DjangoUserAdmin):
         self._apply_to_each(
             request,
             queryset,
-            services.revoke_all_tokens,
+            services.user_tokens_revoke,
             "Revoked every token of %d user.",
             "Revoked every token of %d users.",
         )
@@ -205,7 +205,7 @@ class UserAdmin(DjangoUserAdmin):
         # One user at a time through accounts.services, never a queryset
         # update(): each change is logged as the service's own event.
         for user in users:
-            service(user)
+            service(user=user)
         self.message_user(request, ngettext(singular, plural, len(users)) % len(users), messages.SUCCESS)
 
 

@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import schema, state  # noqa: F401  (OpenAPI extension; rebuilding the token backend on settings changes)
+        # The system checks, the OpenAPI extension, and rebuilding the token backend on settings changes.
+        from . import checks, schema, state  # noqa: F401

@@ -15,7 +15,6 @@ recognised and answered like the first delivery, without applying it again.
 """
 
 import base64
-import binascii
 import hashlib
 import hmac
 import json
@@ -133,7 +132,7 @@ class UserDeleted:
     def apply(self):
         user = User.objects.filter(pk=self.user_id).first()
         if user is not None and user.is_active:
-            services.deactivate(user)
+            services.user_deactivate(user=user)
 
 
 def parse(body):

@@ -19,9 +19,8 @@ from django.db import DatabaseError, transaction
 from psycopg.rows import class_row
 
 from .hashers import BetterAuthScryptPasswordHasher
-from .models import USER_ID_PATTERN, User, normalize_email
+from .models import NAME_MAX_LENGTH, USER_ID_PATTERN, User, normalize_email
 from . import services
-from .services import NAME_MAX_LENGTH
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 PASSWORD_MAX_LENGTH = User._meta.get_field("password").max_length

@@ -15,6 +15,7 @@ from django.utils.crypto import get_random_string
 USER_ID_LENGTH = 32
 USER_ID_MAX_LENGTH = 64
 USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+NAME_MAX_LENGTH = 255
 # Better Auth makes session ids with the same generator as user ids.
 SESSION_ID_PATTERN = USER_ID_PATTERN
 
@@ -75,7 +76,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text="The owner proved the address: a link we mailed, or Better Auth's `emailVerified`.",
     )
-    name = models.CharField(max_length=255, blank=True)
+    name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
     is_active = models.BooleanField(
         default=True, help_text="Inactive users are refused on every request."
     )

@@ -1,21 +1,14 @@
 """Request and response bodies of the token and account endpoints (SimpleJWT's contract)."""
 
-import logging
-
-from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.models import update_last_login
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from . import lockout, services
-from .exceptions import NoActiveAccount, SignInLocked
+from . import services
 from .models import User, normalize_email
 from .settings import api_settings
 from .tokens import AccessToken, RefreshToken, token_identity
 
-logger = logging.getLogger("accounts.auth")
 
 
 def token_pair_for(user):
@@ -30,17 +23,9 @@ class TokenObtainPairSerializer(serializers.Serializer):
     refresh = serializers.CharField(read_only=True)
 
     def validate(self, attrs):
-        request = self.context.get("request")
-        user = authenticate(request, email=attrs["email"], password=attrs["password"])
-        if user is None and lockout.is_locked_out(request):
-            logger.warning("sign-in locked out", extra={"event": "sign_in_locked"})
-            raise SignInLocked(wait=lockout.retry_after(request))
-        if user is None:
-            logger.info("sign-in failed", extra={"event": "sign_in_failed"})
-            raise NoActiveAccount()
-        if api_settings.UPDATE_LAST_LOGIN:
-            update_last_login(None, user)
-        logger.info("sign-in succeeded", extra={"event": "sign_in_succeeded", "user_id": user.pk})
+        user = services.user_sign_in(
+            request=self.context.get("request"), email=attrs["email"], password=attrs["password"]
+        )
         return token_pair_for(user)
 
 
@@ -96,10 +81,7 @@ class SignupSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
     def validate_email(self, value):
-        email = normalize_email(value)
-        if User.objects.filter(email=email).exists():
-            raise serializers.ValidationError(_("An account with this email address already exists."))
-        return email
+        return normalize_email(value)
 
     def validate(self, attrs):
         candidate = User(email=attrs["email"], name=attrs["name"])
@@ -111,15 +93,9 @@ class SignupSerializer(serializers.Serializer):
 
     def create(self, validated_data):
         try:
-            with transaction.atomic():
-                user = User.objects.create_user(**validated_data)
-        except IntegrityError:
-            raise serializers.ValidationError(
-                {"email": [_("An account with this email address already exists.")]}
-            ) from None
-        logger.info("user signed up", extra={"event": "sign_up", "user_id": user.pk})
-        services.email_verification_send(user=user)
-        return user
+            return services.user_sign_up(**validated_data)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
 
     def to_representation(self, user):
         return {"user": UserSerializer(user).data, **token_pair_for(user)}

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from core.checks import previous_secret_weakness
+from .checks import previous_secret_weakness
 
 DEFAULTS = {
     # Lifetimes of the tokens this API issues.

@@ -89,7 +89,7 @@ class LogoutEverywhereView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        services.revoke_all_tokens(request.user)
+        services.user_tokens_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -145,7 +145,7 @@ class AccountEmailView(generics.GenericAPIView):
         if self.throttle_address_field == "uid":
             user_id = links.user_id_from_uid(value) if isinstance(value, str) else None
             return f"user:{user_id}" if user_id else None
-        return services.usable_email(value)
+        return services.email_clean(value)
 
 
 class EmailAddressView(AccountEmailView):

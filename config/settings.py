@@ -1,7 +1,7 @@
 """Project settings, read once from the environment (and an optional `.env`).
 
 Every variable is documented in `.env.example`. Development placeholders keep
-a first run working with no `.env`; the system checks in `core.checks` refuse
+a first run working with no `.env`; the system checks in `core.checks` and `accounts.checks` refuse
 to start with them (or with any weak secret) once DEBUG is off.
 """
 
@@ -217,7 +217,7 @@ SIMPLE_JWT = {
         seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 3600)
     ),
     "SIGNING_KEY": BETTER_AUTH_SECRET,
-    # "old-a, old-b" lists two secrets; core.checks holds each to BETTER_AUTH_SECRET's rules.
+    # "old-a, old-b" lists two secrets; accounts.checks holds each to BETTER_AUTH_SECRET's rules.
     "PREVIOUS_SIGNING_KEYS": [
         secret for secret in env.list("BETTER_AUTH_PREVIOUS_SECRETS", cast=str.strip, default=[]) if secret
     ],

@@ -3,117 +3,45 @@
 import re
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, register
 
 MINIMUM_SECRET_LENGTH = 32
-
-# (setting name, environment variable, development placeholder setting)
-SECRETS = [
-    ("SECRET_KEY", "DJANGO_SECRET_KEY", "DEVELOPMENT_SECRET_KEY"),
-    ("BETTER_AUTH_SECRET", "BETTER_AUTH_SECRET", "DEVELOPMENT_BETTER_AUTH_SECRET"),
-]
-PREVIOUS_SECRETS_VARIABLE = "BETTER_AUTH_PREVIOUS_SECRETS"
+GENERATE_HINT = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
-def previous_secret_weakness(value):
-    """Why `value` may not verify tokens as a previous secret, or None.
-
-    The development placeholders are public (they are in this repository), so
-    a token signed with one proves nothing; nor does one signed with a secret
-    short enough to guess.
-    """
-    if value in (settings.DEVELOPMENT_SECRET_KEY, settings.DEVELOPMENT_BETTER_AUTH_SECRET):
-        return "is a development placeholder"
-    if len(value) < MINIMUM_SECRET_LENGTH:
-        return f"is too weak: {len(value)} characters, at least {MINIMUM_SECRET_LENGTH} are required"
-    return None
-
-
-@register()
-def check_secrets(app_configs=None, **kwargs):
-    """With DEBUG off, each secret must be set and at least 32 characters long.
-
-    Previous secrets are checked in every mode: weak ones are errors with
-    DEBUG off and warnings with it on (the token backend ignores them either way).
-    """
-    return _check_previous_secrets() + ([] if settings.DEBUG else _check_current_secrets())
-
-
-def _check_current_secrets():
-    errors = []
-    for setting, variable, placeholder in SECRETS:
-        value = getattr(settings, setting, "") or ""
-        if not value or value == getattr(settings, placeholder, None):
-            errors.append(
-                Error(
-                    f"{variable} is not set.",
-                    hint=f"Set {variable} to a random value of at least "
-                    f"{MINIMUM_SECRET_LENGTH} characters, or set DJANGO_DEBUG=true for development.",
-                    id="core.E001",
-                )
-            )
-        elif len(value) < MINIMUM_SECRET_LENGTH:
-            errors.append(
-                Error(
-                    f"{variable} is too weak: {len(value)} characters, "
-                    f"at least {MINIMUM_SECRET_LENGTH} are required.",
-                    hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
-                    id="core.E002",
-                )
-            )
-    return errors
-
-
-def _check_previous_secrets():
-    # Messages name the entry by position, never by value.
-    problems = []
-    previous = getattr(settings, "SIMPLE_JWT", {}).get("PREVIOUS_SIGNING_KEYS", [])
-    for position, value in enumerate(previous, start=1):
-        weakness = previous_secret_weakness(value)
-        if weakness is None:
-            continue
-        message = f"{PREVIOUS_SECRETS_VARIABLE} entry {position} {weakness}."
-        if settings.DEBUG:
-            problems.append(
-                Warning(message, hint="It is ignored: tokens signed with it are refused.", id="core.W001")
-            )
-        else:
-            problems.append(
-                Error(
-                    message,
-                    hint="Remove it: anyone could forge tokens signed with it. Previous secrets are "
-                    f"earlier values of BETTER_AUTH_SECRET, at least {MINIMUM_SECRET_LENGTH} characters each.",
-                    id="core.E003",
-                )
-            )
-    return problems
-
-
-@register()
-def check_webhook_secret(app_configs=None, **kwargs):
-    """With DEBUG off, BETTER_AUTH_WEBHOOK_SECRET is optional (events off), but never weak or shared."""
-    value = getattr(settings, "BETTER_AUTH_WEBHOOK_SECRET", "") or ""
-    if settings.DEBUG or not value:
-        return []
-    if len(value) < MINIMUM_SECRET_LENGTH:
+def secret_errors(*, variable, value, placeholder, id_prefix):
+    """Errors for a required secret that is unset, the development placeholder, or under 32 characters."""
+    if not value or value == placeholder:
         return [
             Error(
-                f"BETTER_AUTH_WEBHOOK_SECRET is too weak: {len(value)} characters, "
-                f"at least {MINIMUM_SECRET_LENGTH} are required.",
-                hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
-                id="core.E002",
+                f"{variable} is not set.",
+                hint=f"Set {variable} to a random value of at least "
+                f"{MINIMUM_SECRET_LENGTH} characters, or set DJANGO_DEBUG=true for development.",
+                id=f"{id_prefix}.E001",
             )
         ]
-    if value in (settings.BETTER_AUTH_SECRET, settings.SECRET_KEY):
-        # Whoever holds a token-signing secret must not also be able to sign events, and back.
+    if len(value) < MINIMUM_SECRET_LENGTH:
         return [
             Error(
-                "BETTER_AUTH_WEBHOOK_SECRET must be a secret of its own, not BETTER_AUTH_SECRET or DJANGO_SECRET_KEY.",
-                hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
-                id="core.E005",
+                f"{variable} is too weak: {len(value)} characters, at least {MINIMUM_SECRET_LENGTH} are required.",
+                hint=GENERATE_HINT,
+                id=f"{id_prefix}.E002",
             )
         ]
     return []
+
+
+@register()
+def check_secret_key(app_configs=None, **kwargs):
+    """With DEBUG off, DJANGO_SECRET_KEY must be set and at least 32 characters long."""
+    if settings.DEBUG:
+        return []
+    return secret_errors(
+        variable="DJANGO_SECRET_KEY",
+        value=settings.SECRET_KEY,
+        placeholder=settings.DEVELOPMENT_SECRET_KEY,
+        id_prefix="core",
+    )
 
 
 # What a browser sends as `Origin`: scheme, lower-case host, optional port; nothing else.

@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts.models import User, normalize_email
-from accounts.services import NAME_MAX_LENGTH
+from accounts.models import NAME_MAX_LENGTH
 from tasks.management.demo_tasks import create_demo_tasks
 
 DEFAULT_EMAIL_PATTERN = "user{n}@example.com"

@@ -33,14 +33,14 @@ def test_logout_everywhere_revokes_our_and_better_auths_earlier_tokens(api_clien
 
 
 def test_a_token_issued_after_logout_everywhere_works(call_me, person):
-    services.revoke_all_tokens(person)
+    services.user_tokens_revoke(user=person)
 
     assert call_me(str(AccessToken.for_user(person))).status_code == 200
 
 
 def test_a_refresh_token_issued_before_logout_everywhere_cannot_refresh(api_client, person):
     refresh = str(RefreshToken.for_user(person))
-    services.revoke_all_tokens(person)
+    services.user_tokens_revoke(user=person)
 
     response = api_client.post("/api/token/refresh/", {"refresh": refresh}, format="json")
 
@@ -53,7 +53,7 @@ def test_deactivation_refuses_every_token_at_once(call_me, sign_hs256, person):
     theirs = sign_hs256(better_auth_claims())
     assert call_me(ours).status_code == 200
 
-    services.deactivate(person)
+    services.user_deactivate(user=person)
 
     for token in (ours, theirs):
         refused = call_me(token)
@@ -74,7 +74,7 @@ def test_deactivating_through_the_model_also_takes_effect_at_once(call_me, perso
 @pytest.mark.parametrize("token_class", [AccessToken, RefreshToken])
 def test_verify_refuses_a_token_issued_before_logout_everywhere(api_client, person, token_class):
     token = str(token_class.for_user(person))
-    services.revoke_all_tokens(person)
+    services.user_tokens_revoke(user=person)
 
     response = api_client.post("/api/token/verify/", {"token": token}, format="json")
 
@@ -85,7 +85,7 @@ def test_verify_refuses_a_token_issued_before_logout_everywhere(api_client, pers
 @pytest.mark.parametrize("token_class", [AccessToken, RefreshToken])
 def test_verify_refuses_the_tokens_of_a_deactivated_user(api_client, person, token_class):
     token = str(token_class.for_user(person))
-    services.deactivate(person)
+    services.user_deactivate(user=person)
 
     response = api_client.post("/api/token/verify/", {"token": token}, format="json")
 

@@ -68,7 +68,7 @@ def test_verify_on_any_replica_refuses_the_tokens_of_a_deactivated_user(two_repl
     access, refresh = str(AccessToken.for_user(person)), str(RefreshToken.for_user(person))
     assert {http("POST", f"{url}/api/token/verify/", body={"token": access})[0] for url in two_replicas} == {200}
 
-    services.deactivate(person)
+    services.user_deactivate(user=person)
 
     for url in two_replicas:
         for token in (access, refresh):

@@ -1,6 +1,6 @@
 """A previous secret too weak to be a secret verifies nothing, in every mode.
 
-`core.checks` also refuses to start with one once DEBUG is off; these tests
+`accounts.checks` also refuses to start with one once DEBUG is off; these tests
 cover the running API, where a forged token must fail even if start-up checks
 were skipped (another WSGI server, DEBUG on).
 """

@@ -35,13 +35,13 @@ def test_a_failed_sign_in_is_logged(api_client, person, log_lines):
 
 def revoked(person):
     token = str(AccessToken.for_user(person))
-    services.revoke_all_tokens(person)
+    services.user_tokens_revoke(user=person)
     return token
 
 
 def deactivated(person):
     token = str(AccessToken.for_user(person))
-    services.deactivate(person)
+    services.user_deactivate(user=person)
     return token
 
 

@@ -26,7 +26,7 @@ def test_no_log_line_holds_a_token_a_password_or_a_secret(api_client, db, log_li
     # The refresh token just rotated away, refused now.
     api_client.post("/api/token/refresh/", {"refresh": tokens[1]}, format="json")
     revoked = str(AccessToken.for_user(person))
-    services.revoke_all_tokens(person)
+    services.user_tokens_revoke(user=person)
     api_client.get("/api/auth/me/", HTTP_AUTHORIZATION=f"Bearer {revoked}")
     # A client that puts its token in the URL is refused, and the URL is not logged with it.
     api_client.get(f"/api/auth/me/?access_token={tokens[0]}")

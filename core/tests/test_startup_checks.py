@@ -1,8 +1,13 @@
 import pytest
 
-from core.checks import check_secrets
+from accounts.checks import check_better_auth_secrets, check_webhook_secret
+from core.checks import check_secret_key
 
 STRONG = "s" * 48
+
+
+def check_secrets():
+    return check_secret_key() + check_better_auth_secrets()
 
 
 def test_a_weak_better_auth_secret_refuses_to_start_with_debug_off(run_manage):
@@ -44,7 +49,7 @@ def test_every_secret_under_32_characters_is_an_error(settings, length):
 
     errors = check_secrets()
 
-    assert [error.id for error in errors] in (["core.E001"], ["core.E002"])
+    assert [error.id for error in errors] in (["accounts.E001"], ["accounts.E002"])
     assert "BETTER_AUTH_SECRET" in errors[0].msg
 
 
@@ -83,7 +88,7 @@ def test_a_weak_previous_better_auth_secret_is_a_warning_with_debug_on(run_manag
     result = run_manage("check", DJANGO_DEBUG="true", BETTER_AUTH_PREVIOUS_SECRETS="changeme")
 
     assert result.returncode == 0, result.stderr
-    assert "(core.W001) BETTER_AUTH_PREVIOUS_SECRETS entry 1 is too weak" in result.stderr
+    assert "(accounts.W001) BETTER_AUTH_PREVIOUS_SECRETS entry 1 is too weak" in result.stderr
     assert "changeme" not in result.stdout + result.stderr
 
 
@@ -97,12 +102,11 @@ def test_a_development_placeholder_is_refused_as_a_previous_secret(settings, pla
     errors = check_secrets()
 
     assert [(error.id, error.msg) for error in errors] == [
-        ("core.E003", "BETTER_AUTH_PREVIOUS_SECRETS entry 2 is a development placeholder.")
+        ("accounts.E003", "BETTER_AUTH_PREVIOUS_SECRETS entry 2 is a development placeholder.")
     ]
 
 
 def webhook_check_errors(settings, value):
-    from core.checks import check_webhook_secret
 
     settings.DEBUG = False
     settings.SECRET_KEY = STRONG
@@ -119,7 +123,7 @@ def test_the_webhook_secret_is_optional(settings):
 def test_a_weak_webhook_secret_is_an_error(settings):
     [error] = webhook_check_errors(settings, "w" * 31)
 
-    assert error.id == "core.E002"
+    assert error.id == "accounts.E002"
     assert "BETTER_AUTH_WEBHOOK_SECRET is too weak: 31 characters" in error.msg
 
 
@@ -127,7 +131,7 @@ def test_a_weak_webhook_secret_is_an_error(settings):
 def test_the_webhook_secret_must_be_a_secret_of_its_own(settings, shared):
     [error] = webhook_check_errors(settings, shared)
 
-    assert error.id == "core.E005"
+    assert error.id == "accounts.E005"
 
 
 def test_a_weak_webhook_secret_refuses_to_start_with_debug_off(run_manage):

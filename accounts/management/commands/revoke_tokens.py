@@ -21,8 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, user, deactivate, **options):
         person = user_from_argument(user)
         if deactivate:
-            services.deactivate(person)
+            services.user_deactivate(user=person)
             self.stdout.write(f"Deactivated {person.email} and revoked all their tokens.")
         else:
-            services.revoke_all_tokens(person)
+            services.user_tokens_revoke(user=person)
             self.stdout.write(f"Revoked all tokens of {person.email}.")

@@ -1,0 +1,56 @@
+"""Business rules about accounts, one module per subject; views, serializers, the admin and commands call these.
+
+- `users`: the local user a token names (found, created on first sight,
+  given a newer profile), sign-up, sign-in, deactivation.
+- `ownership`: who holds an email address, and who may take it from whom.
+- `links`: the mailed links (verification, password reset) and what they do.
+- `tokens`: whether a token is accepted, the refresh denylist, revocation, ended sessions.
+- `relink`: moving an account to a new Better Auth id.
+"""
+
+from .links import (
+    email_verification_resend,
+    email_verification_send,
+    email_verify,
+    password_reset_confirm,
+    password_reset_request,
+)
+from .ownership import RELEASED_EMAIL_DOMAIN, email_clean, email_release, email_verified_after
+from .relink import user_id_ensure_not_relinked, user_relink, user_relink_ensure_allowed
+from .tokens import (
+    denylist_flush_expired,
+    refresh_token_deny,
+    refresh_token_ensure_not_denied,
+    session_end,
+    token_verify,
+    user_ensure_token_accepted,
+    user_tokens_revoke,
+)
+from .users import user_deactivate, user_profile_sync, user_sign_in, user_sign_up, user_sync_from_token
+
+__all__ = [
+    "RELEASED_EMAIL_DOMAIN",
+    "denylist_flush_expired",
+    "email_clean",
+    "email_release",
+    "email_verification_resend",
+    "email_verification_send",
+    "email_verified_after",
+    "email_verify",
+    "password_reset_confirm",
+    "password_reset_request",
+    "refresh_token_deny",
+    "refresh_token_ensure_not_denied",
+    "session_end",
+    "token_verify",
+    "user_deactivate",
+    "user_ensure_token_accepted",
+    "user_id_ensure_not_relinked",
+    "user_profile_sync",
+    "user_relink",
+    "user_relink_ensure_allowed",
+    "user_sign_in",
+    "user_sign_up",
+    "user_sync_from_token",
+    "user_tokens_revoke",
+]

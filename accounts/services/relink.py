@@ -1,0 +1,102 @@
+"""Relinking: moving a local account to a new Better Auth id, and the ids a relink retired."""
+
+import logging
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from ..exceptions import TokenError
+from ..models import USER_ID_PATTERN, DenylistedToken, EndedSession, RelinkedUserId, User
+
+logger = logging.getLogger("accounts.auth")
+
+# Columns that name a user without a foreign key (foreign keys are found by `_move_references`).
+_PLAIN_USER_ID_COLUMNS = [(DenylistedToken, "user_id"), (EndedSession, "user_id")]
+
+
+def user_id_ensure_not_relinked(*, user_id):
+    """Refuse a token naming an id a relink retired; a fresh token from Better Auth names the new id."""
+    if RelinkedUserId.objects.filter(old_id=user_id).exists():
+        raise TokenError(_("Token names a user id that has been relinked to another"))
+
+
+def user_relink(*, user, new_id, actor):
+    """Give a local user a new id (their new Better Auth id), keeping everything that points at them.
+
+    For a person refused with `user_conflict` after Better Auth's database was
+    reset or migrated: the same email came back with a new id. In one
+    transaction the user's primary key changes and every reference follows
+    (tasks, groups, permissions, admin history, denylist entries); the old id
+    is retired, so tokens naming it are refused and no user is ever created
+    with it again. `actor` is the admin user relinking, or None for the
+    command line. ValidationError when the relink is refused.
+    """
+    old_id = user.pk
+    try:
+        with transaction.atomic():
+            if not User.objects.select_for_update().filter(pk=old_id).exists():
+                raise ValidationError(_("The user no longer exists."), code="user_gone")
+            user_relink_ensure_allowed(user=user, new_id=new_id, actor=actor)
+            # The new Better Auth account is the profile's source from now on.
+            User.objects.filter(pk=old_id).update(id=new_id, profile_synced_at=None)
+            _move_references(old_id, new_id)
+            # Undoing a relink brings a retired id back; earlier relinks point at the current id.
+            RelinkedUserId.objects.filter(old_id=new_id).delete()
+            RelinkedUserId.objects.filter(new_id=old_id).update(new_id=new_id)
+            RelinkedUserId.objects.create(old_id=old_id, new_id=new_id, actor_id=actor.pk if actor else "")
+    except IntegrityError:
+        # The new id was created by a concurrent request after the check.
+        raise ValidationError(
+            _("The id %(id)s already belongs to a local user."), code="id_taken", params={"id": new_id}
+        ) from None
+    user.id = new_id
+    user.profile_synced_at = None
+    logger.warning(
+        "user relinked to a new id",
+        extra={
+            "event": "user_relinked",
+            "user_id": new_id,
+            "old_user_id": old_id,
+            "actor_id": actor.pk if actor else None,
+            "via": "admin" if actor else "command line",
+        },
+    )
+    return user
+
+
+def user_relink_ensure_allowed(*, user, new_id, actor):
+    """ValidationError when `user_relink` would refuse: a malformed, unchanged or taken id, or one's own account."""
+    if not isinstance(new_id, str) or not USER_ID_PATTERN.fullmatch(new_id):
+        raise ValidationError(
+            _("A Better Auth user id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'."), code="invalid_id"
+        )
+    if new_id == user.pk:
+        raise ValidationError(_("The new id is the user's current id."), code="same_id")
+    if actor is not None and actor.pk == user.pk:
+        # Their own session and history would move under them; another superuser can do it.
+        raise ValidationError(_("Nobody may relink their own account."), code="own_account")
+    holder = User.objects.filter(pk=new_id).first()
+    if holder is not None:
+        raise ValidationError(
+            _("The id %(id)s already belongs to the local user %(email)s."),
+            code="id_taken",
+            params={"id": new_id, "email": holder.email},
+        )
+
+
+def _move_references(old_id, new_id):
+    # Every foreign key to the user, also those of many-to-many tables
+    # (groups, permissions) and of models added later. The database checks
+    # them at commit (Django makes them deferrable), after the user has moved.
+    for relation in User._meta.get_fields(include_hidden=True):
+        if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one):
+            column = relation.field.attname
+            relation.related_model._base_manager.filter(**{column: old_id}).update(**{column: new_id})
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=old_id
+    ).update(object_id=new_id)
+    for model, column in _PLAIN_USER_ID_COLUMNS:
+        model.objects.filter(**{column: old_id}).update(**{column: new_id})

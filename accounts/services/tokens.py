@@ -1,0 +1,95 @@
+"""Whether a token is accepted now: the user's state, the refresh denylist, revocation and ended sessions."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..exceptions import TokenError, UserInactive, UserNotFound
+from ..models import DenylistedToken, EndedSession
+from ..selectors import user_get_for_token
+from ..settings import api_settings
+from .relink import user_id_ensure_not_relinked
+
+logger = logging.getLogger("accounts.auth")
+
+
+def user_ensure_token_accepted(*, user, identity):
+    """Refuse inactive users, and tokens issued before the user's `tokens_valid_after` (revoked)."""
+    if not user.is_active:
+        raise UserInactive()
+    if user.tokens_valid_after and identity.issued_at < user.tokens_valid_after.timestamp():
+        raise TokenError(_("Token has been revoked"))
+    if identity.session_id is not None and _token_session_ended(user, identity):
+        raise TokenError(_("Token's session has ended"))
+
+
+def token_verify(*, identity):
+    """Would this API accept the token now? Reads the user's current state, creates and changes nothing."""
+    if identity.token_type == "refresh":
+        refresh_token_ensure_not_denied(jti=identity.jti)
+    user = user_get_for_token(identity=identity)
+    if user is None:
+        if not identity.may_create_user:
+            raise UserNotFound()
+        user_id_ensure_not_relinked(user_id=identity.user_id)
+        return
+    user_ensure_token_accepted(user=user, identity=identity)
+
+
+def _token_session_ended(user, identity):
+    ended = getattr(user, "token_session_ended", None)
+    if ended is None:
+        # A user created from this very token was not read through `user_get_for_token`.
+        ended = EndedSession.objects.filter(session_id=identity.session_id).exists()
+    return ended
+
+
+def refresh_token_deny(*, refresh):
+    """Denylist a refresh token; using it twice, even in a race, fails the second time."""
+    try:
+        with transaction.atomic():
+            DenylistedToken.objects.create(
+                jti=refresh.jti, user_id=refresh.identity().user_id, expires_at=refresh.expires_at
+            )
+    except IntegrityError:
+        raise TokenError(_("Token is blacklisted")) from None
+
+
+def refresh_token_ensure_not_denied(*, jti):
+    if DenylistedToken.objects.filter(jti=jti).exists():
+        raise TokenError(_("Token is blacklisted"))
+
+
+def denylist_flush_expired():
+    """Delete entries of tokens that are refused as expired anyway; answers how many.
+
+    A token passes verification until `exp + LEEWAY`, so its entry stays that long too.
+    """
+    cutoff = timezone.now() - api_settings.LEEWAY
+    deleted, _details = DenylistedToken.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted
+
+
+def user_tokens_revoke(*, user):
+    """Log the user out everywhere: every token issued before now fails, ours and Better Auth's."""
+    user.tokens_valid_after = timezone.now()
+    user.save(update_fields=["tokens_valid_after"])
+    logger.info("all tokens revoked", extra={"event": "tokens_revoked", "user_id": user.pk})
+
+
+def session_end(*, session_id, user_id):
+    """Refuse every token minted in this Better Auth session from now on.
+
+    The entry stays until the session's last token has expired
+    (`ENDED_SESSION_RETENTION`); older entries are cleared on the way.
+    """
+    now = timezone.now()
+    EndedSession.objects.filter(expires_at__lt=now).delete()
+    EndedSession.objects.bulk_create(
+        [EndedSession(session_id=session_id, user_id=user_id, expires_at=now + api_settings.ENDED_SESSION_RETENTION)],
+        ignore_conflicts=True,
+    )
+    logger.info("session ended", extra={"event": "session_ended", "user_id": user_id, "session_id": session_id})
+

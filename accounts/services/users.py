@@ -1,0 +1,172 @@
+"""The local user: found or created from a token, given a newer profile, signed up, signed in, deactivated."""
+
+import logging
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import update_last_login
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import emails, lockout
+from ..exceptions import NoActiveAccount, SignInLocked, TokenError, UserConflict, UserNotFound
+from ..models import NAME_MAX_LENGTH, User
+from ..selectors import user_get_for_token
+from ..settings import api_settings
+from .ownership import email_release, email_verified_after, email_clean
+from .relink import user_id_ensure_not_relinked
+
+logger = logging.getLogger("accounts.auth")
+
+EMAIL_TAKEN = _("An account with this email address already exists.")
+
+def user_sync_from_token(*, identity):
+    """The local user a verified token names: found, created on first sight, or given its newer profile.
+
+    Only Better Auth vouches for people we have not seen; a SimpleJWT token
+    naming an unknown user is refused. Read from the database on every call:
+    the user's current state is the truth every worker and replica shares.
+    """
+    user = user_get_for_token(identity=identity)
+    if user is None:
+        if not identity.may_create_user:
+            raise UserNotFound()
+        user_id_ensure_not_relinked(user_id=identity.user_id)
+        return _create_from_identity(identity)
+    user_profile_sync(user=user, profile=identity)
+    return user
+
+
+def _create_from_identity(identity):
+    email = email_clean(identity.email)
+    if email is None:
+        raise TokenError(_("Token carries no valid email address for a new user"))
+    try:
+        with transaction.atomic():
+            if identity.email_verified:
+                email_release(email=email, to_user_id=identity.user_id)
+            user, created = User.objects.get_or_create(
+                pk=identity.user_id,
+                defaults={
+                    "password": make_password(None),
+                    "email": email,
+                    "email_verified": identity.email_verified,
+                    "name": name_storable(identity.name or ""),
+                    "profile_synced_at": identity.profile_updated_at,
+                },
+            )
+    except IntegrityError:
+        # Another account holds this email, and proved it (or this token does
+        # not prove ours). Linking by email would let whoever controls a Better
+        # Auth account take over a local one.
+        logger.warning("token user conflicts with an existing email", extra={"event": "user_conflict"})
+        raise UserConflict() from None
+    if created:
+        logger.info("user created on first sight", extra={"event": "user_created", "user_id": user.pk})
+    return user
+
+
+def name_storable(name):
+    """The name as the database can hold it: no NUL or lone surrogates, cut to the column's length."""
+    cleaned = name.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return cleaned[:NAME_MAX_LENGTH]
+
+
+def _profile_is_newer(identity, user):
+    if identity.profile_updated_at is None:
+        return False
+    if user.profile_synced_at is not None and identity.profile_updated_at <= user.profile_synced_at:
+        return False
+    return _profile_from(identity, user) != (user.email, user.name, user.email_verified)
+
+
+def _profile_from(identity, user):
+    """The (email, name, email_verified) the token asks for; what it lacks or we cannot hold stays ours."""
+    claimed = email_clean(identity.email)
+    email = claimed or user.email
+    name = name_storable(identity.name) if identity.name is not None else user.name
+    verified = email_verified_after(user=user, email=email, proven=claimed == email and identity.email_verified)
+    return email, name, verified
+
+
+def _sync_profile(user, identity):
+    """Take the token's newer profile; keep our email if another account holds it and may keep it."""
+    new_email, user.name, new_verified = _profile_from(identity, user)
+    user.profile_synced_at = identity.profile_updated_at
+    fields = ["name", "profile_synced_at"]
+    if (new_email, new_verified) != (user.email, user.email_verified):
+        previous = user.email, user.email_verified
+        user.email, user.email_verified = new_email, new_verified
+        try:
+            with transaction.atomic():
+                if new_verified and new_email != previous[0]:
+                    email_release(email=new_email, to_user_id=user.pk)
+                user.save(update_fields=[*fields, "email", "email_verified"])
+            return
+        except IntegrityError:
+            user.email, user.email_verified = previous
+            logger.warning("newer email claim belongs to another account", extra={"event": "email_conflict"})
+    user.save(update_fields=fields)
+
+
+def _mark_email_verified(user):
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+    logger.info("email address verified", extra={"event": "email_verified", "user_id": user.pk})
+
+
+def user_deactivate(*, user):
+    """Refuse the user from now on; their tokens fail at once."""
+    user.is_active = False
+    user.tokens_valid_after = timezone.now()
+    user.save(update_fields=["is_active", "tokens_valid_after"])
+    logger.info("user deactivated", extra={"event": "user_deactivated", "user_id": user.pk})
+
+
+def user_profile_sync(*, user, profile):
+    """Take Better Auth's email and name when they are newer than what we took last.
+
+    `profile` has `email`, `name` and `profile_updated_at` (Better Auth's
+    `updatedAt`): a token's identity, or a user-updated event.
+    """
+    if _profile_is_newer(profile, user):
+        _sync_profile(user, profile)
+    elif profile.email_verified and not user.email_verified and email_clean(profile.email) == user.email:
+        # A proof stands whenever it comes: no newer profile is needed to take it.
+        _mark_email_verified(user)
+
+
+def user_sign_up(*, email, password, name=""):
+    """A new local account signed in with `email` and `password`; mails it a verification link.
+
+    ValidationError on `email` when an account already holds the address.
+    """
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, name=name)
+    except IntegrityError:
+        raise ValidationError({"email": [EMAIL_TAKEN]}) from None
+    logger.info("user signed up", extra={"event": "sign_up", "user_id": user.pk})
+    emails.send_verification_email(user)
+    return user
+
+
+def user_sign_in(*, request, email, password):
+    """The active user these credentials name, their sign-in recorded; SignInLocked or NoActiveAccount otherwise.
+
+    django-axes counts a failure inside `authenticate` and marks the request
+    when its client is locked out.
+    """
+    user = authenticate(request, email=email, password=password)
+    if user is None and lockout.is_locked_out(request):
+        logger.warning("sign-in locked out", extra={"event": "sign_in_locked"})
+        raise SignInLocked(wait=lockout.retry_after(request))
+    if user is None:
+        logger.info("sign-in failed", extra={"event": "sign_in_failed"})
+        raise NoActiveAccount()
+    if api_settings.UPDATE_LAST_LOGIN:
+        update_last_login(None, user)
+    logger.info("sign-in succeeded", extra={"event": "sign_in_succeeded", "user_id": user.pk})
+    return user
