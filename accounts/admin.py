@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from tasks.admin import TaskInline
 
 from . import services
-from .models import USER_ID_MAX_LENGTH, DenylistedToken, RelinkedUserId, User
+from .models import USER_ID_MAX_LENGTH, DenylistedToken, Identity, RelinkedUserId, User
 
 
 class UserCreationAdminForm(UserCreationForm):
@@ -63,17 +63,19 @@ def may_manage(request, user):
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
-    list_display = ("email", "email_verified", "name", "id", "is_active", "is_staff", "date_joined")
-    list_filter = ("email_verified", "is_active", "is_staff", "is_superuser")
+    list_display = ("email", "email_verified", "identity", "name", "id", "is_active", "is_staff", "date_joined")
+    list_filter = ("identity", "email_verified", "email_proof", "is_active", "is_staff", "is_superuser")
     search_fields = ("email", "name", "id")
     ordering = ("email",)
     inlines = [TaskInline]
-    # Nobody flips `email_verified` by hand, superusers included: only the
-    # owner can prove an address (a mailed link, Better Auth), and a verified
-    # flag decides who keeps an address that a verified identity claims.
-    readonly_fields = ("id", "email_verified", "date_joined", "last_login", "tokens_valid_after")
+    # Nobody sets an identity or a proof by hand, superusers included: only the
+    # holder can prove an address (a mailed link, Better Auth), and the proof
+    # decides who keeps an address that someone else proves.
+    readonly_fields = (
+        "id", "identity", "email_verified", "email_proof", "date_joined", "last_login", "tokens_valid_after"
+    )
     fieldsets = (
-        (None, {"fields": ("id", "email", "email_verified", "password")}),
+        (None, {"fields": ("id", "identity", "email", "email_verified", "email_proof", "password")}),
         ("Profile", {"fields": ("name",)}),
         (
             "Permissions",
@@ -87,14 +89,29 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["deactivate_selected", "revoke_tokens_of_selected", "relink_selected"]
 
     def save_model(self, request, obj, form, change):
-        # A new address is unproven: the owner verifies it with a link (resend).
+        # A new address takes effect only once it confirms: the form's value is
+        # mailed a link, the old address a notice, and the account keeps its
+        # address until then (then it is signed out everywhere).
+        new_email = None
         if change and "email" in form.changed_data:
-            obj.email_verified = False
+            new_email, obj.email = obj.email, form.initial["email"]
         super().save_model(request, obj, form, change)
+        if new_email is not None:
+            services.email_change_request(user=obj, new_email=new_email)
+            self.message_user(
+                request,
+                "The address changes once the new one confirms it: a link was mailed to it, "
+                "and a notice to the current one.",
+                messages.WARNING,
+            )
 
     def get_readonly_fields(self, request, obj=None):
         # Read-only fields are left out of the form, so a crafted POST cannot set them.
         readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and (not request.user.is_superuser or obj.identity != Identity.LOCAL):
+            # Whoever sets an address can reset its password and sign in as its owner. A
+            # Better Auth identity's address is Better Auth's, and reaches us in its tokens.
+            readonly = (*readonly, "email")
         if request.user.is_superuser:
             return readonly
         return (*readonly, *PRIVILEGE_FIELDS)

@@ -12,16 +12,54 @@ from . import links
 logger = logging.getLogger("accounts.auth")
 
 
+# No text a user chose (a name, a note) goes into these emails: an account can
+# be made by a stranger with someone else's address, and its emails must not
+# carry the stranger's words to that inbox. The addressee's own address is all
+# they say of an account.
+
+
 def send_verification_email(user):
-    return _send("verify_email", user.email, {"user": user, "link": links.verification_link(user)})
+    """Someone signed up with this address: confirm it was you, or release it."""
+    context = {"email": user.email, "link": links.verification_link(user), "decline_link": links.decline_link(user)}
+    return _send("verify_email", user.email, context)
+
+
+def send_verification_not_needed_email(email):
+    """A new verification link was asked for, but no account is waiting for this address to be verified."""
+    return _send("verify_email_not_needed", email, {"email": email})
 
 
 def send_password_reset_email(user):
-    return _send("password_reset", user.email, {"user": user, "link": links.password_reset_link(user)})
+    return _send("password_reset", user.email, {"email": user.email, "link": links.password_reset_link(user)})
+
+
+def send_password_reset_new_account_email(user):
+    """The account holding the address never proved it: the link gives the reader an account of their own."""
+    return _send("password_reset_new_account", user.email, {"email": user.email, "link": links.password_reset_link(user)})
+
+
+def send_password_reset_better_auth_email(email):
+    """The address belongs to a Better Auth identity: its password is Better Auth's to reset."""
+    return _send("password_reset_better_auth", email, {"email": email})
 
 
 def send_password_reset_no_account_email(email):
     return _send("password_reset_no_account", email, {"email": email})
+
+
+def send_email_change_email(user, new_email):
+    """To the new address: confirm that the account may move here."""
+    return _send("email_change", new_email, {"email": new_email, "link": links.email_change_link(user, new_email)})
+
+
+def send_email_change_taken_email(new_email):
+    """To the new address, when another account keeps it: nothing to confirm."""
+    return _send("email_change_taken", new_email, {"email": new_email})
+
+
+def send_email_change_notice(user):
+    """To the current address: a move to another address was asked for."""
+    return _send("email_change_notice", user.email, {"email": user.email})
 
 
 def _send(template, to, context):

@@ -98,3 +98,19 @@ class InvalidLink(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _("This link is invalid, already used or expired. Ask for a new one.")
     default_code = "invalid_link"
+
+
+class EmailTaken(exceptions.APIException):
+    """A confirmed change of address to one another account has proven: two proven holders are never merged."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Another account has proven this address as its own, so this account cannot move to it.")
+    default_code = "email_taken"
+
+
+class EmailChangeNotHere(exceptions.APIException):
+    """A Better Auth identity's address is Better Auth's: it changes there, and reaches us in its tokens."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This account signs in through Better Auth: change its address there.")
+    default_code = "email_managed_by_better_auth"

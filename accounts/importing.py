@@ -19,7 +19,7 @@ from django.db import DatabaseError, transaction
 from psycopg.rows import class_row
 
 from .hashers import BetterAuthScryptPasswordHasher
-from .models import NAME_MAX_LENGTH, USER_ID_PATTERN, User, normalize_email
+from .models import NAME_MAX_LENGTH, USER_ID_PATTERN, YIELDING_PROOFS, EmailProof, Identity, User, normalize_email
 from . import services
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -129,6 +129,9 @@ def _problem_with(better_auth_user, email, user):
     """Why this user cannot be imported, or None."""
     if not USER_ID_PATTERN.fullmatch(better_auth_user.id):
         return "its id is not a valid local user id"
+    if user is not None and user.identity != Identity.BETTER_AUTH:
+        # A Better Auth user never reaches an account a local password made.
+        return "its id belongs to a local account"
     # Better Auth's columns are unbounded text; ours are not, and PostgreSQL text never holds NUL.
     if len(email) > EMAIL_MAX_LENGTH:
         return f"its email address is longer than {EMAIL_MAX_LENGTH} characters"
@@ -146,30 +149,32 @@ def _problem_with(better_auth_user, email, user):
         if len(password) > PASSWORD_MAX_LENGTH:
             return f"its password hash is longer than the {PASSWORD_MAX_LENGTH} characters stored here"
     if user is None or _takes_profile(user, better_auth_user):
-        holder = _holder_keeping(better_auth_user, email)
+        holder = _holder_keeping(better_auth_user, email, user)
         if holder is not None:
             # Merging by email would hand one person's account to another.
             return f"its email address belongs to another local user ({holder})"
     return None
 
 
-def _holder_keeping(better_auth_user, email):
+def _holder_keeping(better_auth_user, email, user):
     """The id of another local user who keeps `email` from this Better Auth user, or None.
 
-    The ownership rule (`services.email_release`): only a verified holder keeps
-    an address a verified Better Auth user claims; `_claim_email` takes it
-    from an unverified one.
+    The ownership rule, as on first sight from a token (`services.email_release`):
+    a new verified Better Auth user takes the address from a holder whose proof
+    yields (`_claim_email`); an existing one never moves an address away from another account.
     """
     holders = User.objects.filter(email=email).exclude(pk=better_auth_user.id)
-    if better_auth_user.email_verified:
-        holders = holders.filter(email_verified=True)
+    if better_auth_user.email_verified and user is None:
+        holders = holders.exclude(email_proof__in=YIELDING_PROOFS)
     return holders.values_list("pk", flat=True).first()
 
 
 def _claim_email(better_auth_user, email, user, report):
-    """Before a verified Better Auth user takes its address: release it from an unverified local holder."""
-    if better_auth_user.email_verified and (user is None or _takes_profile(user, better_auth_user)):
-        released = services.email_release(email=email, to_user_id=better_auth_user.id)
+    """Before a new verified Better Auth user takes its address: release it from a holder whose proof yields."""
+    if better_auth_user.email_verified and user is None:
+        released = services.email_release(
+            email=email, to_user_id=better_auth_user.id, reason=services.ReleaseReason.BETTER_AUTH_PROOF
+        )
         if released is not None:
             report.released.append(Released(better_auth_user, released.pk))
 
@@ -177,8 +182,10 @@ def _claim_email(better_auth_user, email, user, report):
 def _create(better_auth_user, email):
     User.objects.create(
         id=better_auth_user.id,
+        identity=Identity.BETTER_AUTH,
         email=email,
         email_verified=better_auth_user.email_verified,
+        email_proof=EmailProof.BETTER_AUTH if better_auth_user.email_verified else EmailProof.NONE,
         name=better_auth_user.name[:NAME_MAX_LENGTH],
         password=_imported_password(better_auth_user),
         date_joined=better_auth_user.created_at,
@@ -190,13 +197,12 @@ def _update(user, better_auth_user, email):
     """Bring a user up to date with Better Auth; answers whether anything changed."""
     changed = []
     if _takes_profile(user, better_auth_user):
-        user.email_verified = services.email_verified_after(
-            user=user, email=email, proven=better_auth_user.email_verified
-        )
+        brought = EmailProof.BETTER_AUTH if better_auth_user.email_verified else EmailProof.NONE
+        user.email_prove(services.email_proof_after(user=user, email=email, proof=brought))
         user.email = email
         user.name = better_auth_user.name[:NAME_MAX_LENGTH]
         user.profile_synced_at = better_auth_user.updated_at
-        changed += ["email", "email_verified", "name", "profile_synced_at"]
+        changed += ["email", "email_verified", "email_proof", "name", "profile_synced_at"]
     if _takes_password(user, better_auth_user):
         user.password = _imported_password(better_auth_user)
         changed.append("password")

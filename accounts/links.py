@@ -1,37 +1,90 @@
-"""The one-time links we mail: email verification and password reset.
+"""The one-time links we mail: verify an address, decline it, reset a password, confirm a new address.
 
 A link carries the user's id (urlsafe base64, as Django's own reset views do)
-and a token from a `PasswordResetTokenGenerator`. The token is an HMAC of the
-account's state, nothing is stored: it dies when that state changes (the
-password or last sign-in for a reset, the address or the verified flag for a
-verification), which makes it single-use, and after `PASSWORD_RESET_TIMEOUT`
-seconds. The links point at the Next.js pages that post them back to the API.
+and a token. The tokens are HMACs of the account's state, stored nowhere:
+each dies when that state changes, which makes it single-use, and after
+`PASSWORD_RESET_TIMEOUT` seconds (`ACCOUNT_LINK_LIFETIME`).
+
+- Verification and decline: the address and how it was proven. Both die
+  once the address is proven, released or changed.
+- Password reset: Django's (the password hash, last sign-in, the address)
+  plus the account's identity and proof, so a link mailed for an unproven
+  holder does not work once the holder has proven the address.
+- Change of address: the new address rides in the token (signed, not secret:
+  it goes to that very address), bound to the password hash, the current
+  address and its proof, and the last revocation. A password reset, a sign
+  out everywhere or the change itself kills every pending change.
+
+The links point at the Next.js pages that post them back to the API.
 """
 
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core import signing
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from .models import USER_ID_PATTERN
 
 VERIFY_EMAIL_PATH = "/verify-email"
+DECLINE_EMAIL_PATH = "/verify-email/decline"
 RESET_PASSWORD_PATH = "/reset-password"
+CONFIRM_EMAIL_CHANGE_PATH = "/confirm-email-change"
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "accounts.links.EmailVerificationTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):
-        # A new address, or the address verified, and every earlier link fails.
-        return f"{user.pk}{user.email}{user.email_verified}{timestamp}"
+        return f"{user.pk}{user.email}{user.email_proof}{timestamp}"
 
 
-# Django's own reset generator: bound to the password hash, last sign-in and email.
-password_reset_tokens = PasswordResetTokenGenerator()
+class EmailDeclineTokenGenerator(EmailVerificationTokenGenerator):
+    """The "this wasn't me" link beside a verification link: the same state, a key of its own."""
+
+    key_salt = "accounts.links.EmailDeclineTokenGenerator"
+
+
+class PasswordResetTokens(PasswordResetTokenGenerator):
+    key_salt = "accounts.links.PasswordResetTokens"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.identity}{user.email_proof}"
+
+
+class EmailChangeTokens:
+    """Tokens that carry a new address for one account, signed and bound to that account's state."""
+
+    salt = "accounts.links.EmailChangeTokens"
+
+    def make_token(self, user, new_email):
+        return signing.dumps({"email": new_email, "state": self._state(user)}, salt=self.salt)
+
+    def new_email(self, user, token):
+        """The address `token` asks `user` to move to, while the link holds; else None."""
+        try:
+            payload = signing.loads(token, salt=self.salt, max_age=settings.PASSWORD_RESET_TIMEOUT)
+        except signing.BadSignature:
+            return None
+        if not isinstance(payload, dict) or not isinstance(payload.get("email"), str):
+            return None
+        if not constant_time_compare(str(payload.get("state")), self._state(user)):
+            return None
+        return payload["email"]
+
+    def _state(self, user):
+        revoked = user.tokens_valid_after.timestamp() if user.tokens_valid_after else ""
+        value = f"{user.pk}{user.password}{user.email}{user.email_proof}{revoked}"
+        return salted_hmac(self.salt, value, algorithm="sha256").hexdigest()[:32]
+
+
+password_reset_tokens = PasswordResetTokens()
 email_verification_tokens = EmailVerificationTokenGenerator()
+email_decline_tokens = EmailDeclineTokenGenerator()
+email_change_tokens = EmailChangeTokens()
 
 
 def uid_of(user):
@@ -58,5 +111,13 @@ def verification_link(user):
     return link_to(VERIFY_EMAIL_PATH, user, email_verification_tokens.make_token(user))
 
 
+def decline_link(user):
+    return link_to(DECLINE_EMAIL_PATH, user, email_decline_tokens.make_token(user))
+
+
 def password_reset_link(user):
     return link_to(RESET_PASSWORD_PATH, user, password_reset_tokens.make_token(user))
+
+
+def email_change_link(user, new_email):
+    return link_to(CONFIRM_EMAIL_CHANGE_PATH, user, email_change_tokens.make_token(user, new_email))

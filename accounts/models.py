@@ -60,6 +60,32 @@ class UserManager(BaseUserManager):
         return self.get(email=normalize_email(email))
 
 
+class Identity(models.TextChoices):
+    """Whose credentials reach an account: exactly one source, never both, never linked by an address."""
+
+    # An email address and a password set here (sign-up, the admin, the operators' commands).
+    LOCAL = "local", "Local password"
+    # The Better Auth user whose id is the account's id: its tokens, and a password it brought along on import.
+    BETTER_AUTH = "better_auth", "Better Auth"
+
+
+class EmailProof(models.TextChoices):
+    """How the account's holder proved its current address, if it did."""
+
+    NONE = "", "Not proven"
+    # Someone who could read the mailbox opened the sign-up link: it shows consent, not whose password the account has.
+    VERIFICATION_LINK = "verification_link", "Verification link"
+    # The mailbox's reader chose the account's password, or signed in and then confirmed the address.
+    PASSWORD_RESET = "password_reset", "Password reset link"
+    EMAIL_CHANGE = "email_change", "Confirmed change of address"
+    # Better Auth's `emailVerified: true`: Better Auth saw the identity prove it.
+    BETTER_AUTH = "better_auth", "Better Auth"
+
+
+# Holders whose proof is this weak give their address up to someone who proves it with more.
+YIELDING_PROOFS = frozenset({EmailProof.NONE, EmailProof.VERIFICATION_LINK})
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     id = models.CharField(
         primary_key=True,
@@ -72,9 +98,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Wider than Django's 128: imported Better Auth scrypt hashes take 180 characters.
     password = models.CharField("password", max_length=255)
     email = models.EmailField("email address", max_length=254, unique=True)
+    identity = models.CharField(
+        max_length=16,
+        choices=Identity.choices,
+        default=Identity.LOCAL,
+        editable=False,
+        help_text="Whose credentials reach this account: a local password, or the Better Auth user with this id.",
+    )
     email_verified = models.BooleanField(
         default=False,
-        help_text="The owner proved the address: a link we mailed, or Better Auth's `emailVerified`.",
+        editable=False,
+        help_text="The holder proved the address (`email_proof` says how).",
+    )
+    email_proof = models.CharField(
+        max_length=24,
+        choices=EmailProof.choices,
+        default=EmailProof.NONE,
+        blank=True,
+        editable=False,
+        help_text="How the holder proved the address: decides who keeps it when someone else proves it too.",
     )
     name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
     is_active = models.BooleanField(
@@ -104,6 +146,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            # `email_verified` is what clients read; `email_proof` is the record behind it.
+            models.CheckConstraint(
+                condition=models.Q(email_verified=False, email_proof=EmailProof.NONE)
+                | (models.Q(email_verified=True) & ~models.Q(email_proof=EmailProof.NONE)),
+                name="accounts_user_email_verified_has_proof",
+            ),
         ]
         # The admin's two support actions, grantable without the rest of "change user".
         permissions = [
@@ -122,6 +170,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = normalize_email(self.email)
+
+    def email_prove(self, proof):
+        """Record that the holder proved its current address, and how; the caller saves."""
+        self.email_proof = proof
+        self.email_verified = proof != EmailProof.NONE
+
+    @property
+    def email_yields(self):
+        """Whether someone who proves this address with more than a click may take it from this account."""
+        return self.email_proof in YIELDING_PROOFS
 
     def get_full_name(self):
         return self.name or self.email

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from . import services
@@ -126,6 +127,42 @@ class LinkSerializer(serializers.Serializer):
 class EmailVerifySerializer(LinkSerializer):
     def save(self):
         return services.email_verify(**self.validated_data)
+
+
+class EmailDeclineSerializer(LinkSerializer):
+    def save(self):
+        services.email_decline(**self.validated_data)
+
+
+class EmailChangeSerializer(serializers.Serializer):
+    """A signed-in local account asks to move to `new_email`, with its password as a second proof of who asks."""
+
+    new_email = serializers.EmailField(max_length=254)
+    current_password = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=1024, style={"input_type": "password"}
+    )
+
+    def validate_new_email(self, value):
+        email = normalize_email(value)
+        if email == self.context["request"].user.email:
+            raise serializers.ValidationError(_("This is already the account's address."), code="same_email")
+        return email
+
+    def validate_current_password(self, value):
+        if not self.context["request"].user.check_password(value):
+            raise serializers.ValidationError(_("The current password is not correct."), code="password_incorrect")
+        return value
+
+    def save(self):
+        services.email_change_request(user=self.context["request"].user, new_email=self.validated_data["new_email"])
+
+
+class EmailChangeConfirmSerializer(LinkSerializer):
+    # The token carries the new address, signed.
+    token = serializers.CharField(max_length=1024)
+
+    def save(self):
+        return services.email_change_confirm(**self.validated_data)
 
 
 class PasswordResetConfirmSerializer(LinkSerializer):

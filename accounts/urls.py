@@ -12,7 +12,10 @@ urlpatterns = [
     path("auth/logout-all/", views.LogoutEverywhereView.as_view(), name="logout_everywhere"),
     path("auth/better-auth/events/", views.BetterAuthEventView.as_view(), name="better_auth_events"),
     path("auth/verify-email/", views.EmailVerifyView.as_view(), name="verify_email"),
+    path("auth/verify-email/decline/", views.EmailDeclineView.as_view(), name="verify_email_decline"),
     path("auth/verify-email/resend/", views.EmailVerificationResendView.as_view(), name="verify_email_resend"),
     path("auth/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("auth/password-reset/confirm/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("auth/email/change/", views.EmailChangeView.as_view(), name="email_change"),
+    path("auth/email/change/confirm/", views.EmailChangeConfirmView.as_view(), name="email_change_confirm"),
 ]

@@ -183,6 +183,29 @@ class EmailVerifyView(AccountEmailView):
 
 
 @extend_schema(
+    request=serializers.LinkSerializer,
+    responses={
+        200: serializers.DetailSerializer,
+        400: OpenApiResponse(
+            ErrorSerializer, description="Invalid input, or `invalid_link`: tampered with, used or expired."
+        ),
+        **THROTTLED,
+    },
+)
+class EmailDeclineView(AccountEmailView):
+    """"This wasn't me": the account that signed up with the address gives it up, keeping its data."""
+
+    serializer_class = serializers.EmailDeclineSerializer
+    throttle_address_field = "uid"
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response({"detail": _("The account gave this address up: nobody can sign in with it any more.")})
+
+
+@extend_schema(
     responses={
         202: serializers.DetailSerializer,
         400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
@@ -190,7 +213,7 @@ class EmailVerifyView(AccountEmailView):
     }
 )
 class EmailVerificationResendView(EmailAddressView):
-    """Mail a fresh verification link to the unverified account holding the address, if there is one."""
+    """Mail a fresh verification link if a local account waits for the address to be proven; else a note."""
 
     service = staticmethod(services.email_verification_resend)
 
@@ -230,3 +253,51 @@ class PasswordResetConfirmView(AccountEmailView):
         serializer.is_valid(raise_exception=True)
         serializer.save()
         return Response({"detail": _("Your password has been reset. Sign in with the new one.")})
+
+
+@extend_schema(
+    responses={
+        202: serializers.DetailSerializer,
+        400: OpenApiResponse(ErrorSerializer, description="Invalid input: `password_incorrect`, `same_email`."),
+        409: OpenApiResponse(ErrorSerializer, description="`email_managed_by_better_auth`: change it in Better Auth."),
+        **THROTTLED,
+    }
+)
+class EmailChangeView(generics.GenericAPIView):
+    """Ask to move the signed-in account to a new address; nothing changes until that address confirms.
+
+    The answer is the same whether or not another account uses the address.
+    """
+
+    permission_classes = (IsAuthenticated,)
+    throttle_classes = (ScopedDatabaseRateThrottle,)
+    throttle_scope = "auth"
+    serializer_class = serializers.EmailChangeSerializer
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response({"detail": LINK_MAILED}, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(
+    responses={
+        200: serializers.UserSerializer,
+        400: OpenApiResponse(
+            ErrorSerializer, description="Invalid input, or `invalid_link`: tampered with, used or expired."
+        ),
+        409: OpenApiResponse(ErrorSerializer, description="`email_taken`: another account proved the address."),
+        **THROTTLED,
+    }
+)
+class EmailChangeConfirmView(AccountEmailView):
+    """Confirm a new address with the `uid` and `token` of the link mailed to it; every earlier token fails."""
+
+    serializer_class = serializers.EmailChangeConfirmSerializer
+    throttle_address_field = "uid"
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializers.UserSerializer(serializer.save()).data)

@@ -9,13 +9,16 @@
 """
 
 from .links import (
+    email_change_confirm,
+    email_change_request,
+    email_decline,
     email_verification_resend,
     email_verification_send,
     email_verify,
     password_reset_confirm,
     password_reset_request,
 )
-from .ownership import RELEASED_EMAIL_DOMAIN, email_clean, email_release, email_verified_after
+from .ownership import RELEASED_EMAIL_DOMAIN, ReleaseReason, email_clean, email_proof_after, email_release, user_email_release
 from .relink import user_id_ensure_not_relinked, user_relink, user_relink_ensure_allowed
 from .tokens import (
     denylist_flush_expired,
@@ -30,12 +33,16 @@ from .users import user_deactivate, user_profile_sync, user_sign_in, user_sign_u
 
 __all__ = [
     "RELEASED_EMAIL_DOMAIN",
+    "ReleaseReason",
     "denylist_flush_expired",
+    "email_change_confirm",
+    "email_change_request",
     "email_clean",
+    "email_decline",
+    "email_proof_after",
     "email_release",
     "email_verification_resend",
     "email_verification_send",
-    "email_verified_after",
     "email_verify",
     "password_reset_confirm",
     "password_reset_request",
@@ -44,6 +51,7 @@ __all__ = [
     "session_end",
     "token_verify",
     "user_deactivate",
+    "user_email_release",
     "user_ensure_token_accepted",
     "user_id_ensure_not_relinked",
     "user_profile_sync",

@@ -11,6 +11,7 @@ from ..models import DenylistedToken, EndedSession
 from ..selectors import user_get_for_token
 from ..settings import api_settings
 from .relink import user_id_ensure_not_relinked
+from .users import user_ensure_reached_by
 
 logger = logging.getLogger("accounts.auth")
 
@@ -35,6 +36,7 @@ def token_verify(*, identity):
             raise UserNotFound()
         user_id_ensure_not_relinked(user_id=identity.user_id)
         return
+    user_ensure_reached_by(user=user, identity=identity)
     user_ensure_token_accepted(user=user, identity=identity)
 
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import emails, lockout
 from ..exceptions import NoActiveAccount, SignInLocked, TokenError, UserConflict, UserNotFound
-from ..models import NAME_MAX_LENGTH, User
+from ..models import NAME_MAX_LENGTH, EmailProof, Identity, User
 from ..selectors import user_get_for_token
 from ..settings import api_settings
-from .ownership import email_release, email_verified_after, email_clean
+from .ownership import ReleaseReason, email_clean, email_proof_after, email_release
 from .relink import user_id_ensure_not_relinked
 
 logger = logging.getLogger("accounts.auth")
@@ -34,37 +34,54 @@ def user_sync_from_token(*, identity):
         if not identity.may_create_user:
             raise UserNotFound()
         user_id_ensure_not_relinked(user_id=identity.user_id)
-        return _create_from_identity(identity)
+        return _user_create_from_identity(identity)
+    user_ensure_reached_by(user=user, identity=identity)
     user_profile_sync(user=user, profile=identity)
     return user
 
 
-def _create_from_identity(identity):
+def user_ensure_reached_by(*, user, identity):
+    """Refuse a Better Auth token naming an account that is not that Better Auth user's.
+
+    Our own tokens are minted only for their account; a Better Auth token
+    reaches only the account Better Auth's identity created (or support relinked).
+    """
+    if identity.may_create_user and user.identity != Identity.BETTER_AUTH:
+        logger.warning("better auth token names a local account", extra={"event": "identity_mismatch"})
+        raise UserConflict()
+
+
+def _user_create_from_identity(identity):
     email = email_clean(identity.email)
     if email is None:
         raise TokenError(_("Token carries no valid email address for a new user"))
+    proof = EmailProof.BETTER_AUTH if identity.email_verified else EmailProof.NONE
     try:
         with transaction.atomic():
-            if identity.email_verified:
-                email_release(email=email, to_user_id=identity.user_id)
+            if proof != EmailProof.NONE:
+                email_release(email=email, to_user_id=identity.user_id, reason=ReleaseReason.BETTER_AUTH_PROOF)
             user, created = User.objects.get_or_create(
                 pk=identity.user_id,
                 defaults={
                     "password": make_password(None),
+                    "identity": Identity.BETTER_AUTH,
                     "email": email,
-                    "email_verified": identity.email_verified,
+                    "email_verified": proof != EmailProof.NONE,
+                    "email_proof": proof,
                     "name": name_storable(identity.name or ""),
                     "profile_synced_at": identity.profile_updated_at,
                 },
             )
     except IntegrityError:
-        # Another account holds this email, and proved it (or this token does
-        # not prove ours). Linking by email would let whoever controls a Better
-        # Auth account take over a local one.
+        # Another account holds this email and may keep it (it proved it, or
+        # this token does not). Linking by email would let whoever controls a
+        # Better Auth account take over a local one.
         logger.warning("token user conflicts with an existing email", extra={"event": "user_conflict"})
         raise UserConflict() from None
     if created:
         logger.info("user created on first sight", extra={"event": "user_created", "user_id": user.pk})
+    else:
+        user_ensure_reached_by(user=user, identity=identity)
     return user
 
 
@@ -74,47 +91,57 @@ def name_storable(name):
     return cleaned[:NAME_MAX_LENGTH]
 
 
-def _profile_is_newer(identity, user):
-    if identity.profile_updated_at is None:
-        return False
-    if user.profile_synced_at is not None and identity.profile_updated_at <= user.profile_synced_at:
-        return False
-    return _profile_from(identity, user) != (user.email, user.name, user.email_verified)
+def user_profile_sync(*, user, profile):
+    """Take Better Auth's email and name when they are newer than what we took last.
+
+    `profile` has `email`, `name`, `email_verified` and `profile_updated_at`
+    (Better Auth's `updatedAt`): a token's identity, or a user-updated event.
+    A newer address is taken only while no other account holds it: a token
+    never moves an address away from another account, whatever it proves.
+    """
+    if _profile_is_newer(profile, user):
+        _profile_take(user, profile)
+    elif profile.email_verified and not user.email_verified and email_clean(profile.email) == user.email:
+        # A proof stands whenever it comes: no newer profile is needed to take it.
+        user.email_prove(EmailProof.BETTER_AUTH)
+        user.save(update_fields=["email_verified", "email_proof"])
+        logger.info("email address verified", extra={"event": "email_verified", "user_id": user.pk})
 
 
-def _profile_from(identity, user):
-    """The (email, name, email_verified) the token asks for; what it lacks or we cannot hold stays ours."""
-    claimed = email_clean(identity.email)
+def _profile_is_newer(profile, user):
+    if profile.profile_updated_at is None:
+        return False
+    if user.profile_synced_at is not None and profile.profile_updated_at <= user.profile_synced_at:
+        return False
+    return _profile_from(profile, user) != (user.email, user.name, user.email_proof)
+
+
+def _profile_from(profile, user):
+    """The (email, name, email_proof) the profile asks for; what it lacks or we cannot hold stays ours."""
+    claimed = email_clean(profile.email)
     email = claimed or user.email
-    name = name_storable(identity.name) if identity.name is not None else user.name
-    verified = email_verified_after(user=user, email=email, proven=claimed == email and identity.email_verified)
-    return email, name, verified
+    name = name_storable(profile.name) if profile.name is not None else user.name
+    brought = EmailProof.BETTER_AUTH if claimed == email and profile.email_verified else EmailProof.NONE
+    return email, name, email_proof_after(user=user, email=email, proof=brought)
 
 
-def _sync_profile(user, identity):
-    """Take the token's newer profile; keep our email if another account holds it and may keep it."""
-    new_email, user.name, new_verified = _profile_from(identity, user)
-    user.profile_synced_at = identity.profile_updated_at
+def _profile_take(user, profile):
+    new_email, user.name, new_proof = _profile_from(profile, user)
+    user.profile_synced_at = profile.profile_updated_at
     fields = ["name", "profile_synced_at"]
-    if (new_email, new_verified) != (user.email, user.email_verified):
-        previous = user.email, user.email_verified
-        user.email, user.email_verified = new_email, new_verified
+    if (new_email, new_proof) != (user.email, user.email_proof):
+        previous = user.email, user.email_proof
+        user.email = new_email
+        user.email_prove(new_proof)
         try:
             with transaction.atomic():
-                if new_verified and new_email != previous[0]:
-                    email_release(email=new_email, to_user_id=user.pk)
-                user.save(update_fields=[*fields, "email", "email_verified"])
+                user.save(update_fields=[*fields, "email", "email_verified", "email_proof"])
             return
         except IntegrityError:
-            user.email, user.email_verified = previous
+            user.email = previous[0]
+            user.email_prove(previous[1])
             logger.warning("newer email claim belongs to another account", extra={"event": "email_conflict"})
     user.save(update_fields=fields)
-
-
-def _mark_email_verified(user):
-    user.email_verified = True
-    user.save(update_fields=["email_verified"])
-    logger.info("email address verified", extra={"event": "email_verified", "user_id": user.pk})
 
 
 def user_deactivate(*, user):
@@ -123,19 +150,6 @@ def user_deactivate(*, user):
     user.tokens_valid_after = timezone.now()
     user.save(update_fields=["is_active", "tokens_valid_after"])
     logger.info("user deactivated", extra={"event": "user_deactivated", "user_id": user.pk})
-
-
-def user_profile_sync(*, user, profile):
-    """Take Better Auth's email and name when they are newer than what we took last.
-
-    `profile` has `email`, `name` and `profile_updated_at` (Better Auth's
-    `updatedAt`): a token's identity, or a user-updated event.
-    """
-    if _profile_is_newer(profile, user):
-        _sync_profile(user, profile)
-    elif profile.email_verified and not user.email_verified and email_clean(profile.email) == user.email:
-        # A proof stands whenever it comes: no newer profile is needed to take it.
-        _mark_email_verified(user)
 
 
 def user_sign_up(*, email, password, name=""):

@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 
+from accounts.links import DECLINE_EMAIL_PATH
+
 LINK = re.compile(r"https?://\S+")
 
 
@@ -20,9 +22,13 @@ class MailedLink:
         return {"uid": self.uid, "token": self.token, **extra}
 
 
-def link_in(message):
-    """The one link to the front end in an email."""
+def link_in(message, path=None):
+    """The one link to the front end at `path` in an email; by default its main link (not "this wasn't me")."""
     urls = [url for url in LINK.findall(message.body) if url.startswith(settings.FRONTEND_URL)]
+    if path is None:
+        urls = [url for url in urls if urlsplit(url).path != DECLINE_EMAIL_PATH]
+    else:
+        urls = [url for url in urls if urlsplit(url).path == path]
     assert len(urls) == 1, message.body
     parts = urlsplit(urls[0])
     query = parse_qs(parts.query)

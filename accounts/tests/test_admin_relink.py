@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from accounts.models import User
 from tasks.tests.factories import TaskFactory
 
-from .factories import UserFactory
+from .factories import BetterAuthUserFactory, UserFactory
 from .test_admin_actions import CHANGELIST_URL, messages_of, staff_client_with
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ ACTION = "relink_selected"
 
 @pytest.fixture
 def ada(db):
-    person = UserFactory(pk=OLD_ID, email="ada@example.com")
+    person = BetterAuthUserFactory(pk=OLD_ID, email="ada@example.com")
     TaskFactory.create_batch(2, owner=person)
     return person
 

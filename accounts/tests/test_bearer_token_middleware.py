@@ -12,7 +12,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts import authentication, middleware
 from tasks.views import TaskViewSet
 
-from .factories import UserFactory
+from .factories import BetterAuthUserFactory
 
 GATE = "accounts.middleware.BearerTokenMiddleware"
 FORGER = "a-secret-this-server-does-not-hold-0123456789"
@@ -113,7 +113,7 @@ def test_a_forged_token_never_reaches_the_view(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_good_token_is_verified_once(client, monkeypatch):
-    user = UserFactory()
+    user = BetterAuthUserFactory()
     now = int(time.time())
     token = jwt.encode({"sub": user.pk, "email": user.email, "iat": now, "exp": now + 600}, settings.BETTER_AUTH_SECRET)
     verified_early = spy(monkeypatch, middleware, "token_identity")

@@ -14,7 +14,7 @@ from accounts import events
 from accounts.models import EndedSession, ReceivedEvent, User
 
 from .conftest import better_auth_claims
-from .factories import UserFactory
+from .factories import BetterAuthUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def deliver(api_client):
 
 @pytest.fixture
 def ada(db):
-    return UserFactory(pk=USER_ID, email="ada@example.com", name="Ada Lovelace")
+    return BetterAuthUserFactory(pk=USER_ID, email="ada@example.com", name="Ada Lovelace")
 
 
 def session_token(sign_hs256, session_id=SESSION_ID, **claims):

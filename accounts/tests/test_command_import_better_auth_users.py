@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 
-from .factories import UserFactory
+from .factories import BetterAuthUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_importing_again_creates_and_updates_nothing(better_auth_db):
 
 @pytest.mark.postgres_only
 def test_a_local_user_with_the_same_id_is_brought_up_to_date(better_auth_db):
-    UserFactory(id=better_auth_db.ids["grace"], email="old.address@example.com", name="G. Hopper")
+    BetterAuthUserFactory(id=better_auth_db.ids["grace"], email="old.address@example.com", name="G. Hopper")
 
     stdout, _ = import_users(better_auth_db.url)
 

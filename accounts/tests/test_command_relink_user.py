@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import RelinkedUserId, User
 from tasks.tests.factories import TaskFactory
 
-from .factories import UserFactory
+from .factories import BetterAuthUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ NEW_ID = "NewBetterAuthId0123456789abcdefg"
 
 @pytest.fixture
 def ada(db):
-    person = UserFactory(pk=OLD_ID, email="ada@example.com")
+    person = BetterAuthUserFactory(pk=OLD_ID, email="ada@example.com")
     TaskFactory.create_batch(3, owner=person)
     return person
 

@@ -15,9 +15,8 @@ from accounts.models import User
 from accounts.services import RELEASED_EMAIL_DOMAIN
 from tasks.tests.factories import TaskFactory
 
-from .admin_forms import change_form, change_url
 from .conftest import ME_URL, better_auth_claims
-from .factories import UserFactory
+from .factories import BetterAuthUserFactory, UserFactory
 from .mailed_links import link_in
 
 pytestmark = pytest.mark.django_db
@@ -88,8 +87,11 @@ def test_the_squatters_old_verification_link_dies_with_the_address(api_client, c
     assert response.json()["code"] == "invalid_link"
 
 
-def test_a_verified_local_holder_keeps_the_address(call_me, sign_hs256, caplog, django_capture_on_commit_callbacks):
-    holder = UserFactory(email="ada@example.com", email_verified=True)
+@pytest.mark.parametrize("proof", ["password_reset", "email_change", "better_auth"])
+def test_a_holder_that_proved_the_address_with_more_than_a_click_keeps_it(
+    call_me, sign_hs256, caplog, django_capture_on_commit_callbacks, proof
+):
+    holder = UserFactory(email="ada@example.com", email_verified=True, email_proof=proof)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = call_me(sign_hs256(better_auth_claims(emailVerified=True)))
@@ -110,7 +112,7 @@ def test_only_a_json_true_email_verified_claim_takes_the_address(call_me, sign_h
     assert User.objects.get(pk=squatter.pk).email == "ada@example.com"
 
 
-def test_a_newer_verified_email_claim_takes_the_address_from_an_unverified_holder(call_me, sign_hs256):
+def test_a_newer_verified_email_claim_never_moves_an_address_away_from_another_account(call_me, sign_hs256):
     call_me(sign_hs256(better_auth_claims(email="ada@old.example", emailVerified=True)))
     holder = UserFactory(email="ada@new.example")
 
@@ -118,8 +120,9 @@ def test_a_newer_verified_email_claim_takes_the_address_from_an_unverified_holde
         sign_hs256(better_auth_claims(email="ada@new.example", emailVerified=True, updatedAt="2026-11-10T00:00:00.000Z"))
     )
 
-    assert (response.json()["email"], response.json()["email_verified"]) == ("ada@new.example", True)
-    assert User.objects.get(pk=holder.pk).email.endswith(f"@{RELEASED_EMAIL_DOMAIN}")
+    assert response.status_code == 200
+    assert (response.json()["email"], response.json()["email_verified"]) == ("ada@old.example", True)
+    assert User.objects.get(pk=holder.pk).email == "ada@new.example"
 
 
 def test_a_newer_unverified_email_claim_starts_unverified_and_takes_nothing(call_me, sign_hs256):
@@ -135,7 +138,7 @@ def test_a_newer_unverified_email_claim_starts_unverified_and_takes_nothing(call
 
 
 def test_a_token_proving_the_address_a_user_holds_marks_it_verified_without_a_newer_profile(call_me, sign_hs256):
-    UserFactory(id=USER_ID, email="ada@example.com", name="Ada Lovelace")
+    BetterAuthUserFactory(id=USER_ID, email="ada@example.com", name="Ada Lovelace")
     token = sign_hs256(better_auth_claims(emailVerified=True))
 
     assert call_me(token).json()["email_verified"] is True
@@ -150,19 +153,24 @@ def test_a_proven_address_stays_proven_when_a_newer_profile_keeps_it(call_me, si
     assert (response.json()["name"], response.json()["email_verified"]) == ("Ada K.", True)
 
 
-def test_the_released_account_verifies_another_address_once_support_sets_it(
-    api_client, call_me, sign_hs256, squatter, support_client
+def test_the_released_account_moves_to_another_address_that_its_holder_confirms(
+    api_client, call_me, sign_hs256, squatter, client_for
 ):
     call_me(sign_hs256(better_auth_claims(emailVerified=True)))
-    released = User.objects.get(pk=squatter.pk)
+    released = client_for(User.objects.get(pk=squatter.pk))
 
-    support_client.post(change_url(released), change_form(released, email="squatter@example.com"))
-    api_client.post("/api/auth/verify-email/resend/", {"email": "squatter@example.com"}, format="json")
-    verified = api_client.post("/api/auth/verify-email/", link_in(mail.outbox[-1]).body(), format="json")
+    asked = released.post(
+        "/api/auth/email/change/",
+        {"new_email": "squatter@example.com", "current_password": SQUATTER_PASSWORD},
+        format="json",
+    )
+    [confirmation] = [message for message in mail.outbox if message.to == ["squatter@example.com"]]
+    confirmed = api_client.post("/api/auth/email/change/confirm/", link_in(confirmation).body(), format="json")
 
-    assert verified.status_code == 200
-    assert verified.json()["id"] == squatter.pk
-    assert verified.json()["email_verified"] is True
+    assert asked.status_code == 202
+    assert confirmed.status_code == 200
+    assert (confirmed.json()["id"], confirmed.json()["email"]) == (squatter.pk, "squatter@example.com")
+    assert confirmed.json()["email_verified"] is True
 
 
 @pytest.mark.postgres_only

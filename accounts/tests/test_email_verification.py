@@ -1,6 +1,7 @@
 """Signing up mails a one-time link; posting it back verifies the address. Driven end to end through the API."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from accounts.links import email_verification_tokens, uid_of
@@ -137,7 +138,7 @@ def test_resend_mails_a_fresh_link_that_verifies(api_client):
 
 
 @pytest.mark.parametrize("email", ["verified@example.com", "nobody@example.com", "inactive@example.com"])
-def test_resend_answers_the_same_and_mails_nothing_when_there_is_nothing_to_verify(api_client, email):
+def test_resend_answers_the_same_and_mails_a_note_without_a_link_when_there_is_nothing_to_verify(api_client, email):
     UserFactory(email="verified@example.com", email_verified=True)
     UserFactory(email="inactive@example.com", is_active=False)
     UserFactory(email="pending@example.com")
@@ -146,7 +147,8 @@ def test_resend_answers_the_same_and_mails_nothing_when_there_is_nothing_to_veri
     response = api_client.post(RESEND_URL, {"email": email}, format="json")
 
     assert (response.status_code, response.json()) == (pending.status_code, pending.json())
-    assert [message.to for message in mail.outbox] == [["pending@example.com"]]
+    assert [message.to for message in mail.outbox] == [["pending@example.com"], [email]]
+    assert settings.FRONTEND_URL not in mail.outbox[1].body
 
 
 @pytest.mark.parametrize("body", [{}, {"email": "not-an-address"}, {"email": ["a@example.com"]}, {"email": "a@" + "b" * 260 + ".com"}])

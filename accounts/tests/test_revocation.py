@@ -8,14 +8,14 @@ from accounts import services
 from accounts.tokens import AccessToken, RefreshToken
 
 from .conftest import better_auth_claims
-from .factories import UserFactory
+from .factories import BetterAuthUserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def person():
-    return UserFactory(id="Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe", email="ada@example.com")
+    return BetterAuthUserFactory(id="Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe", email="ada@example.com")
 
 
 def test_logout_everywhere_revokes_our_and_better_auths_earlier_tokens(api_client, call_me, sign_hs256, person):

@@ -15,7 +15,7 @@ from accounts.tokens import AccessToken
 from tasks.tests.factories import TaskFactory
 
 from .conftest import better_auth_claims
-from .factories import UserFactory
+from .factories import BetterAuthUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ NEW_ID = "NewBetterAuthId0123456789abcdefg"
 @pytest.fixture
 def ada(db):
     # Verified: an unverified holder would simply release the address to the new id (the ownership rule).
-    return UserFactory(pk=OLD_ID, email="ada@example.com", name="Ada Lovelace", email_verified=True)
+    return BetterAuthUserFactory(pk=OLD_ID, email="ada@example.com", name="Ada Lovelace", email_verified=True)
 
 
 def better_auth_token(sign_hs256, user_id=NEW_ID, **claims):

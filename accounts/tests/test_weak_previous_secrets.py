@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from .conftest import better_auth_claims
-from .factories import UserFactory
+from .factories import BetterAuthUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ STRONG_PREVIOUS_SECRET = "the-previous-better-auth-secret-0123456789abcdef"
 
 @pytest.fixture
 def superuser():
-    return UserFactory(email="root@example.com", is_staff=True, is_superuser=True)
+    return BetterAuthUserFactory(email="root@example.com", is_staff=True, is_superuser=True)
 
 
 def rotate(settings, *previous):
