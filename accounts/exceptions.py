@@ -101,10 +101,10 @@ class InvalidLink(exceptions.APIException):
 
 
 class EmailTaken(exceptions.APIException):
-    """A confirmed change of address to one another account has proven: two proven holders are never merged."""
+    """A confirmed change of address to one another account holds: a confirmation never takes an address away."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = _("Another account has proven this address as its own, so this account cannot move to it.")
+    default_detail = _("Another account uses this address, so this account cannot move to it.")
     default_code = "email_taken"
 
 

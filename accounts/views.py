@@ -275,6 +275,8 @@ class EmailChangeView(generics.GenericAPIView):
     serializer_class = serializers.EmailChangeSerializer
 
     def post(self, request):
+        # Before the password is checked: a Better Auth identity has none here to check.
+        services.email_change_ensure_here(user=request.user)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
@@ -287,7 +289,7 @@ class EmailChangeView(generics.GenericAPIView):
         400: OpenApiResponse(
             ErrorSerializer, description="Invalid input, or `invalid_link`: tampered with, used or expired."
         ),
-        409: OpenApiResponse(ErrorSerializer, description="`email_taken`: another account proved the address."),
+        409: OpenApiResponse(ErrorSerializer, description="`email_taken`: another account uses the address."),
         **THROTTLED,
     }
 )

@@ -10,6 +10,7 @@
 
 from .links import (
     email_change_confirm,
+    email_change_ensure_here,
     email_change_request,
     email_decline,
     email_verification_resend,
@@ -36,6 +37,7 @@ __all__ = [
     "ReleaseReason",
     "denylist_flush_expired",
     "email_change_confirm",
+    "email_change_ensure_here",
     "email_change_request",
     "email_clean",
     "email_decline",

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from .. import emails, links
 from ..exceptions import EmailChangeNotHere, EmailTaken, InvalidLink
 from ..models import EmailProof, Identity, User
-from .ownership import ReleaseReason, email_release, user_email_release
+from .ownership import ReleaseReason, user_email_release
 from .tokens import user_tokens_revoke
 
 logger = logging.getLogger("accounts.auth")
@@ -134,14 +134,12 @@ def email_change_request(*, user, new_email):
     """Ask to move `user` to `new_email`: nothing changes until the new address confirms.
 
     The new address gets the confirmation link, or, when another account
-    keeps that address, a note that nothing will change; the current address
+    holds that address, a note that nothing will change; the current address
     gets a notice. The caller answers the same either way. EmailChangeNotHere
     for a Better Auth identity, whose address Better Auth owns.
     """
-    if user.identity != Identity.LOCAL:
-        raise EmailChangeNotHere()
-    holder = User.objects.filter(email=new_email).exclude(pk=user.pk).first()
-    if holder is not None and not holder.email_yields:
+    email_change_ensure_here(user=user)
+    if User.objects.filter(email=new_email).exclude(pk=user.pk).exists():
         emails.send_email_change_taken_email(new_email)
     else:
         emails.send_email_change_email(user, new_email)
@@ -149,11 +147,17 @@ def email_change_request(*, user, new_email):
     logger.info("email change requested", extra={"event": "email_change_requested", "user_id": user.pk})
 
 
+def email_change_ensure_here(*, user):
+    """EmailChangeNotHere for a Better Auth identity: Better Auth owns its address."""
+    if user.identity != Identity.LOCAL:
+        raise EmailChangeNotHere()
+
+
 def email_change_confirm(*, uid, token):
     """Follow a change-of-address link: the account moves to the address that confirmed, and is signed out.
 
-    A holder of that address that proved nothing (or only clicked) gives it
-    up; one with a stronger proof keeps it (EmailTaken). InvalidLink unless the link holds.
+    Only to an address no other account holds: a confirmation never moves an
+    address away from another account (EmailTaken), whoever clicks it. InvalidLink unless the link holds.
     """
     try:
         with transaction.atomic():
@@ -161,7 +165,6 @@ def email_change_confirm(*, uid, token):
             new_email = links.email_change_tokens.new_email(user, token)
             if new_email is None or user.identity != Identity.LOCAL:
                 raise InvalidLink()
-            email_release(email=new_email, to_user_id=user.pk, reason=ReleaseReason.EMAIL_CHANGE)
             user.email = new_email
             user.email_prove(EmailProof.EMAIL_CHANGE)
             user.save(update_fields=["email", "email_verified", "email_proof"])

@@ -4,9 +4,9 @@ An address is held by at most one account. It never links two accounts, nor
 an account to a second identity: each account is reached only by its own
 credentials (`User.identity`). When two parties claim one address, the one
 with the stronger proof keeps it (`User.email_yields`): whoever proves it
-with more than a click (Better Auth's `emailVerified`, a password reset, a
-confirmed change of address) takes it from a holder that proved nothing, or
-only clicked a sign-up link. The holder keeps its own id, credentials and
+with more than a click (Better Auth's `emailVerified` for a new identity, a
+password reset) takes it from a holder that proved nothing, or only clicked a
+sign-up link. The holder keeps its own id, credentials and
 data under no address. Two holders with strong proofs are never merged.
 """
 
@@ -32,7 +32,6 @@ class ReleaseReason:
 
     BETTER_AUTH_PROOF = "proven_by_better_auth"
     PASSWORD_RESET = "proven_by_password_reset"
-    EMAIL_CHANGE = "proven_by_email_change"
     DECLINED = "declined_by_address_owner"
 
 

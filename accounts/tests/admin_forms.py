@@ -30,3 +30,23 @@ def password_url(user):
 def password_form(password):
     """What the password page posts to set this password."""
     return {"usable_password": "true", "password1": password, "password2": password}
+
+
+class AdminSession:
+    """A browser's admin session: signed in through the login page, every POST with the CSRF token it was given."""
+
+    LOGIN_URL = "/admin/login/?next=/admin/"
+
+    def __init__(self, email, password):
+        from django.test import Client
+
+        self.client = Client(enforce_csrf_checks=True)
+        self.client.get(self.LOGIN_URL)
+        response = self.post(self.LOGIN_URL, {"username": email, "password": password})
+        assert response.status_code == 302, response.content
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url, data):
+        return self.client.post(url, {**data, "csrfmiddlewaretoken": self.client.cookies["csrftoken"].value})

@@ -207,3 +207,46 @@ def better_auth_reporting_to():
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+class BetterAuthPeople:
+    """The harness's `people` command: a real Better Auth where people sign up, prove addresses and sign in."""
+
+    def __init__(self, process):
+        self.process = process
+
+    def _do(self, step, **arguments):
+        import select
+
+        self.process.stdin.write(json.dumps({"do": step, **arguments}) + "\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
+        answer = json.loads(self.process.stdout.readline() if ready else '{"error": "no answer"}')
+        if "error" in answer:
+            raise RuntimeError(f"Better Auth refused {step!r}: {answer['error']}")
+        return answer
+
+    def sign_up(self, email, password, name=""):
+        """Better Auth's email and password sign-up, which proves nothing; answers the user's id."""
+        return self._do("sign-up", email=email, password=password, name=name)["user"]["id"]
+
+    def verify_email(self, email):
+        """Open the verification link Better Auth mailed at sign-up."""
+        self._do("verify-email", email=email)
+
+    def token(self, email, password):
+        """A fresh jwt-plugin token (HS256 with BETTER_AUTH_SECRET) from signing in."""
+        return self._do("sign-in", email=email, password=password)["token"]
+
+
+@pytest.fixture
+def better_auth_people(settings):
+    from conftest import run_better_auth
+
+    process, _ready = run_better_auth("people", {"secret": settings.BETTER_AUTH_SECRET, "base_url": "http://localhost:3000"})
+    yield BetterAuthPeople(process)
+    process.stdin.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

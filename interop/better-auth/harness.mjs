@@ -5,6 +5,7 @@
 //   node interop/better-auth/harness.mjs mint           < one JSON line on stdin
 //   node interop/better-auth/harness.mjs seed-postgres  < one JSON line on stdin
 //   node interop/better-auth/harness.mjs events         < a JSON line, then one per step
+//   node interop/better-auth/harness.mjs people         < a JSON line, then one per step
 //
 // Contract: exactly ONE JSON line on stdout; all diagnostics go to stderr.
 // See README.md for the input/output shapes.
@@ -558,9 +559,82 @@ async function events(input) {
 	}
 }
 
+/**
+ * A real Better Auth (HS256 jwt plugin, as the design's mode A) where several
+ * people sign up, some prove their address through Better Auth's own
+ * verification email, and each signs in for a token; one step per stdin line:
+ * {"do": "sign-up", email, password, name} -> {user};
+ * {"do": "verify-email", email} -> {} (opens the link Better Auth mailed);
+ * {"do": "sign-in", email, password} -> {token, user}.
+ * Sign-up does not verify (`emailAndPassword` without `requireEmailVerification`,
+ * Better Auth's default): the non-verifying identity provider of the pre-hijacking attacks.
+ */
+async function people(input) {
+	const secret = requireString(input, "secret", { minLength: 32 });
+	const baseURL = (input.base_url || "http://localhost:3000").replace(/\/+$/, "");
+	const mailed = new Map();
+	const auth = betterAuth({
+		secret,
+		baseURL,
+		database: memoryAdapter(emptyMemoryDb()),
+		emailAndPassword: { enabled: true, autoSignIn: true },
+		emailVerification: {
+			sendOnSignUp: true,
+			sendVerificationEmail: async ({ user, token }) => {
+				mailed.set(user.email.toLowerCase(), token);
+			},
+		},
+		rateLimit: { enabled: false },
+		telemetry: { enabled: false },
+		logger: { level: "warn" },
+		plugins: [
+			jwt({
+				jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "HS256" } },
+				jwt: { sign: hs256Signer(secret) },
+			}),
+		],
+	});
+	const steps = {
+		"sign-up": async (step) => ({
+			user: await signUp(auth, baseURL, {
+				email: requireString(step, "email"),
+				password: requireString(step, "password", { minLength: 8 }),
+				name: typeof step.name === "string" ? step.name : "",
+			}),
+		}),
+		"verify-email": async (step) => {
+			const token = mailed.get(requireString(step, "email").toLowerCase());
+			if (!token) throw new Error("Better Auth mailed no verification link to that address");
+			await call(auth, baseURL, "GET", `/verify-email?token=${encodeURIComponent(token)}`);
+			return {};
+		},
+		"sign-in": async (step) => {
+			const signIn = await call(auth, baseURL, "POST", "/sign-in/email", {
+				body: { email: requireString(step, "email"), password: requireString(step, "password") },
+			});
+			const name = findCookieName(signIn.setCookies, "session_token");
+			const cookies = new Map([[name, signIn.setCookies.get(name)]]);
+			const { json } = await call(auth, baseURL, "GET", "/token", { cookies });
+			return { token: json.token, user: signIn.json.user };
+		},
+	};
+	const lines = readline.createInterface({ input: process.stdin });
+	emit({ ready: true });
+	for await (const line of lines) {
+		const step = JSON.parse(line);
+		const run = steps[step.do];
+		if (!run) throw new Error(`unknown step ${JSON.stringify(step.do)}`);
+		try {
+			emit(await run(step));
+		} catch (error) {
+			emit({ error: String(error?.message ?? error) });
+		}
+	}
+}
+
 // ---------------------------------------------------------------------------
 
-const commands = { mint, "seed-postgres": seedPostgres, events };
+const commands = { mint, "seed-postgres": seedPostgres, events, people };
 
 async function main() {
 	const name = process.argv[2];
