@@ -19,7 +19,7 @@ from django.db import DatabaseError, transaction
 from psycopg.rows import class_row
 
 from .hashers import BetterAuthScryptPasswordHasher
-from .models import NAME_MAX_LENGTH, USER_ID_PATTERN, User, normalize_email
+from .models import NAME_MAX_LENGTH, USER_ID_PATTERN, RelinkedUserId, User, normalize_email
 from . import services
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -129,6 +129,9 @@ def _problem_with(better_auth_user, email, user):
     """Why this user cannot be imported, or None."""
     if not USER_ID_PATTERN.fullmatch(better_auth_user.id):
         return "its id is not a valid local user id"
+    if user is None and RelinkedUserId.objects.filter(old_id=better_auth_user.id).exists():
+        # A new account under it would answer to the old id's tokens; `relink_user` undoes a relink.
+        return "its id was retired by a relink"
     # Better Auth's columns are unbounded text; ours are not, and PostgreSQL text never holds NUL.
     if len(email) > EMAIL_MAX_LENGTH:
         return f"its email address is longer than {EMAIL_MAX_LENGTH} characters"

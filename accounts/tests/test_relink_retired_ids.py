@@ -1,5 +1,7 @@
 """A retired id is never given to another account: only the account relinked away from it takes it back (an undo)."""
 
+from io import StringIO
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -101,3 +103,18 @@ def test_an_account_that_moved_on_may_still_take_back_an_id_it_held_before(ada_r
     services.user_relink(user=ada, new_id=ADA_FIRST_ID, actor=None)
 
     assert User.objects.get(pk=ADA_FIRST_ID).email == "ada@example.com"
+
+
+@pytest.mark.postgres_only
+def test_importing_better_auth_users_never_creates_an_account_under_a_retired_id(better_auth_database):
+    url, [grace] = better_auth_database([{"email": "grace@example.com", "password": "compiler pioneer 1952", "name": "Grace"}])
+    # Under another address since, so that only the id can stop the import.
+    relinked = UserFactory(pk=grace["id"], email="grace.hopper@example.com")
+    services.user_relink(user=relinked, new_id="GraceNewId", actor=None)
+    stdout, stderr = StringIO(), StringIO()
+
+    call_command("import_better_auth_users", "--database-url", url, stdout=stdout, stderr=stderr)
+
+    assert stderr.getvalue() == f"Skipped {grace['id']} <grace@example.com>: its id was retired by a relink.\n"
+    assert stdout.getvalue() == "created 0, updated 0, unchanged 0, skipped 1.\n"
+    assert not User.objects.filter(pk=grace["id"]).exists()
