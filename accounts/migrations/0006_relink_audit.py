@@ -27,6 +27,30 @@ def records_from_retired_ids(apps, schema_editor):
     )
 
 
+APPEND_ONLY_TRIGGER = """
+CREATE FUNCTION accounts_relinkrecord_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'accounts_relinkrecord is append-only: % refused', TG_OP;
+END
+$$;
+CREATE TRIGGER accounts_relinkrecord_append_only BEFORE UPDATE OR DELETE ON accounts_relinkrecord
+    FOR EACH ROW EXECUTE FUNCTION accounts_relinkrecord_append_only();
+"""
+
+
+def refuse_changes_in_the_database(apps, schema_editor):
+    # The model refuses too; this also holds against raw SQL and a shell. PostgreSQL
+    # only (what production runs); TRUNCATE, as the test database's flush does, still empties it.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(APPEND_ONLY_TRIGGER, params=None)
+
+
+def allow_changes_in_the_database(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP TRIGGER accounts_relinkrecord_append_only ON accounts_relinkrecord")
+        schema_editor.execute("DROP FUNCTION accounts_relinkrecord_append_only()")
+
+
 def accounts_from_new_ids(apps, schema_editor):
     RelinkedUserId = apps.get_model("accounts", "RelinkedUserId")
     User = apps.get_model("accounts", "User")
@@ -68,6 +92,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(records_from_retired_ids, migrations.RunPython.noop),
+        migrations.RunPython(refuse_changes_in_the_database, allow_changes_in_the_database),
         migrations.AddField(
             model_name="relinkeduserid",
             name="account",

@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
 
 from accounts import services
 from accounts.models import AppendOnlyError, RelinkRecord
@@ -114,3 +115,20 @@ def test_superusers_see_the_records_read_only(superuser_session, ada):
 
     assert (changed.status_code, deleted.status_code, added.status_code) == (403, 403, 403)
     assert recorded() == [(FIRST_ID, NEW_ID, "command line", "", "ops-grace", "SUP-42")]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE accounts_relinkrecord SET note = 'rewritten'", "DELETE FROM accounts_relinkrecord"],
+    ids=["update", "delete"],
+)
+def test_the_database_refuses_to_change_or_delete_a_record_whatever_the_sql(ada, statement):
+    services.user_relink(user=ada, new_id=NEW_ID, actor=None, os_user="ops-grace", note="SUP-42")
+    before = recorded()
+
+    with pytest.raises(DatabaseError, match="accounts_relinkrecord is append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    assert recorded() == before
