@@ -84,7 +84,10 @@ def user_relink(*, user, new_id, actor, os_user="", note=""):
 
 
 def user_relink_ensure_allowed(*, user, new_id, actor):
-    """ValidationError when `user_relink` would refuse: a malformed, unchanged, taken or retired id, or one's own account."""
+    """ValidationError when `user_relink` would refuse.
+
+    A malformed, unchanged, taken or retired id (but for the account's own, an undo), or one's own account.
+    """
     if not isinstance(new_id, str) or not USER_ID_PATTERN.fullmatch(new_id):
         raise ValidationError(
             _("A Better Auth user id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'."), code="invalid_id"
