@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from tasks.admin import TaskInline
 
 from . import services
-from .models import USER_ID_MAX_LENGTH, DenylistedToken, Identity, RelinkedUserId, User
+from .models import USER_ID_MAX_LENGTH, DenylistedToken, Identity, RelinkRecord, RelinkedUserId, User
 
 
 class UserCreationAdminForm(UserCreationForm):
@@ -275,11 +275,24 @@ class DenylistedTokenAdmin(ReadOnlyAdmin):
 
 @admin.register(RelinkedUserId)
 class RelinkedUserIdAdmin(ReadOnlyAdmin):
-    """Every relink, from the admin or the command line: the audit trail beside the log lines.
+    """The ids relinks retired, and the account each was relinked away from (under its id now).
 
-    Read-only: an entry is what keeps a retired id's tokens refused.
+    Read-only: an entry is what keeps a retired id's tokens refused and the id from anyone else.
     """
 
-    list_display = ("old_id", "new_id", "actor_id", "relinked_at")
-    search_fields = ("old_id", "new_id")
+    list_display = ("old_id", "account_id", "relinked_at")
+    search_fields = ("old_id", "account__id")
+    date_hierarchy = "relinked_at"
+
+
+@admin.register(RelinkRecord)
+class RelinkRecordAdmin(ReadOnlyAdmin):
+    """Every relink, from the admin or the command line, and who did it: the audit trail beside the log lines.
+
+    Read-only, as the records are append-only.
+    """
+
+    list_display = ("relinked_at", "old_id", "new_id", "via", "actor_id", "os_user", "note")
+    list_filter = ("via",)
+    search_fields = ("old_id", "new_id", "actor_id", "os_user", "note")
     date_hierarchy = "relinked_at"

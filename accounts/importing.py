@@ -19,7 +19,16 @@ from django.db import DatabaseError, transaction
 from psycopg.rows import class_row
 
 from .hashers import BetterAuthScryptPasswordHasher
-from .models import NAME_MAX_LENGTH, USER_ID_PATTERN, YIELDING_PROOFS, EmailProof, Identity, User, normalize_email
+from .models import (
+    NAME_MAX_LENGTH,
+    USER_ID_PATTERN,
+    YIELDING_PROOFS,
+    EmailProof,
+    Identity,
+    RelinkedUserId,
+    User,
+    normalize_email,
+)
 from . import services
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -132,6 +141,9 @@ def _problem_with(better_auth_user, email, user):
     if user is not None and user.identity != Identity.BETTER_AUTH:
         # A Better Auth user never reaches an account a local password made.
         return "its id belongs to a local account"
+    if user is None and RelinkedUserId.objects.filter(old_id=better_auth_user.id).exists():
+        # A new account under it would answer to the old id's tokens; `relink_user` undoes a relink.
+        return "its id was retired by a relink"
     # Better Auth's columns are unbounded text; ours are not, and PostgreSQL text never holds NUL.
     if len(email) > EMAIL_MAX_LENGTH:
         return f"its email address is longer than {EMAIL_MAX_LENGTH} characters"

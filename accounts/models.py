@@ -16,6 +16,7 @@ USER_ID_LENGTH = 32
 USER_ID_MAX_LENGTH = 64
 USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 NAME_MAX_LENGTH = 255
+RELINK_NOTE_MAX_LENGTH = 200
 # Better Auth makes session ids with the same generator as user ids.
 SESSION_ID_PATTERN = USER_ID_PATTERN
 
@@ -205,22 +206,87 @@ class DenylistedToken(models.Model):
 
 
 class RelinkedUserId(models.Model):
-    """A user id retired by a relink: tokens naming it are refused, and no user is created with it again.
+    """A user id retired by a relink: tokens naming it are refused, and no other account ever takes it.
 
-    Also the relink's audit record in the database, next to the log line.
+    The current state, not the history (that is `RelinkRecord`): the row goes
+    when the account relinked away from the id takes it back (an undo).
     """
 
     old_id = models.CharField(primary_key=True, max_length=USER_ID_MAX_LENGTH)
-    new_id = models.CharField(max_length=USER_ID_MAX_LENGTH, db_index=True)
-    # Who relinked: an admin user's id, or empty for the command line. Plain, so it outlives that user.
-    actor_id = models.CharField(max_length=USER_ID_MAX_LENGTH, blank=True)
+    # A foreign key, so later relinks move it along with the account; null once
+    # the account is deleted, and then nobody takes the id back.
+    account = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="retired_ids",
+        help_text="The account relinked away from this id, under whatever id it has now.",
+    )
     relinked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-relinked_at"]
 
     def __str__(self):
+        return f"{self.old_id} -> {self.account_id}"
+
+
+class AppendOnlyError(Exception):
+    """A change or deletion of a row kept as a record: a record nobody may rewrite is the point of it."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
+
+
+class RelinkRecord(models.Model):
+    """One relink, as it happened: the audit trail beside the `user_relinked` log line.
+
+    Append-only: written once by `services.user_relink`, never updated or
+    deleted (an undo is a relink of its own, recorded as another row).
+    """
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", "admin"
+        COMMAND_LINE = "command line", "command line"
+
+    old_id = models.CharField(max_length=USER_ID_MAX_LENGTH, db_index=True)
+    new_id = models.CharField(max_length=USER_ID_MAX_LENGTH, db_index=True)
+    via = models.CharField(max_length=20, choices=Via.choices)
+    # Plain text, not foreign keys: a record outlives the accounts it names and never follows their relinks.
+    actor_id = models.CharField(
+        max_length=USER_ID_MAX_LENGTH, blank=True, help_text="The admin user who relinked, by their id then."
+    )
+    os_user = models.CharField(
+        max_length=150, blank=True, help_text="The operating system user who ran `relink_user`."
+    )
+    note = models.CharField(
+        max_length=RELINK_NOTE_MAX_LENGTH, blank=True, help_text="`relink_user --actor`: who asked, a ticket."
+    )
+    # A default rather than auto_now_add, which would overwrite the times of the records migration 0006 copies.
+    relinked_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-relinked_at", "-id"]
+        # Related-object code (deletions, relinks) goes through the base manager: it must refuse too.
+        base_manager_name = "objects"
+
+    def __str__(self):
         return f"{self.old_id} -> {self.new_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("RelinkRecord rows are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("RelinkRecord rows are never deleted.")
 
 
 class EndedSession(models.Model):

@@ -161,6 +161,9 @@ STORAGES = {
 # client_max_body_size (deploy/nginx/api.conf.template) the same.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 
+# The most tasks one person may hold; creating one more answers 409 `task_limit_reached`.
+TASKS_MAX_PER_USER = env.int("TASKS_MAX_PER_USER", default=10_000)
+
 # Reverse proxies in front of the app; their X-Forwarded-* headers are trusted only when set.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 

@@ -18,6 +18,7 @@ ERROR_DESCRIPTIONS = {
     401: "No valid bearer token.",
     403: "The `user_id` in the path is not the caller's.",
     404: "No such task among the caller's.",
+    409: "`task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`).",
 }
 NO_SUCH_PAGE = {404: OpenApiResponse(ErrorSerializer, description="No such page.")}
 
@@ -68,7 +69,7 @@ def _operations(*, path_user):
         ),
         "create": operation(
             "create",
-            {201: TaskSerializer, **error_responses(400, 401, *forbidden)},
+            {201: TaskSerializer, **error_responses(400, 401, *forbidden, 409)},
             detail=False,
             summary="Create a task",
         ),

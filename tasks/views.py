@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.http import Http404
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -12,6 +13,7 @@ from .permissions import IsOwner, IsPathUser
 from .schema import task_schema, user_task_schema
 from .selectors import OwnedTaskPages, task_get_owned
 from .serializers import TaskSerializer
+from .services import task_limit_ensure_not_reached
 
 UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
@@ -67,7 +69,10 @@ class TaskViewSet(viewsets.ModelViewSet):
         return task
 
     def perform_create(self, serializer):
-        serializer.save(owner=self.request.user)
+        # One transaction: the limit's lock on the owner is held until the task is saved.
+        with transaction.atomic():
+            task_limit_ensure_not_reached(owner=self.request.user)
+            serializer.save(owner=self.request.user)
 
     @action(detail=True, methods=["post"])
     def toggle(self, request, *args, **kwargs):

@@ -1,4 +1,4 @@
-"""Relinking: moving a local account to a new Better Auth id, and the ids a relink retired."""
+"""Relinking: moving a local account to a new Better Auth id, the ids a relink retired, and the record of each."""
 
 import logging
 
@@ -6,10 +6,11 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..exceptions import TokenError
-from ..models import USER_ID_PATTERN, DenylistedToken, EndedSession, RelinkedUserId, User
+from ..models import USER_ID_PATTERN, DenylistedToken, EndedSession, Identity, RelinkRecord, RelinkedUserId, User
 
 logger = logging.getLogger("accounts.auth")
 
@@ -23,16 +24,20 @@ def user_id_ensure_not_relinked(*, user_id):
         raise TokenError(_("Token names a user id that has been relinked to another"))
 
 
-def user_relink(*, user, new_id, actor):
+def user_relink(*, user, new_id, actor, os_user="", note=""):
     """Give a local user a new id (their new Better Auth id), keeping everything that points at them.
 
     For a person refused with `user_conflict` after Better Auth's database was
     reset or migrated: the same email came back with a new id. In one
     transaction the user's primary key changes and every reference follows
     (tasks, groups, permissions, admin history, denylist entries); the old id
-    is retired, so tokens naming it are refused and no user is ever created
-    with it again. `actor` is the admin user relinking, or None for the
-    command line. ValidationError when the relink is refused.
+    is retired, so tokens naming it are refused and no other account ever
+    takes it. Every token issued before the relink is revoked, under either
+    id: the person fetches a fresh one from Better Auth.
+
+    `actor` is the admin user relinking, or None for the command line, which
+    gives `os_user` (who ran it) and perhaps a `note` (who asked, a ticket).
+    Each relink is a new `RelinkRecord`. ValidationError when it is refused.
     """
     old_id = user.pk
     try:
@@ -40,20 +45,34 @@ def user_relink(*, user, new_id, actor):
             if not User.objects.select_for_update().filter(pk=old_id).exists():
                 raise ValidationError(_("The user no longer exists."), code="user_gone")
             user_relink_ensure_allowed(user=user, new_id=new_id, actor=actor)
-            # The new Better Auth account is the profile's source from now on.
-            User.objects.filter(pk=old_id).update(id=new_id, profile_synced_at=None)
+            now = timezone.now()
+            # The Better Auth user with the new id reaches the account from now
+            # on, and is the profile's source: support checked it is the same person.
+            User.objects.filter(pk=old_id).update(
+                id=new_id, identity=Identity.BETTER_AUTH, profile_synced_at=None, tokens_valid_after=now
+            )
             _move_references(old_id, new_id)
-            # Undoing a relink brings a retired id back; earlier relinks point at the current id.
+            # An undo: the account takes back an id it was relinked away from.
             RelinkedUserId.objects.filter(old_id=new_id).delete()
-            RelinkedUserId.objects.filter(new_id=old_id).update(new_id=new_id)
-            RelinkedUserId.objects.create(old_id=old_id, new_id=new_id, actor_id=actor.pk if actor else "")
+            RelinkedUserId.objects.create(old_id=old_id, account_id=new_id)
+            RelinkRecord.objects.create(
+                old_id=old_id,
+                new_id=new_id,
+                via=RelinkRecord.Via.ADMIN if actor else RelinkRecord.Via.COMMAND_LINE,
+                actor_id=actor.pk if actor else "",
+                os_user="" if actor else os_user,
+                note="" if actor else note,
+            )
     except IntegrityError:
         # The new id was created by a concurrent request after the check.
         raise ValidationError(
             _("The id %(id)s already belongs to a local user."), code="id_taken", params={"id": new_id}
         ) from None
     user.id = new_id
+    user.identity = Identity.BETTER_AUTH
     user.profile_synced_at = None
+    user.tokens_valid_after = now
+    # Never the note: it is free text, and may well hold an email address.
     logger.warning(
         "user relinked to a new id",
         extra={
@@ -61,6 +80,7 @@ def user_relink(*, user, new_id, actor):
             "user_id": new_id,
             "old_user_id": old_id,
             "actor_id": actor.pk if actor else None,
+            "os_user": None if actor else os_user,
             "via": "admin" if actor else "command line",
         },
     )
@@ -68,7 +88,10 @@ def user_relink(*, user, new_id, actor):
 
 
 def user_relink_ensure_allowed(*, user, new_id, actor):
-    """ValidationError when `user_relink` would refuse: a malformed, unchanged or taken id, or one's own account."""
+    """ValidationError when `user_relink` would refuse.
+
+    A malformed, unchanged, taken or retired id (but for the account's own, an undo), or one's own account.
+    """
     if not isinstance(new_id, str) or not USER_ID_PATTERN.fullmatch(new_id):
         raise ValidationError(
             _("A Better Auth user id is 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'."), code="invalid_id"
@@ -78,12 +101,22 @@ def user_relink_ensure_allowed(*, user, new_id, actor):
     if actor is not None and actor.pk == user.pk:
         # Their own session and history would move under them; another superuser can do it.
         raise ValidationError(_("Nobody may relink their own account."), code="own_account")
+    # The holder first, then the retired ids: a concurrent relink away from
+    # `new_id` commits both at once, so a holder gone means its retirement shows.
     holder = User.objects.filter(pk=new_id).first()
     if holder is not None:
         raise ValidationError(
             _("The id %(id)s already belongs to the local user %(email)s."),
             code="id_taken",
             params={"id": new_id, "email": holder.email},
+        )
+    retired = RelinkedUserId.objects.filter(old_id=new_id).first()
+    if retired is not None and retired.account_id != user.pk:
+        # Whoever took it would answer to the old id's tokens, links and history.
+        raise ValidationError(
+            _("The id %(id)s was retired by a relink; only the account relinked away from it may take it back."),
+            code="id_retired",
+            params={"id": new_id},
         )
 
 

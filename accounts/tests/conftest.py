@@ -157,6 +157,14 @@ def superuser_client(db, static_files_without_manifest):
     return client
 
 
+@pytest.fixture
+def superuser_session(db, static_files_without_manifest):
+    """A superuser signed in through the admin's sign-in page, posting every form with its CSRF token."""
+    from .admin_session import PASSWORD, AdminSession
+
+    return AdminSession(UserFactory(email="root@example.com", password=PASSWORD, is_staff=True, is_superuser=True))
+
+
 class BetterAuthSteps:
     """The harness's `events` command: a real Better Auth whose hooks report to our API, driven step by step."""
 

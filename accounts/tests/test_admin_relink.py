@@ -105,7 +105,7 @@ def test_the_relink_permission_is_listed_for_granting(db):
     assert Permission.objects.filter(content_type__app_label="accounts", codename="relink_user").exists()
 
 
-def test_superusers_see_every_relink_read_only(superuser_client, ada):
+def test_superusers_see_the_retired_ids_read_only(superuser_client, ada):
     from accounts import services
 
     services.user_relink(user=ada, new_id=NEW_ID, actor=None)
@@ -115,5 +115,6 @@ def test_superusers_see_every_relink_read_only(superuser_client, ada):
     assert superuser_client.get(f"/admin/accounts/relinkeduserid/{OLD_ID}/delete/").status_code == 403
 
 
-def test_support_staff_do_not_see_the_relinks(support_client):
+def test_support_staff_do_not_see_the_retired_ids_or_the_relink_records(support_client):
     assert support_client.get("/admin/accounts/relinkeduserid/").status_code == 403
+    assert support_client.get("/admin/accounts/relinkrecord/").status_code == 403

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.models import RelinkedUserId, User
+from accounts.models import User
 from tasks.tests.factories import TaskFactory
 
 from .factories import BetterAuthUserFactory, UserFactory
@@ -36,13 +36,14 @@ def test_typing_the_new_id_confirms_and_the_tasks_move(ada, monkeypatch):
     output = relink("ada@example.com", NEW_ID, typed=f"{NEW_ID}\n", monkeypatch=monkeypatch)
 
     assert output.startswith(
-        f"Relink ada@example.com from id {OLD_ID} to id {NEW_ID}? Their 3 task(s) and everything else move with them"
+        f"Relink ada@example.com from id {OLD_ID} to id {NEW_ID}? Their 3 task(s) and everything else move with them; "
+        f"tokens naming {OLD_ID}, and every token of the account issued before the relink, stop working."
     )
     assert output.endswith(
-        f"Relinked ada@example.com: id {OLD_ID} is now {NEW_ID}, 3 task(s) kept. Tokens naming {OLD_ID} are refused.\n"
+        f"Relinked ada@example.com: id {OLD_ID} is now {NEW_ID}, 3 task(s) kept. "
+        f"Tokens naming {OLD_ID} are refused, and every earlier token of the account.\n"
     )
     assert User.objects.get(pk=NEW_ID).tasks.count() == 3
-    assert RelinkedUserId.objects.get().actor_id == ""
 
 
 @pytest.mark.parametrize("typed", ["yes\n", "\n", ""], ids=["yes", "empty", "end-of-input"])
@@ -56,7 +57,10 @@ def test_anything_but_the_new_id_changes_nothing(ada, monkeypatch, typed):
 def test_yes_skips_the_question(ada):
     output = relink(OLD_ID, NEW_ID, "--yes")
 
-    assert output == f"Relinked ada@example.com: id {OLD_ID} is now {NEW_ID}, 3 task(s) kept. Tokens naming {OLD_ID} are refused.\n"
+    assert output == (
+        f"Relinked ada@example.com: id {OLD_ID} is now {NEW_ID}, 3 task(s) kept. "
+        f"Tokens naming {OLD_ID} are refused, and every earlier token of the account.\n"
+    )
 
 
 def test_a_taken_id_is_refused_before_asking(ada):

@@ -1,6 +1,7 @@
 """Relinking a local account to its new Better Auth id: everything moves, the old id is retired, the audit trail is kept."""
 
 import logging
+import time
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import DenylistedToken, EndedSession, RelinkedUserId, User
+from accounts.models import DenylistedToken, EndedSession, RelinkedUserId, RelinkRecord, User
 from accounts.tokens import AccessToken
 from tasks.tests.factories import TaskFactory
 
@@ -33,13 +34,20 @@ def better_auth_token(sign_hs256, user_id=NEW_ID, **claims):
     return sign_hs256(better_auth_claims(user_id=user_id, **claims))
 
 
-def test_the_new_ids_token_is_refused_as_a_conflict_before_and_is_the_same_account_after(ada, sign_hs256, call_me, api_client):
+def fresh_better_auth_token(sign_hs256, user_id=NEW_ID, **claims):
+    """A token Better Auth mints after the relink (which revokes every earlier one): its `iat` is whole seconds."""
+    return better_auth_token(sign_hs256, user_id=user_id, iat=int(time.time()) + 1, **claims)
+
+
+def test_the_new_ids_token_is_refused_as_a_conflict_before_and_its_next_token_is_the_same_account_after(
+    ada, sign_hs256, call_me, api_client
+):
     tasks = set(TaskFactory.create_batch(2, owner=ada))
-    token = better_auth_token(sign_hs256)
-    assert call_me(token).json()["code"] == "user_conflict"
+    assert call_me(better_auth_token(sign_hs256)).json()["code"] == "user_conflict"
 
     services.user_relink(user=ada, new_id=NEW_ID, actor=None)
 
+    token = fresh_better_auth_token(sign_hs256)
     response = call_me(token)
     assert response.status_code == 200
     assert response.json()["id"] == NEW_ID and response.json()["email"] == "ada@example.com"
@@ -101,7 +109,7 @@ def test_the_next_token_of_the_new_account_brings_its_profile(ada, sign_hs256, c
     ada.save()
     services.user_relink(user=ada, new_id=NEW_ID, actor=None)
 
-    call_me(better_auth_token(sign_hs256, name="Ada King", updatedAt="2026-11-01T10:00:00.000Z"))
+    call_me(fresh_better_auth_token(sign_hs256, name="Ada King", updatedAt="2026-11-01T10:00:00.000Z"))
 
     assert User.objects.get(pk=NEW_ID).name == "Ada King"
 
@@ -111,15 +119,15 @@ def test_a_relink_can_be_undone_and_the_first_id_works_again(ada, sign_hs256, ca
 
     services.user_relink(user=ada, new_id=OLD_ID, actor=None)
 
-    assert call_me(better_auth_token(sign_hs256, user_id=OLD_ID)).status_code == 200
-    assert list(RelinkedUserId.objects.values_list("old_id", "new_id")) == [(NEW_ID, OLD_ID)]
+    assert call_me(fresh_better_auth_token(sign_hs256, user_id=OLD_ID)).status_code == 200
+    assert list(RelinkedUserId.objects.values_list("old_id", "account_id")) == [(NEW_ID, OLD_ID)]
 
 
-def test_earlier_relinks_point_at_the_current_id(ada):
+def test_earlier_retired_ids_point_at_the_accounts_current_id(ada):
     services.user_relink(user=ada, new_id=NEW_ID, actor=None)
     services.user_relink(user=ada, new_id="ThirdId", actor=None)
 
-    assert dict(RelinkedUserId.objects.values_list("old_id", "new_id")) == {OLD_ID: "ThirdId", NEW_ID: "ThirdId"}
+    assert dict(RelinkedUserId.objects.values_list("old_id", "account_id")) == {OLD_ID: "ThirdId", NEW_ID: "ThirdId"}
 
 
 @pytest.mark.parametrize(
@@ -132,7 +140,7 @@ def test_a_malformed_or_unchanged_id_is_refused_and_nothing_changes(ada, new_id,
 
     assert refused.value.code == code
     assert User.objects.filter(pk=OLD_ID).exists()
-    assert not RelinkedUserId.objects.exists()
+    assert not RelinkedUserId.objects.exists() and not RelinkRecord.objects.exists()
 
 
 def test_an_id_that_already_belongs_to_a_local_user_is_refused_naming_them(ada):
@@ -162,5 +170,5 @@ def test_the_relink_is_logged_with_both_ids_and_the_actor_and_recorded(ada, capl
 
     [record] = [r for r in caplog.records if getattr(r, "event", None) == "user_relinked"]
     assert (record.user_id, record.old_user_id, record.actor_id, record.via) == (NEW_ID, OLD_ID, admin.pk, "admin")
-    record = RelinkedUserId.objects.get()
-    assert (record.old_id, record.new_id, record.actor_id) == (OLD_ID, NEW_ID, admin.pk)
+    record = RelinkRecord.objects.get()
+    assert (record.old_id, record.new_id, record.via, record.actor_id) == (OLD_ID, NEW_ID, "admin", admin.pk)

@@ -664,6 +664,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     user_tasks_retrieve: {
@@ -1315,6 +1324,15 @@ export interface operations {
             };
             /** @description No valid bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
