@@ -10,30 +10,14 @@ import math
 
 from axes.helpers import get_cool_off
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.throttling import BaseThrottle
 
 from .models import normalize_email
 
 # The width of axes' `username` column; longer input must not reach the database.
 ACCOUNT_MAX_LENGTH = 255
-
-
-def client_ip(request):
-    """The client IP as the per-IP throttle sees it: X-Forwarded-For counts only behind NUM_PROXIES proxies."""
-    ident = BaseThrottle().get_ident(request)
-    if not ident:
-        return None
-    try:
-        # With too high a NUM_PROXIES the chosen entry may be anything; the column holds IPs only.
-        validate_ipv46_address(ident)
-    except ValidationError:
-        return None
-    return ident
 
 
 def account(request, credentials):

@@ -179,8 +179,8 @@ REST_FRAMEWORK = {
         "account_email": env.str("THROTTLE_RATE_ACCOUNT_EMAIL", default="20/hour"),
         "account_email_address": env.str("THROTTLE_RATE_ACCOUNT_EMAIL_ADDRESS", default="5/hour"),
     },
-    # 0 means "use REMOTE_ADDR": DRF would take a client-sent X-Forwarded-For
-    # as the client IP with None, letting anyone dodge the per-IP throttle.
+    # Read by core.throttling.client_ip, for the throttles and the lockouts: 0 means
+    # REMOTE_ADDR; N trusts the Nth X-Forwarded-For entry from the right (README).
     "NUM_PROXIES": NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -198,7 +198,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 # A success leaves the count alone: wiping it would let anyone with an account
 # reset their IP's count between guesses at other accounts.
 AXES_RESET_ON_SUCCESS = False
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_USERNAME_CALLABLE = "accounts.lockout.account"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
