@@ -1,21 +1,26 @@
-"""What django-axes needs to know about a sign-in, and what a locked-out client is told.
+"""What django-axes needs to know about a sign-in, and what a refused client is told.
 
-django-axes (the `AXES_*` settings) counts failed sign-ins in the database,
-per client IP and per account, and refuses both once either reaches the limit.
+django-axes (the `AXES_*` settings) counts failed sign-ins in the database
+per client IP, and refuses every sign-in from an IP whose failures reach the
+limit: that also locks each (account, IP) pair it guessed at. There is no
+lock per account: one would let anyone lock the owner out by guessing at
+their address from a few machines (docs/security-throttles.md weighs it).
 The settings name the hooks below; the admin's sign-in form and /api/token/
 both go through them.
 """
 
 import math
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_ipv46_address
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from rest_framework import status
-from rest_framework.throttling import BaseThrottle
+
+from core.throttling import ScopedDatabaseRateThrottle
 
 from .models import normalize_email
 
@@ -23,24 +28,32 @@ from .models import normalize_email
 ACCOUNT_MAX_LENGTH = 255
 
 
-def client_ip(request):
-    """The client IP as the per-IP throttle sees it: X-Forwarded-For counts only behind NUM_PROXIES proxies."""
-    ident = BaseThrottle().get_ident(request)
-    if not ident:
-        return None
-    try:
-        # With too high a NUM_PROXIES the chosen entry may be anything; the column holds IPs only.
-        validate_ipv46_address(ident)
-    except ValidationError:
-        return None
-    return ident
-
-
 def account(request, credentials):
     """The account a sign-in names, as stored: the API sends `email`, the admin's form `username`."""
     credentials = credentials or {}
     named = credentials.get("email") or credentials.get("username") or ""
     return normalize_email(named)[:ACCOUNT_MAX_LENGTH]
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """axes' database handler, except that a sign-in refused unchecked is a failure of no account.
+
+    Refused unchecked means its IP is locked. Counted as axes counts a
+    failure, it would add a row and a failure for whichever account it
+    names: a locked IP could still fill the table and charge other
+    accounts. Instead it restarts the cool-off of that IP's own failures, so
+    an IP that keeps guessing stays locked.
+    """
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        # AxesBackend marks the attempts it refuses before any password check (with
+        # AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT off), and axes then records nothing.
+        refused_unchecked = request is not None and request.axes_locked_out
+        super().user_login_failed(sender, credentials, request=request, **kwargs)
+        if refused_unchecked:
+            AccessAttempt.objects.filter(ip_address=request.axes_ip_address).update(
+                attempt_time=request.axes_attempt_time
+            )
 
 
 def is_locked_out(request):
@@ -52,16 +65,35 @@ def retry_after(request):
     return math.ceil(get_cool_off(request).total_seconds())
 
 
-def lockout_response(request, original_response, credentials):
-    """The admin's answer to a locked-out sign-in: 429, a page saying so, and Retry-After."""
-    seconds = retry_after(request)
+def _refusal_page(request, template, title, seconds):
+    """The admin's answer to a refused sign-in: 429, a page laid out like the sign-in page, and Retry-After."""
     context = {
         **admin.site.each_context(request),
-        "title": _("Too many failed sign-in attempts"),
+        "title": title,
         "retry_after_minutes": math.ceil(seconds / 60),
     }
-    response = render(
-        request, "admin/locked_out.html", context, status=status.HTTP_429_TOO_MANY_REQUESTS
-    )
+    response = render(request, template, context, status=status.HTTP_429_TOO_MANY_REQUESTS)
     response["Retry-After"] = str(seconds)
     return response
+
+
+def lockout_response(request, original_response, credentials):
+    """The admin's answer to a sign-in from a locked-out IP."""
+    return _refusal_page(request, "admin/locked_out.html", _("Too many failed sign-in attempts"), retry_after(request))
+
+
+class _AdminSignIn:
+    # /api/token/'s scope: the admin's sign-in and the API's count together, per client IP.
+    throttle_scope = "auth"
+
+
+@never_cache
+def admin_login(request, extra_context=None):
+    """The admin's sign-in, limited per client IP as /api/token/ is (the `auth` rate)."""
+    if request.method == "POST":
+        throttle = ScopedDatabaseRateThrottle()
+        if not throttle.allow_request(request, _AdminSignIn):
+            return _refusal_page(
+                request, "admin/sign_in_throttled.html", _("Too many sign-in attempts"), math.ceil(throttle.wait())
+            )
+    return admin.site.login(request, extra_context)

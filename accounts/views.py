@@ -8,14 +8,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.serializers import ErrorSerializer
-from core.throttling import ScopedAddressRateThrottle, ScopedDatabaseRateThrottle
+from core.throttling import CountedTogetherMixin, ScopedAddressRateThrottle, ScopedDatabaseRateThrottle
 
 from . import events, links, serializers, services
 from .authentication import BetterAuthJWTAuthentication
 from .exceptions import InvalidToken, TokenError
 
 
-class TokenView(generics.GenericAPIView):
+class TokenView(CountedTogetherMixin, generics.GenericAPIView):
     """Base of the token endpoints: public, throttled per IP, answers the serializer's data."""
 
     authentication_classes = ()
@@ -62,7 +62,7 @@ class TokenBlacklistView(TokenView):
     throttle_classes = ()
 
 
-class SignupView(generics.CreateAPIView):
+class SignupView(CountedTogetherMixin, generics.CreateAPIView):
     """Create an account with email and password; answers the user and a token pair."""
 
     authentication_classes = ()
@@ -123,11 +123,13 @@ LINK_MAILED = _("If the address can receive it, an email with a link is on its w
 THROTTLED = {429: OpenApiResponse(ErrorSerializer, description="Too many requests from this IP or for this address.")}
 
 
-class AccountEmailView(generics.GenericAPIView):
+class AccountEmailView(CountedTogetherMixin, generics.GenericAPIView):
     """Base of the verification and password reset endpoints: public, throttled per IP and per address.
 
     The per-address count is shared by every IP, so spreading requests over
-    many machines does not flood one mailbox or one account.
+    many machines does not flood one mailbox or one account. A request counts
+    against both or neither: one refused for its IP uses up nothing of the
+    address's allowance, so no IP can spend it for the owner.
     """
 
     authentication_classes = ()

@@ -182,26 +182,29 @@ REST_FRAMEWORK = {
         "account_email": env.str("THROTTLE_RATE_ACCOUNT_EMAIL", default="20/hour"),
         "account_email_address": env.str("THROTTLE_RATE_ACCOUNT_EMAIL_ADDRESS", default="5/hour"),
     },
-    # 0 means "use REMOTE_ADDR": DRF would take a client-sent X-Forwarded-For
-    # as the client IP with None, letting anyone dodge the per-IP throttle.
+    # Read by core.throttling.client_ip, for the throttles and the lockouts: 0 means
+    # REMOTE_ADDR; N trusts the Nth X-Forwarded-For entry from the right (README).
     "NUM_PROXIES": NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
 # Password guessing on the admin's sign-in and /api/token/: django-axes counts
 # failures in the database (shared by every worker and machine, no Redis needed)
-# per client IP and, separately, per account. At the limit both answer 429 until
-# the cool-off has passed since the last failure; attempts while locked are
-# refused unchecked and restart it. `accounts.lockout` holds the hooks.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# per client IP. At the limit that IP's sign-ins answer 429 until the cool-off
+# has passed since its last failure; attempts while locked are refused
+# unchecked, restart it, and count against no account. Nothing is locked per
+# account, so strangers cannot lock its owner out (docs/security-throttles.md).
+# `accounts.lockout` holds the hooks.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOCKOUT_COOL_OFF_SECONDS", default=15 * 60))
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# Off so that AxesBackend marks the attempts it refuses; LockoutHandler restarts the cool-off for them.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A success leaves the count alone: wiping it would let anyone with an account
 # reset their IP's count between guesses at other accounts.
 AXES_RESET_ON_SUCCESS = False
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_USERNAME_CALLABLE = "accounts.lockout.account"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"

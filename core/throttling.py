@@ -2,20 +2,62 @@
 
 DRF's own throttles keep a request history in Django's cache and rewrite it
 with a read-then-write, so parallel requests on several processes each see
-room that is no longer there. Here each request is one atomic upsert of a
-fixed-window counter: the limit holds exactly, whichever process answers.
+room that is no longer there. Here each counter is one atomic upsert of a
+fixed-window row: the limit holds exactly, whichever process answers.
+
+A request is counted against all of its limits or none: the upserts run in
+one transaction, rolled back when any limit is reached. So a request refused
+for its IP uses up no address's allowance (nor the reverse), and refused
+requests add no rows.
 """
 
 import hashlib
+import ipaddress
 import time
+from typing import NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from .models import RateCounter
 
 _TABLE = RateCounter._meta.db_table
+
+
+def _ip_address(text):
+    """`text` as a canonical IP address, or None when it is not one the address columns can hold."""
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if address.version == 6:
+        if address.scope_id:
+            # Zone ids ("fe80::1%eth0") name an interface of the sender, not a client; inet refuses them.
+            return None
+        # One client, one identity: "::ffff:192.0.2.1" is 192.0.2.1.
+        address = address.ipv4_mapped or address
+    return str(address)
+
+
+def client_ip(request):
+    """The client's IP address, for the per-IP throttles and django-axes' lockouts; None if there is none.
+
+    With NUM_PROXIES=N the Nth X-Forwarded-For entry from the right is
+    trusted: the one the outermost of our N proxies wrote. Anything else
+    there was sent by the client. An entry that is not a valid address, or a
+    header with fewer than N entries (the request did not come through every
+    proxy), is ignored for the connection's address: the header's text never
+    becomes the identity, or every new string would be a new client.
+    """
+    num_proxies = api_settings.NUM_PROXIES or 0
+    if num_proxies:
+        entries = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(entries) >= num_proxies:
+            forwarded = _ip_address(entries[-num_proxies])
+            if forwarded is not None:
+                return forwarded
+    return _ip_address(request.META.get("REMOTE_ADDR") or "")
 
 
 def rate_counter_hit(*, key, window_seconds, now=None):
@@ -35,6 +77,36 @@ def rate_counter_hit(*, key, window_seconds, now=None):
         return cursor.fetchone()
 
 
+class RateLimit(NamedTuple):
+    """At most `requests` per `window` seconds for the counter `key`."""
+
+    key: str
+    requests: int
+    window: int
+
+
+def rate_limits_take(limits, *, now=None):
+    """Count one request against every limit, or against none if any is reached.
+
+    Answers None when the request was counted, otherwise the seconds until
+    the last of the reached limits' windows ends.
+    """
+    if not limits:
+        return None
+    now = time.time() if now is None else now
+    waits = []
+    with transaction.atomic():
+        # Every request upserts its rows in one order, so two never wait on each other's locks.
+        for limit in sorted(set(limits)):
+            hits, window_ends = rate_counter_hit(key=limit.key, window_seconds=limit.window, now=now)
+            if hits > limit.requests:
+                waits.append(window_ends - now)
+        if waits:
+            # The row locks were held until here: parallel requests saw the counts this one added.
+            transaction.set_rollback(True)
+    return max(*waits, 0) if waits else None
+
+
 def rate_counters_flush_expired(*, now=None):
     """Delete the counters of windows that have ended; answers how many."""
     now = time.time() if now is None else now
@@ -43,37 +115,56 @@ def rate_counters_flush_expired(*, now=None):
 
 
 class DatabaseRateThrottle(SimpleRateThrottle):
-    """A fixed-window `SimpleRateThrottle` counted in the database."""
+    """A fixed-window `SimpleRateThrottle` counted in the database, per client IP for anonymous callers."""
 
     @property
     def THROTTLE_RATES(self):
         # Read when used, not when DRF is imported, so the settings in force apply.
         return api_settings.DEFAULT_THROTTLE_RATES
 
-    def allow_request(self, request, view):
+    def get_ident(self, request):
+        # Clients with no usable address share one count rather than escaping it.
+        return client_ip(request) or "unknown"
+
+    def limit_for(self, request, view):
+        """This request's `RateLimit` here, or None when this throttle does not limit it."""
         if self.rate is None:
-            return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        now = self.timer()
-        hits, window_ends = rate_counter_hit(key=self.key, window_seconds=self.duration, now=now)
-        self._wait = window_ends - now
-        return hits <= self.num_requests
+            return None
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return None
+        # Hashed: the key column has a width, and keys may hold whatever a client sent.
+        return RateLimit(hashlib.sha256(key.encode()).hexdigest(), self.num_requests, self.duration)
+
+    def allow_request(self, request, view):
+        limit = self.limit_for(request, view)
+        self._wait = rate_limits_take([limit] if limit else [])
+        return self._wait is None
 
     def wait(self):
-        return max(self._wait, 0)
+        return self._wait
 
 
 class ScopedDatabaseRateThrottle(ScopedRateThrottle, DatabaseRateThrottle):
     """DRF's `ScopedRateThrottle` (the view's `throttle_scope`, per user or client IP), counted in the database."""
+
+    def limit_for(self, request, view):
+        # What ScopedRateThrottle.allow_request does before counting: the view names the scope, the scope the rate.
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return None
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().limit_for(request, view)
+
+    allow_request = DatabaseRateThrottle.allow_request
 
 
 class ScopedAddressRateThrottle(ScopedDatabaseRateThrottle):
     """Per the address a request is about, whichever IP sends it: the view's `throttle_address_scope` rate.
 
     The view's `throttle_address(request)` names the address (or None: not
-    counted here). Keys hold its SHA-256, so the counters store no addresses.
+    counted here). Keys are hashed, so the counters store no addresses.
     """
 
     scope_attr = "throttle_address_scope"
@@ -82,7 +173,18 @@ class ScopedAddressRateThrottle(ScopedDatabaseRateThrottle):
         address = view.throttle_address(request)
         if address is None:
             return None
-        return self.cache_format % {
-            "scope": self.scope,
-            "ident": hashlib.sha256(address.encode()).hexdigest(),
-        }
+        return self.cache_format % {"scope": self.scope, "ident": address}
+
+
+class CountedTogetherMixin:
+    """For a view whose throttles are all database throttles: a request is counted by all of them or by none.
+
+    DRF asks every throttle in turn and each counts what it is asked, so a
+    request one throttle refuses would still use up the others' allowance.
+    """
+
+    def check_throttles(self, request):
+        limits = [limit for throttle in self.get_throttles() if (limit := throttle.limit_for(request, self))]
+        wait = rate_limits_take(limits)
+        if wait is not None:
+            self.throttled(request, wait)

@@ -41,7 +41,7 @@ def test_after_the_limit_the_admin_answers_429_and_refuses_the_right_password(cl
         assert answer["Content-Type"].startswith("text/html")
     page = response.content.decode()
     assert "<title>Too many failed sign-in attempts | Todo API</title>" in page
-    assert "Too many failed sign-in attempts from this address or for this account. Try again in 15 minutes." in page
+    assert "Too many failed sign-in attempts from this address. Try again in 15 minutes." in page
     assert "_auth_user_id" not in client.session
 
 
@@ -57,19 +57,19 @@ def test_the_admin_signs_in_again_after_the_cool_off(client, staff, limit, setti
     assert client.session["_auth_user_id"] == staff.pk
 
 
-def test_admin_and_api_failures_count_against_one_account_whatever_the_case(client, api_client, staff, limit):
+def test_admin_and_api_failures_from_one_ip_count_together_whatever_the_case(client, api_client, staff, limit):
     half = limit // 2
     for _ in range(half):
         sign_in(client, "Support@Example.COM", "a wrong guess")
-    for n in range(limit - half):
+    for _ in range(limit - half):
         api_client.post(
             "/api/token/", {"email": "support@example.com", "password": "a wrong guess"},
-            format="json", REMOTE_ADDR=f"198.51.100.{n + 1}",
+            format="json", REMOTE_ADDR="127.0.0.1",
         )
 
     assert sign_in(client, "support@example.com").status_code == 429
     api = api_client.post(
-        "/api/token/", {"email": "SUPPORT@example.com", "password": PASSWORD}, format="json", REMOTE_ADDR="203.0.113.9"
+        "/api/token/", {"email": "SUPPORT@example.com", "password": PASSWORD}, format="json", REMOTE_ADDR="127.0.0.1"
     )
     assert api.status_code == 429
     assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"support@example.com"}
