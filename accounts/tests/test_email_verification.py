@@ -158,3 +158,20 @@ def test_resend_refuses_anything_but_an_address_with_a_json_error(api_client, bo
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert "email" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("email", ["verified@example.com", "nobody@example.com"])
+def test_resend_does_the_same_work_for_any_address(api_client, email):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    UserFactory(email="verified@example.com", email_verified=True)
+    UserFactory(email="pending@example.com")
+    work = {}
+    for address in ("pending@example.com", email):
+        mail.outbox.clear()
+        with CaptureQueriesContext(connection) as queries:
+            api_client.post(RESEND_URL, {"email": address}, format="json")
+        work[address] = (len(queries), len(mail.outbox))
+
+    assert work[email] == work["pending@example.com"] == (work["pending@example.com"][0], 1)
