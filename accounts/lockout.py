@@ -4,7 +4,7 @@ django-axes (the `AXES_*` settings) counts failed sign-ins in the database
 per client IP, and refuses every sign-in from an IP whose failures reach the
 limit: that also locks each (account, IP) pair it guessed at. There is no
 lock per account: one would let anyone lock the owner out by guessing at
-their address from a few machines (docs/security-throttles.md weighs it).
+their address from a few machines (docs/security.md weighs it).
 The settings name the hooks below; the admin's sign-in form and /api/token/
 both go through them.
 """

@@ -193,7 +193,7 @@ REST_FRAMEWORK = {
 # per client IP. At the limit that IP's sign-ins answer 429 until the cool-off
 # has passed since its last failure; attempts while locked are refused
 # unchecked, restart it, and count against no account. Nothing is locked per
-# account, so strangers cannot lock its owner out (docs/security-throttles.md).
+# account, so strangers cannot lock its owner out (docs/security.md).
 # `accounts.lockout` holds the hooks.
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
