@@ -21,11 +21,6 @@ from .tokens import user_tokens_revoke
 logger = logging.getLogger("accounts.auth")
 
 
-def email_verification_send(*, user):
-    """Mail `user`'s address the links that confirm it or decline it."""
-    emails.send_verification_email(user)
-
-
 def email_verification_resend(*, email):
     """Mail a fresh link if a local account is waiting for `email` to be proven, otherwise a note that none is.
 
