@@ -103,6 +103,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=16,
         choices=Identity.choices,
         default=Identity.LOCAL,
+        db_default=Identity.LOCAL,
         editable=False,
         help_text="Whose credentials reach this account: a local password, or the Better Auth user with this id.",
     )
@@ -115,6 +116,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=24,
         choices=EmailProof.choices,
         default=EmailProof.NONE,
+        db_default=EmailProof.NONE,
         blank=True,
         editable=False,
         help_text="How the holder proved the address: decides who keeps it when someone else proves it too.",

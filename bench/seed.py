@@ -31,8 +31,9 @@ TASK_VALUES = (
 def user(sub, email, count):
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO accounts_user (id, password, email, name, is_active, is_staff, is_superuser, email_verified, date_joined) "
-            "VALUES (%s, '!', %s, '', true, false, false, false, now()) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO accounts_user (id, password, identity, email, name, is_active, is_staff, is_superuser, "
+            "email_verified, email_proof, date_joined) "
+            "VALUES (%s, '!', 'better_auth', %s, '', true, false, false, false, '', now()) ON CONFLICT (id) DO NOTHING",
             [sub, email],
         )
         cursor.execute("DELETE FROM tasks_task WHERE owner_id = %s", [sub])
@@ -51,8 +52,10 @@ def grow(users, per_user):
         cursor.execute("SELECT count(*) FROM accounts_user WHERE id LIKE 'benchGrow%%'")
         start = cursor.fetchone()[0]
         cursor.execute(
-            "INSERT INTO accounts_user (id, password, email, name, is_active, is_staff, is_superuser, email_verified, date_joined) "
-            "SELECT 'benchGrow' || u, '!', 'grow' || u || '@bench.invalid', '', true, false, false, false, now() "
+            "INSERT INTO accounts_user (id, password, identity, email, name, is_active, is_staff, is_superuser, "
+            "email_verified, email_proof, date_joined) "
+            "SELECT 'benchGrow' || u, '!', 'better_auth', 'grow' || u || '@bench.invalid', '', true, false, false, "
+            "false, '', now() "
             "FROM generate_series(%s, %s) AS u",
             [start + 1, start + users],
         )

@@ -29,12 +29,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='email_proof',
-            field=models.CharField(blank=True, choices=[('', 'Not proven'), ('verification_link', 'Verification link'), ('password_reset', 'Password reset link'), ('email_change', 'Confirmed change of address'), ('better_auth', 'Better Auth')], default='', editable=False, help_text='How the holder proved the address: decides who keeps it when someone else proves it too.', max_length=24),
+            field=models.CharField(blank=True, choices=[('', 'Not proven'), ('verification_link', 'Verification link'), ('password_reset', 'Password reset link'), ('email_change', 'Confirmed change of address'), ('better_auth', 'Better Auth')], db_default='', default='', editable=False, help_text='How the holder proved the address: decides who keeps it when someone else proves it too.', max_length=24),
         ),
         migrations.AddField(
             model_name='user',
             name='identity',
-            field=models.CharField(choices=[('local', 'Local password'), ('better_auth', 'Better Auth')], default='local', editable=False, help_text='Whose credentials reach this account: a local password, or the Better Auth user with this id.', max_length=16),
+            field=models.CharField(choices=[('local', 'Local password'), ('better_auth', 'Better Auth')], db_default='local', default='local', editable=False, help_text='Whose credentials reach this account: a local password, or the Better Auth user with this id.', max_length=16),
         ),
         migrations.AlterField(
             model_name='user',

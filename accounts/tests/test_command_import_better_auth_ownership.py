@@ -68,9 +68,9 @@ def test_an_unverified_local_holder_releases_a_verified_address_and_keeps_its_ta
     assert (event.user_id, event.to_user_id) == (holder.pk, ids["ada"])
 
 
-def test_a_verified_local_holder_keeps_the_address_and_the_row_is_skipped(better_auth_db):
+def test_a_holder_that_proved_the_address_with_a_reset_keeps_it_and_the_row_is_skipped(better_auth_db):
     url, ids = better_auth_db
-    holder = UserFactory(email="ada@example.com", email_verified=True)
+    holder = UserFactory(email="ada@example.com", email_verified=True, email_proof="password_reset")
 
     stdout, stderr = import_users(url)
 
