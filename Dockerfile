@@ -23,6 +23,9 @@ COPY . .
 RUN python manage.py collectstatic --noinput
 
 USER app
+# Every interface of the container (the server's own default is loopback):
+# the container's network is what keeps it private; publish only the proxy.
+ENV SERVER_BIND=0.0.0.0:8000
 EXPOSE 8000
 # Asks /health with a Host from DJANGO_ALLOWED_HOSTS: Django answers 400 to
 # any other, and production rarely lists 127.0.0.1.

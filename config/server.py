@@ -78,6 +78,9 @@ class Config:
     port: int
     workers: int
     blocking_threads: int
+    body_threads: int
+    body_timeout: float
+    http: str
     backlog: int
     drain_seconds: float
     graceful_timeout: int
@@ -89,7 +92,10 @@ class Config:
 
     @classmethod
     def from_env(cls):
-        host, port = parse_bind(env.str("SERVER_BIND", default="") or f"0.0.0.0:{env.int('PORT', default=8000)}")
+        # Loopback unless told otherwise: the replica is meant to sit behind
+        # the proxy (README, "Serving in production"); the image and the
+        # compose file name 0.0.0.0, inside their container, themselves.
+        host, port = parse_bind(env.str("SERVER_BIND", default="") or f"127.0.0.1:{env.int('PORT', default=8000)}")
         return cls(
             host=host,
             port=port,
@@ -99,6 +105,19 @@ class Config:
             # Python threads per worker running Django; under the GIL more
             # than one helps only while requests wait on the database.
             blocking_threads=env.int("SERVER_BLOCKING_THREADS", default=1),
+            # More Python threads per worker that only wait for request
+            # bodies (config/wsgi.py): this many clients sending a body slowly
+            # delay nobody else. Past them, requests queue until a body
+            # arrives or its deadline passes.
+            body_threads=env.int("SERVER_BODY_THREADS", default=8),
+            # Seconds a request's declared body has to arrive once its
+            # headers are in; then 408 (core/bodies.py). Granian has no such
+            # deadline of its own.
+            body_timeout=env.float("SERVER_BODY_TIMEOUT", default=10),
+            # HTTP/1.1 only by default: `auto` would also serve HTTP/2 over
+            # plain TCP (h2c, prior knowledge), which no browser sends and
+            # the proxy never uses, with its own limits to get right.
+            http=env.str("SERVER_HTTP", default="1"),
             # Connections the kernel completes and queues per listening socket.
             backlog=env.int("SERVER_BACKLOG", default=1024),
             # On SIGTERM, /ready answers 503 this long before anything stops,
@@ -183,7 +202,7 @@ def stop_when_the_main_process_says():
 
 def _server_class():
     from granian import _signals as granian_signals
-    from granian.constants import Interfaces
+    from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
     from granian.net import SocketSpec
     from granian.server import common
@@ -200,7 +219,8 @@ def _server_class():
                 port=config.port,
                 interface=Interfaces.WSGI,
                 workers=config.workers,
-                blocking_threads=config.blocking_threads,
+                blocking_threads=config.blocking_threads + config.body_threads,
+                http=HTTPModes(config.http),
                 backlog=config.backlog,
                 http1_settings=HTTP1Settings(
                     keep_alive=config.keepalive, header_read_timeout=config.header_read_timeout * 1000
@@ -217,6 +237,12 @@ def _server_class():
             )
             self._listeners = []
             self._draining = threading.Event()
+            # Granian warns at every start when a worker may run more Python
+            # threads than two per core; all but SERVER_BLOCKING_THREADS of
+            # these only wait for request bodies (config/wsgi.py).
+            logging.getLogger("_granian").addFilter(
+                lambda record: not record.getMessage().startswith("Configuration allows spawning up to")
+            )
             # In the workers forked from here: stop when this process says so.
             granian_signals.set_sync_signals = stop_when_the_main_process_says
 

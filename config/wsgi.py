@@ -1,9 +1,12 @@
 """WSGI entry point, served by granian in production (see `config/server.py`)."""
 
 import os
+import threading
 
 from django.core.wsgi import get_wsgi_application
 from django.http import HttpResponse
+
+from config.server import Config
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -73,4 +76,33 @@ def whole_bodies(django_application):
     return application
 
 
-application = without_process_environment(whole_bodies(get_wsgi_application()))
+def at_most(threads, application):
+    """`application` run by at most `threads` threads at a time.
+
+    The server gives each worker SERVER_BODY_THREADS more Python threads than
+    SERVER_BLOCKING_THREADS (config/server.py) so that clients slow to send
+    their bodies (core/bodies.py) do not hold up the rest; Django still runs
+    on no more of them at once than SERVER_BLOCKING_THREADS, as before: under
+    the GIL, more at once only adds switching.
+    """
+    # A Lock for the usual one: a semaphore is written in Python, several times slower.
+    gate = threading.Lock() if threads == 1 else threading.BoundedSemaphore(threads)
+
+    def gated(environ, start_response):
+        with gate:
+            return application(environ, start_response)
+
+    return gated
+
+
+def production_application():
+    from core.bodies import read_bodies_within
+
+    config = Config.from_env()
+    django_application = whole_bodies(get_wsgi_application())
+    return without_process_environment(
+        read_bodies_within(config.body_timeout, at_most(config.blocking_threads, django_application))
+    )
+
+
+application = production_application()

@@ -11,7 +11,7 @@ import urllib.request
 
 
 def probe_port():
-    bind = os.environ.get("SERVER_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8000}"
+    bind = os.environ.get("SERVER_BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"
     return int(bind.rsplit(":", 1)[1])
 
 

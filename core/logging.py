@@ -54,6 +54,20 @@ class DropQueryString(logging.Filter):
         return True
 
 
+class RefusedHostIsAWarning(logging.Filter):
+    """Django's line for a request with a Host it does not serve: one WARNING, without the traceback.
+
+    Django logs it as an ERROR with the exception attached, though it is the
+    client's doing and answered 400: scanners send such Hosts all day, and a
+    traceback each time would bury the errors that matter.
+    """
+
+    def filter(self, record):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        return True
+
+
 class RequestIDFilter(logging.Filter):
     def filter(self, record):
         record.request_id = request_id_of(record)
@@ -94,6 +108,7 @@ def logging_config(level="INFO"):
         "filters": {
             "request_id": {"()": "core.logging.RequestIDFilter"},
             "drop_query_string": {"()": "core.logging.DropQueryString"},
+            "refused_host_is_a_warning": {"()": "core.logging.RefusedHostIsAWarning"},
         },
         "formatters": {
             "json": {"()": "core.logging.JSONFormatter"},
@@ -122,6 +137,8 @@ def logging_config(level="INFO"):
             # Django's line for each 4xx repeats the access line; its 5xx lines (with the traceback) stay.
             "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
             "django.server": {"handlers": ["dev_server"], "level": level, "propagate": False},
+            # Written through `django`'s handler, as a WARNING.
+            "django.security.DisallowedHost": {"filters": ["refused_host_is_a_warning"]},
             # The server's own messages (config/server.py).
             "_granian": {"handlers": ["console"], "level": level, "propagate": False},
             "core.access": {"handlers": ["access"], "level": level, "propagate": False},

@@ -63,13 +63,20 @@ def app_environment(state):
 
 
 def api_environment(state, replica):
-    return {**app_environment(state), "SERVER_BIND": f"127.0.0.1:{state['ports'][replica]}"}
+    return {
+        **app_environment(state),
+        "SERVER_BIND": f"127.0.0.1:{state['ports'][replica]}",
+        # nginx reads every body before a replica sees it (config/server.py).
+        "SERVER_BODY_THREADS": "0",
+    }
 
 
 def proxy_environment(state):
     """The names the nginx template takes, as docker-compose.yml's proxy service sets them."""
     return {
         "PROXY_LISTEN": f"127.0.0.1:{state['ports']['proxy']}",
+        # The replicas' DJANGO_ALLOWED_HOSTS: nginx refuses any other Host itself.
+        "PROXY_SERVER_NAMES": app_environment(state)["DJANGO_ALLOWED_HOSTS"].replace(",", " "),
         "API_1_ADDRESS": f"127.0.0.1:{state['ports']['api-1']}",
         "API_2_ADDRESS": f"127.0.0.1:{state['ports']['api-2']}",
     }

@@ -85,3 +85,13 @@ def test_the_replicas_grace_period_covers_the_drain_and_the_graceful_timeout():
         return int(re.search(rf"^{name}=(\d+)$", env_example, re.MULTILINE).group(1))
 
     assert grace > default("SERVER_DRAIN_SECONDS") + default("SERVER_GRACEFUL_TIMEOUT")
+
+
+def test_the_proxy_serves_exactly_the_names_the_replicas_allow():
+    compose_names = SERVICES["proxy"]["environment"]["PROXY_SERVER_NAMES"].split()
+    compose_allowed = SERVICES["api-1"]["environment"]["DJANGO_ALLOWED_HOSTS"].split(",")
+    script_names = topology.proxy_environment(STATE)["PROXY_SERVER_NAMES"].split()
+    script_allowed = topology.api_environment(STATE, "api-1")["DJANGO_ALLOWED_HOSTS"].split(",")
+
+    assert compose_names == compose_allowed
+    assert script_names == script_allowed
