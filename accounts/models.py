@@ -136,6 +136,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
         help_text="Better Auth's `updatedAt` of the email and name last taken from a token.",
     )
+    profile_edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the holder last edited the profile here (PATCH /api/auth/me/): "
+        "a Better Auth profile updated before it does not undo the edit.",
+    )
+    deactivated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the account was deactivated; `purge_inactive_users` erases it some days later.",
+    )
 
     objects = UserManager()
 
@@ -226,6 +239,23 @@ class RelinkedUserId(models.Model):
 
     def __str__(self):
         return f"{self.old_id} -> {self.account_id}"
+
+
+class DeletedUserId(models.Model):
+    """The id of an account erased here: no token issued before `deleted_at` brings the account back.
+
+    Holds no personal data, only the id and the moment. A Better Auth token
+    issued after it (a new sign-in) is a new first sight.
+    """
+
+    user_id = models.CharField(primary_key=True, max_length=USER_ID_MAX_LENGTH)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self):
+        return f"{self.user_id} (erased {self.deleted_at:%Y-%m-%d %H:%M})"
 
 
 class AppendOnlyError(Exception):

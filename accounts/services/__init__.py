@@ -5,7 +5,9 @@
 - `ownership`: who holds an email address, and who may take it from whom.
 - `links`: the mailed links (verification, password reset) and what they do.
 - `tokens`: whether a token is accepted, the refresh denylist, revocation, ended sessions.
-- `relink`: moving an account to a new Better Auth id.
+- `relink`: moving an account to a new Better Auth id; the ids no account takes again.
+- `life`: what the holder does with the account: edit the profile, change
+  the password, export it, delete (erase) it; and erasing old deactivated accounts.
 """
 
 from .links import (
@@ -19,8 +21,25 @@ from .links import (
     password_reset_confirm,
     password_reset_request,
 )
+from .life import (
+    RECENT_SIGN_IN,
+    user_delete_ensure_allowed,
+    user_erase,
+    user_export,
+    user_password_change,
+    user_password_check,
+    user_password_ensure_here,
+    user_profile_edit,
+    users_purge_inactive,
+)
 from .ownership import RELEASED_EMAIL_DOMAIN, ReleaseReason, email_clean, email_proof_after, email_release, user_email_release
-from .relink import user_id_ensure_not_relinked, user_relink, user_relink_ensure_allowed
+from .relink import (
+    user_id_ensure_not_deleted,
+    user_id_ensure_not_relinked,
+    user_id_record_deleted,
+    user_relink,
+    user_relink_ensure_allowed,
+)
 from .tokens import (
     denylist_flush_expired,
     refresh_token_deny,
@@ -33,6 +52,7 @@ from .tokens import (
 from .users import user_deactivate, user_profile_sync, user_sign_in, user_sign_up, user_sync_from_token
 
 __all__ = [
+    "RECENT_SIGN_IN",
     "RELEASED_EMAIL_DOMAIN",
     "ReleaseReason",
     "denylist_flush_expired",
@@ -63,4 +83,14 @@ __all__ = [
     "user_sign_up",
     "user_sync_from_token",
     "user_tokens_revoke",
+    "user_id_record_deleted",
+    "user_id_ensure_not_deleted",
+    "users_purge_inactive",
+    "user_profile_edit",
+    "user_password_ensure_here",
+    "user_password_check",
+    "user_password_change",
+    "user_export",
+    "user_erase",
+    "user_delete_ensure_allowed",
 ]
