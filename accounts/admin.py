@@ -19,7 +19,15 @@ from django.utils.translation import ngettext
 from tasks.admin import TaskInline
 
 from . import services
-from .models import USER_ID_MAX_LENGTH, DeletedUserId, DenylistedToken, Identity, RelinkRecord, RelinkedUserId, User
+from .models import (
+    USER_ID_MAX_LENGTH,
+    DeletedUserId,
+    DenylistedToken,
+    Identity,
+    RelinkedUserId,
+    RelinkRecord,
+    User,
+)
 from .services.life import ERASED_REPR
 
 logger = logging.getLogger("accounts.auth")

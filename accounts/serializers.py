@@ -11,7 +11,6 @@ from .settings import api_settings
 from .tokens import AccessToken, RefreshToken, token_identity
 
 
-
 def token_pair_for(user):
     refresh = RefreshToken.for_user(user)
     return {"refresh": str(refresh), "access": str(refresh.access_token)}

@@ -10,7 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.serializers import ErrorSerializer
-from core.throttling import CountedTogetherMixin, ScopedAddressRateThrottle, ScopedDatabaseRateThrottle
+from core.throttling import (
+    CountedTogetherMixin,
+    ScopedAddressRateThrottle,
+    ScopedDatabaseRateThrottle,
+)
 
 from . import events, links, serializers, services
 from .authentication import BetterAuthJWTAuthentication
@@ -123,7 +127,7 @@ class MeView(generics.GenericAPIView):
         return Response(serializers.UserSerializer(serializer.save()).data)
 
     @extend_schema(
-        request=serializers.AccountDeleteSerializer,
+        # OpenAPI generators leave a DELETE's body out; the description names it.
         responses={
             204: None,
             **PASSWORD_CHECKED,
@@ -138,8 +142,9 @@ class MeView(generics.GenericAPIView):
     def delete(self, request):
         """Erase the account: its tasks and personal data leave the database, and every token fails.
 
-        A local account sends `current_password`; a Better Auth identity
-        needs a token issued at most 5 minutes ago (sign in again first).
+        A local account sends the JSON body `{"current_password": "..."}`; a
+        Better Auth identity needs a token issued at most 5 minutes ago (sign
+        in again first). Staff accounts are not deleted here.
         """
         serializer = serializers.AccountDeleteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)

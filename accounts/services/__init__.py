@@ -10,17 +10,6 @@
   the password, export it, delete (erase) it; and erasing old deactivated accounts.
 """
 
-from .links import (
-    email_change_confirm,
-    email_change_ensure_here,
-    email_change_request,
-    email_decline,
-    email_verification_resend,
-    email_verification_send,
-    email_verify,
-    password_reset_confirm,
-    password_reset_request,
-)
 from .life import (
     RECENT_SIGN_IN,
     user_delete_ensure_allowed,
@@ -32,7 +21,25 @@ from .life import (
     user_profile_edit,
     users_purge_inactive,
 )
-from .ownership import RELEASED_EMAIL_DOMAIN, ReleaseReason, email_clean, email_proof_after, email_release, user_email_release
+from .links import (
+    email_change_confirm,
+    email_change_ensure_here,
+    email_change_request,
+    email_decline,
+    email_verification_resend,
+    email_verification_send,
+    email_verify,
+    password_reset_confirm,
+    password_reset_request,
+)
+from .ownership import (
+    RELEASED_EMAIL_DOMAIN,
+    ReleaseReason,
+    email_clean,
+    email_proof_after,
+    email_release,
+    user_email_release,
+)
 from .relink import (
     user_id_ensure_not_deleted,
     user_id_ensure_not_relinked,
@@ -49,7 +56,13 @@ from .tokens import (
     user_ensure_token_accepted,
     user_tokens_revoke,
 )
-from .users import user_deactivate, user_profile_sync, user_sign_in, user_sign_up, user_sync_from_token
+from .users import (
+    user_deactivate,
+    user_profile_sync,
+    user_sign_in,
+    user_sign_up,
+    user_sync_from_token,
+)
 
 __all__ = [
     "RECENT_SIGN_IN",
@@ -73,9 +86,18 @@ __all__ = [
     "session_end",
     "token_verify",
     "user_deactivate",
+    "user_delete_ensure_allowed",
     "user_email_release",
     "user_ensure_token_accepted",
+    "user_erase",
+    "user_export",
+    "user_id_ensure_not_deleted",
     "user_id_ensure_not_relinked",
+    "user_id_record_deleted",
+    "user_password_change",
+    "user_password_check",
+    "user_password_ensure_here",
+    "user_profile_edit",
     "user_profile_sync",
     "user_relink",
     "user_relink_ensure_allowed",
@@ -83,14 +105,5 @@ __all__ = [
     "user_sign_up",
     "user_sync_from_token",
     "user_tokens_revoke",
-    "user_id_record_deleted",
-    "user_id_ensure_not_deleted",
     "users_purge_inactive",
-    "user_profile_edit",
-    "user_password_ensure_here",
-    "user_password_check",
-    "user_password_change",
-    "user_export",
-    "user_erase",
-    "user_delete_ensure_allowed",
 ]

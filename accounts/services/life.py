@@ -30,7 +30,14 @@ from ..exceptions import (
     SignInLocked,
     StaffAccount,
 )
-from ..models import DenylistedToken, EndedSession, Identity, RelinkRecord, RelinkedUserId, User
+from ..models import (
+    DenylistedToken,
+    EndedSession,
+    Identity,
+    RelinkedUserId,
+    RelinkRecord,
+    User,
+)
 from .relink import user_id_record_deleted
 from .tokens import session_end, user_tokens_revoke
 from .users import name_storable

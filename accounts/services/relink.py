@@ -16,8 +16,8 @@ from ..models import (
     DenylistedToken,
     EndedSession,
     Identity,
-    RelinkRecord,
     RelinkedUserId,
+    RelinkRecord,
     User,
 )
 

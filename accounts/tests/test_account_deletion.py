@@ -7,7 +7,9 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from accounts.models import DeletedUserId, DenylistedToken, EndedSession, User
@@ -218,6 +220,20 @@ def test_deleting_needs_a_signed_in_account(api_client, ada):
 
     assert response.status_code == 401
     assert User.objects.filter(pk=ada.pk).exists()
+
+
+@pytest.mark.postgres_only
+def test_importing_better_auth_users_never_brings_an_erased_account_back(better_auth_database, sign_hs256, api_client):
+    url, [grace] = better_auth_database([{"email": "grace@example.com", "password": "compiler pioneer 1952", "name": "Grace"}])
+    BetterAuthUserFactory(pk=grace["id"], email="grace@example.com")
+    token = sign_hs256(better_auth_claims(user_id=grace["id"], email="grace@example.com"))
+    assert api_client.delete(ME_URL, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 204
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    call_command("import_better_auth_users", "--database-url", url, stdout=stdout, stderr=stderr)
+
+    assert stderr.getvalue() == f"Skipped {grace['id']} <grace@example.com>: its account was erased here.\n"
+    assert not User.objects.filter(pk=grace["id"]).exists()
 
 
 class TestAnyDeleteBodyAnswersA2xxOr4xx(HypothesisTestCase):

@@ -1,7 +1,9 @@
 """POST /api/auth/password/change/: a local account's new password after its current one; every earlier token fails."""
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from accounts.models import User
