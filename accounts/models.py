@@ -273,11 +273,19 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
 
 
+class RelinkRecordQuerySet(AppendOnlyQuerySet):
+    def notes_erase(self):
+        """Empty the notes: the one change a record allows, when the person a note may name is erased."""
+        return models.QuerySet.update(self, note="")
+
+
 class RelinkRecord(models.Model):
     """One relink, as it happened: the audit trail beside the `user_relinked` log line.
 
     Append-only: written once by `services.user_relink`, never updated or
-    deleted (an undo is a relink of its own, recorded as another row).
+    deleted (an undo is a relink of its own, recorded as another row). The
+    one exception is `notes_erase`: erasing an account empties the notes of
+    its records, which may name the person who asked.
     """
 
     class Via(models.TextChoices):
@@ -300,7 +308,7 @@ class RelinkRecord(models.Model):
     # A default rather than auto_now_add, which would overwrite the times of the records migration 0006 copies.
     relinked_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = RelinkRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-relinked_at", "-id"]

@@ -15,6 +15,42 @@ def deactivated_now(apps, schema_editor):
     User.objects.filter(is_active=False, deactivated_at__isnull=True).update(deactivated_at=django.utils.timezone.now())
 
 
+# The relink records stay append-only, but for one change: erasing an account
+# empties the notes of its records (`relink_user --actor` text, which may name
+# the person), and nothing else of the row may change with it.
+NOTES_MAY_BE_ERASED = """
+CREATE OR REPLACE FUNCTION accounts_relinkrecord_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.note = ''
+        AND (NEW.id, NEW.old_id, NEW.new_id, NEW.via, NEW.actor_id, NEW.os_user, NEW.relinked_at)
+            IS NOT DISTINCT FROM (OLD.id, OLD.old_id, OLD.new_id, OLD.via, OLD.actor_id, OLD.os_user, OLD.relinked_at)
+    THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'accounts_relinkrecord is append-only: % refused', TG_OP;
+END
+$$;
+"""
+
+NOTHING_MAY_CHANGE = """
+CREATE OR REPLACE FUNCTION accounts_relinkrecord_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'accounts_relinkrecord is append-only: % refused', TG_OP;
+END
+$$;
+"""
+
+
+def notes_may_be_erased(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(NOTES_MAY_BE_ERASED, params=None)
+
+
+def nothing_may_change(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(NOTHING_MAY_CHANGE, params=None)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -52,4 +88,5 @@ class Migration(migrations.Migration):
             options={"ordering": ["-deleted_at"]},
         ),
         migrations.RunPython(deactivated_now, migrations.RunPython.noop),
+        migrations.RunPython(notes_may_be_erased, nothing_may_change),
     ]

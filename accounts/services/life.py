@@ -122,8 +122,8 @@ def user_erase(*, user, via, session_id=None):
     """Erase the account: its tasks, its row and what names it by address; answers whether it was there.
 
     In one transaction: the tasks are deleted, the admin history about the
-    account and its tasks keeps no address, name or title, django-axes'
-    records of sign-ins naming the address go, the id is recorded as erased
+    account and its tasks keeps no address, name or title, the notes of its
+    relink records are emptied, django-axes' records of sign-ins naming the address go, the id is recorded as erased
     (so no token issued before now brings the account back), the token's
     Better Auth session (`session_id`) ends, and the user row is deleted
     (groups, permissions and the retired ids' link with it). `via` says who
@@ -135,6 +135,9 @@ def user_erase(*, user, via, session_id=None):
             return False
         user_id, email = locked.pk, locked.email
         _admin_history_redact(user_id)
+        # Its records stay (ids, who relinked, when); their notes may name the person.
+        ids = [user_id, *RelinkedUserId.objects.filter(account_id=user_id).values_list("old_id", flat=True)]
+        RelinkRecord.objects.filter(Q(old_id__in=ids) | Q(new_id__in=ids)).exclude(note="").notes_erase()
         tasks_deleted, _details = Task.objects.filter(owner_id=user_id).delete()
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             model.objects.filter(username=email).delete()

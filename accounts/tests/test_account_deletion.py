@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from accounts.models import DeletedUserId, DenylistedToken, EndedSession, User
+from accounts.models import DeletedUserId, DenylistedToken, EndedSession, RelinkRecord, User
 from accounts.serializers import token_pair_for
 from tasks.models import Task
 from tasks.tests.factories import TaskFactory
@@ -94,6 +94,46 @@ def admin_changed(obj):
         action_flag=CHANGE,
         change_message="Changed name.",
     )
+
+
+def test_the_relink_records_stay_with_their_ids_but_not_the_note_that_may_name_the_person(sign_hs256, api_client):
+    from accounts import services
+
+    before = UserFactory(pk="AdaFirstBetterAuthId0123456789ab", email="ada@example.com", password=None)
+    services.user_relink(user=before, new_id=BETTER_AUTH_ID, actor=None, os_user="ops-grace", note="SUP-42, asked by Ada Lovelace")
+    # Issued after the relink, which revoked every earlier token (iat has whole seconds).
+    token = sign_hs256(better_auth_claims(user_id=BETTER_AUTH_ID, iat=int(time.time()) + 1))
+
+    assert api_client.delete(ME_URL, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 204
+
+    assert list(RelinkRecord.objects.values_list("old_id", "new_id", "via", "os_user", "note")) == [
+        ("AdaFirstBetterAuthId0123456789ab", BETTER_AUTH_ID, "command line", "ops-grace", "")
+    ]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE accounts_relinkrecord SET note = 'rewritten'",
+        "UPDATE accounts_relinkrecord SET note = '', os_user = 'someone else'",
+        "UPDATE accounts_relinkrecord SET note = '', relinked_at = now()",
+    ],
+)
+def test_the_database_allows_emptying_a_note_and_no_other_change(statement):
+    from django.db import DatabaseError, connection, transaction
+
+    from accounts import services
+
+    before = UserFactory(pk="AdaFirstBetterAuthId0123456789ab", email="ada@example.com")
+    services.user_relink(user=before, new_id=BETTER_AUTH_ID, actor=None, os_user="ops-grace", note="SUP-42")
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_relinkrecord SET note = ''")
+
+    assert list(RelinkRecord.objects.values_list("os_user", "note")) == [("ops-grace", "")]
 
 
 def test_a_wrong_or_missing_password_erases_nothing(ada, client_for):
