@@ -136,6 +136,21 @@ def test_the_database_allows_emptying_a_note_and_no_other_change(statement):
     assert list(RelinkRecord.objects.values_list("os_user", "note")) == [("ops-grace", "")]
 
 
+def test_no_log_line_holds_the_address_the_password_or_the_token(ada, client_for, caplog):
+    import logging
+
+    signed_in = client_for(ada)
+    token = signed_in._credentials["HTTP_AUTHORIZATION"].split()[1]
+
+    with caplog.at_level(logging.DEBUG):
+        delete(signed_in, {"current_password": "a wrong guess 0"})
+        delete(signed_in, {"current_password": PASSWORD})
+
+    lines = [str(vars(record)) for record in caplog.records]
+    assert any("user_erased" in line for line in lines)
+    assert not [line for line in lines if "ada@example.com" in line or PASSWORD in line or "a wrong guess" in line or token in line]
+
+
 def test_a_wrong_or_missing_password_erases_nothing(ada, client_for):
     wrong = delete(client_for(ada), {"current_password": "a wrong guess 0"})
     missing = delete(client_for(ada))

@@ -52,6 +52,18 @@ def test_every_earlier_token_fails_and_the_fresh_pair_works(ada, client_for, api
     assert api_client.post("/api/token/refresh/", {"refresh": fresh["refresh"]}, format="json").status_code == 200
 
 
+def test_no_log_line_holds_the_address_or_a_password(ada, client_for, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        change(client_for(ada), current="a wrong guess 0")
+        change(client_for(ada))
+
+    lines = [str(vars(record)) for record in caplog.records]
+    assert any("password_changed" in line for line in lines)
+    assert not [line for line in lines if any(text in line for text in ("ada@example.com", PASSWORD, NEW_PASSWORD, "a wrong guess"))]
+
+
 def test_a_wrong_current_password_changes_nothing(ada, client_for, api_client):
     response = change(client_for(ada), current="a wrong guess 0")
 
