@@ -1,6 +1,10 @@
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.options import get_content_type_for_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
@@ -9,12 +13,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from tasks.admin import TaskInline
 
 from . import services
-from .models import USER_ID_MAX_LENGTH, DenylistedToken, Identity, RelinkRecord, RelinkedUserId, User
+from .models import (
+    USER_ID_MAX_LENGTH,
+    DeletedUserId,
+    DenylistedToken,
+    Identity,
+    RelinkedUserId,
+    RelinkRecord,
+    User,
+)
+from .services.life import ERASED_REPR
+
+logger = logging.getLogger("accounts.auth")
 
 
 class UserCreationAdminForm(UserCreationForm):
@@ -72,21 +88,24 @@ class UserAdmin(DjangoUserAdmin):
     # holder can prove an address (a mailed link, Better Auth), and the proof
     # decides who keeps an address that someone else proves.
     readonly_fields = (
-        "id", "identity", "email_verified", "email_proof", "date_joined", "last_login", "tokens_valid_after"
+        "id", "identity", "email_verified", "email_proof", "date_joined", "last_login", "tokens_valid_after",
+        "deactivated_at", "profile_edited_at",
     )
     fieldsets = (
         (None, {"fields": ("id", "identity", "email", "email_verified", "email_proof", "password")}),
-        ("Profile", {"fields": ("name",)}),
+        ("Profile", {"fields": ("name", "profile_edited_at")}),
         (
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Sessions", {"fields": ("last_login", "date_joined", "tokens_valid_after")}),
+        ("Sessions", {"fields": ("last_login", "date_joined", "tokens_valid_after", "deactivated_at")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
     )
-    actions = ["deactivate_selected", "revoke_tokens_of_selected", "relink_selected"]
+    actions = [
+        "deactivate_selected", "revoke_tokens_of_selected", "relink_selected", "export_data_selected", "erase_selected"
+    ]
 
     def save_model(self, request, obj, form, change):
         # A new address takes effect only once it confirms: the form's value is
@@ -95,6 +114,9 @@ class UserAdmin(DjangoUserAdmin):
         new_email = None
         if change and "email" in form.changed_data:
             new_email, obj.email = obj.email, form.initial["email"]
+        if change and "is_active" in form.changed_data:
+            # When, for `purge_inactive_users`; a reactivated account starts over.
+            obj.deactivated_at = None if obj.is_active else timezone.now()
         super().save_model(request, obj, form, change)
         if new_email is not None:
             services.email_change_request(user=obj, new_email=new_email)
@@ -134,6 +156,19 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
+
+    def delete_model(self, request, obj):
+        # Django's own delete page erases as the API does: the id is remembered, the admin history keeps no address.
+        services.user_erase(user=obj, via="admin")
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.user_erase(user=user, via="admin")
+
+    def has_account_data_permission(self, request):
+        # Whoever exports an account reads all of it, and an erasure cannot be undone: superusers only,
+        # whatever permissions anyone else holds.
+        return request.user.is_superuser
 
     def has_deactivate_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.deactivate_user")
@@ -188,6 +223,74 @@ class UserAdmin(DjangoUserAdmin):
             self.message_user(request, f"Relinked {user.email}: id {old_id} is now {user.pk}.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[user.pk]))
         return self._relink_page(request, user, form, confirm=False)
+
+    @admin.action(description="Export the selected user's data (JSON download)", permissions=["account_data"])
+    def export_data_selected(self, request, queryset):
+        """A confirmation page, then the same JSON document the person gets from GET /api/auth/me/export/."""
+        user = self._one_selected(request, queryset, "export")
+        if user is None:
+            return None
+        if request.POST.get("account_data_step") != "confirm":
+            return self._account_data_page(request, user, action="export_data_selected")
+        self.log_change(request, user, "Exported the account's data on request.")
+        logger.warning(
+            "user data exported by an admin",
+            extra={"event": "user_data_exported", "user_id": user.pk, "actor_id": request.user.pk},
+        )
+        from .views import account_export_response
+
+        return account_export_response(user)
+
+    @admin.action(description="Erase the selected user's data (tasks, profile, account)", permissions=["account_data"])
+    def erase_selected(self, request, queryset):
+        """A confirmation page naming what goes, then what DELETE /api/auth/me/ does; recorded without the address."""
+        user = self._one_selected(request, queryset, "erase")
+        if user is None:
+            return None
+        if user.is_staff or user.is_superuser:
+            self.message_user(
+                request,
+                "Nothing changed: a staff account is not erased (its admin history would go with it). "
+                "Remove its staff status first.",
+                messages.ERROR,
+            )
+            return None
+        if request.POST.get("account_data_step") != "confirm":
+            return self._account_data_page(request, user, action="erase_selected")
+        user_id = user.pk
+        if services.user_erase(user=user, via="admin"):
+            LogEntry.objects.create(
+                user=request.user,
+                content_type=get_content_type_for_model(self.model),
+                object_id=user_id,
+                object_repr=ERASED_REPR,
+                action_flag=DELETION,
+                change_message="Erased the account's data on request.",
+            )
+            logger.warning(
+                "user erased by an admin", extra={"event": "user_erase_requested", "user_id": user_id, "actor_id": request.user.pk}
+            )
+            self.message_user(request, f"Erased the account {user_id}, its tasks and personal data.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
+
+    def _one_selected(self, request, queryset, verb):
+        users = list(queryset[:2])
+        if len(users) != 1:
+            self.message_user(request, f"Select exactly one user to {verb}.", messages.ERROR)
+            return None
+        return users[0]
+
+    def _account_data_page(self, request, user, *, action):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Export this user's data" if action == "export_data_selected" else "Erase this user's data",
+            "opts": self.opts,
+            "target": user,
+            "action": action,
+            "task_count": user.tasks.count(),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/user/account_data_confirmation.html", context)
 
     def _relink_page(self, request, user, form, *, confirm):
         context = {
@@ -283,6 +386,18 @@ class RelinkedUserIdAdmin(ReadOnlyAdmin):
     list_display = ("old_id", "account_id", "relinked_at")
     search_fields = ("old_id", "account__id")
     date_hierarchy = "relinked_at"
+
+
+@admin.register(DeletedUserId)
+class DeletedUserIdAdmin(ReadOnlyAdmin):
+    """The ids of erased accounts: tokens issued before the erasure never bring them back.
+
+    Read-only: deleting an entry would let an old token recreate the account.
+    """
+
+    list_display = ("user_id", "deleted_at")
+    search_fields = ("user_id",)
+    date_hierarchy = "deleted_at"
 
 
 @admin.register(RelinkRecord)

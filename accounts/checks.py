@@ -90,3 +90,20 @@ def check_webhook_secret(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+DELETED_USERS_CHOICES = ("delete", "deactivate")
+
+
+@register()
+def check_better_auth_deleted_users(app_configs=None, **kwargs):
+    """BETTER_AUTH_DELETED_USERS is `delete` or `deactivate`: a typo must not silently keep or erase data."""
+    value = getattr(settings, "BETTER_AUTH_DELETED_USERS", "delete")
+    if value in DELETED_USERS_CHOICES:
+        return []
+    return [
+        Error(
+            f"BETTER_AUTH_DELETED_USERS is {value!r}; it must be one of: {', '.join(DELETED_USERS_CHOICES)}.",
+            id="accounts.E010",
+        )
+    ]

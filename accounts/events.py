@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 
 from . import services
-from .models import SESSION_ID_PATTERN, USER_ID_PATTERN, ReceivedEvent, User
+from .models import SESSION_ID_PATTERN, USER_ID_PATTERN, Identity, ReceivedEvent, User
 from .tokens import parse_datetime_claim
 
 logger = logging.getLogger("accounts.auth")
@@ -126,13 +126,31 @@ class UserUpdated:
 
 @dataclass(frozen=True)
 class UserDeleted:
+    """Erases the account (BETTER_AUTH_DELETED_USERS=delete, the default) or deactivates it (=deactivate).
+
+    Erasing records the id even for a person never seen here, so no token
+    Better Auth issued before the deletion creates an account. A staff
+    account, or an account a local password reaches, is only deactivated:
+    Better Auth's deletion does not take their admin history or data.
+    """
+
     type = "user.deleted"
     user_id: str
 
     def apply(self):
         user = User.objects.filter(pk=self.user_id).first()
-        if user is not None and user.is_active:
-            services.user_deactivate(user=user)
+        if settings.BETTER_AUTH_DELETED_USERS == "deactivate":
+            if user is not None and user.is_active:
+                services.user_deactivate(user=user)
+            return
+        if user is None:
+            services.user_id_record_deleted(user_id=self.user_id)
+        elif user.is_staff or user.is_superuser or user.identity != Identity.BETTER_AUTH:
+            logger.warning("deleted user kept, deactivated", extra={"event": "user_erase_refused", "user_id": user.pk})
+            if user.is_active:
+                services.user_deactivate(user=user)
+        else:
+            services.user_erase(user=user, via="better_auth")
 
 
 def parse(body):

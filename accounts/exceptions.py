@@ -114,3 +114,35 @@ class EmailChangeNotHere(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("This account signs in through Better Auth: change its address there.")
     default_code = "email_managed_by_better_auth"
+
+
+class PasswordIncorrect(exceptions.APIException):
+    """The signed-in holder's current password, asked again before a change that cannot be undone, is wrong."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("The current password is not correct.")
+    default_code = "password_incorrect"
+
+
+class PasswordManagedByBetterAuth(exceptions.APIException):
+    """A Better Auth identity has no password here: it signs in, and changes its password, at Better Auth."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This account signs in through Better Auth: change its password there.")
+    default_code = "password_managed_by_better_auth"
+
+
+class RecentSignInRequired(exceptions.APIException):
+    """A Better Auth identity deletes its account only with a token from a recent sign-in."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = _("Sign in again, then delete the account within 5 minutes.")
+    default_code = "recent_sign_in_required"
+
+
+class StaffAccount(exceptions.APIException):
+    """A staff account is not deleted through the API: its admin history would go with it."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This account has admin access; a superuser removes that before the account can be deleted.")
+    default_code = "staff_account"

@@ -18,18 +18,19 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from psycopg.rows import class_row
 
+from . import services
 from .hashers import BetterAuthScryptPasswordHasher
 from .models import (
     NAME_MAX_LENGTH,
     USER_ID_PATTERN,
     YIELDING_PROOFS,
+    DeletedUserId,
     EmailProof,
     Identity,
     RelinkedUserId,
     User,
     normalize_email,
 )
-from . import services
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 PASSWORD_MAX_LENGTH = User._meta.get_field("password").max_length
@@ -144,6 +145,9 @@ def _problem_with(better_auth_user, email, user):
     if user is None and RelinkedUserId.objects.filter(old_id=better_auth_user.id).exists():
         # A new account under it would answer to the old id's tokens; `relink_user` undoes a relink.
         return "its id was retired by a relink"
+    if user is None and DeletedUserId.objects.filter(user_id=better_auth_user.id).exists():
+        # Its holder, or Better Auth, asked for the account to be erased here; importing would bring the data back.
+        return "its account was erased here"
     # Better Auth's columns are unbounded text; ours are not, and PostgreSQL text never holds NUL.
     if len(email) > EMAIL_MAX_LENGTH:
         return f"its email address is longer than {EMAIL_MAX_LENGTH} characters"

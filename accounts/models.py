@@ -138,6 +138,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
         help_text="Better Auth's `updatedAt` of the email and name last taken from a token.",
     )
+    profile_edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the holder last edited the profile here (PATCH /api/auth/me/): "
+        "a Better Auth profile updated before it does not undo the edit.",
+    )
+    deactivated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the account was deactivated; `purge_inactive_users` erases it some days later.",
+    )
 
     objects = UserManager()
 
@@ -230,6 +243,23 @@ class RelinkedUserId(models.Model):
         return f"{self.old_id} -> {self.account_id}"
 
 
+class DeletedUserId(models.Model):
+    """The id of an account erased here: no token issued before `deleted_at` brings the account back.
+
+    Holds no personal data, only the id and the moment. A Better Auth token
+    issued after it (a new sign-in) is a new first sight.
+    """
+
+    user_id = models.CharField(primary_key=True, max_length=USER_ID_MAX_LENGTH)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+
+    def __str__(self):
+        return f"{self.user_id} (erased {self.deleted_at:%Y-%m-%d %H:%M})"
+
+
 class AppendOnlyError(Exception):
     """A change or deletion of a row kept as a record: a record nobody may rewrite is the point of it."""
 
@@ -245,11 +275,19 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
 
 
+class RelinkRecordQuerySet(AppendOnlyQuerySet):
+    def notes_erase(self):
+        """Empty the notes: the one change a record allows, when the person a note may name is erased."""
+        return models.QuerySet.update(self, note="")
+
+
 class RelinkRecord(models.Model):
     """One relink, as it happened: the audit trail beside the `user_relinked` log line.
 
     Append-only: written once by `services.user_relink`, never updated or
-    deleted (an undo is a relink of its own, recorded as another row).
+    deleted (an undo is a relink of its own, recorded as another row). The
+    one exception is `notes_erase`: erasing an account empties the notes of
+    its records, which may name the person who asked.
     """
 
     class Via(models.TextChoices):
@@ -272,7 +310,7 @@ class RelinkRecord(models.Model):
     # A default rather than auto_now_add, which would overwrite the times of the records migration 0006 copies.
     relinked_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = RelinkRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-relinked_at", "-id"]

@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from . import services
-from .models import User, normalize_email
+from .models import Identity, User, normalize_email
 from .settings import api_settings
 from .tokens import AccessToken, RefreshToken, token_identity
-
 
 
 def token_pair_for(user):
@@ -74,6 +73,65 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "email_verified", "name", "date_joined"]
         read_only_fields = fields
+
+
+class ProfileSerializer(UserSerializer):
+    """PATCH /api/auth/me/: the holder edits the name; every other field is read-only (and ignored)."""
+
+    class Meta(UserSerializer.Meta):
+        read_only_fields = ["id", "email", "email_verified", "date_joined"]
+        extra_kwargs = {"name": {"max_length": 255, "allow_blank": True}}
+
+    def update(self, user, validated_data):
+        if "name" in validated_data:
+            services.user_profile_edit(user=user, name=validated_data["name"])
+        return user
+
+
+def _password_field(**kwargs):
+    return serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=1024, style={"input_type": "password"}, **kwargs
+    )
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    """A local account's new password, after its current one; answers a fresh token pair."""
+
+    current_password = _password_field()
+    new_password = _password_field()
+
+    def save(self):
+        request = self.context["request"]
+        data = self.validated_data
+        try:
+            user = services.user_password_change(
+                request=request,
+                user=request.user,
+                current_password=data["current_password"],
+                new_password=data["new_password"],
+            )
+        except ValidationError as error:
+            raise serializers.ValidationError({"new_password": list(error.messages)}) from None
+        return token_pair_for(user)
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    """DELETE /api/auth/me/: a local account's current password (a Better Auth identity needs a recent token)."""
+
+    current_password = _password_field(required=False)
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        if user.identity == Identity.LOCAL and "current_password" not in attrs:
+            raise serializers.ValidationError(
+                {"current_password": [_("This field is required.")]}, code="required"
+            )
+        return attrs
 
 
 class SignupSerializer(serializers.Serializer):

@@ -1,6 +1,8 @@
 """Token endpoints on SimpleJWT's contract, and the account endpoints around them."""
 
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -8,11 +10,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.serializers import ErrorSerializer
-from core.throttling import CountedTogetherMixin, ScopedAddressRateThrottle, ScopedDatabaseRateThrottle
+from core.throttling import (
+    CountedTogetherMixin,
+    ScopedAddressRateThrottle,
+    ScopedDatabaseRateThrottle,
+)
 
 from . import events, links, serializers, services
 from .authentication import BetterAuthJWTAuthentication
 from .exceptions import InvalidToken, TokenError
+from .tokens import token_identity
 
 
 class TokenView(CountedTogetherMixin, generics.GenericAPIView):
@@ -72,14 +79,149 @@ class SignupView(CountedTogetherMixin, generics.CreateAPIView):
     serializer_class = serializers.SignupSerializer
 
 
-class MeView(generics.RetrieveAPIView):
-    """The signed-in user."""
+UNAUTHENTICATED = {401: OpenApiResponse(ErrorSerializer, description="No valid token.")}
+THROTTLED_PER_ACCOUNT = {429: OpenApiResponse(ErrorSerializer, description="Too many requests for this account.")}
+PASSWORD_CHECKED = {
+    400: OpenApiResponse(
+        ErrorSerializer, description="Invalid input, or `password_incorrect`: the current password is wrong."
+    ),
+    429: OpenApiResponse(
+        ErrorSerializer,
+        description="Too many requests for this account, or `sign_in_locked`: "
+        "too many wrong passwords from this IP (as at sign-in).",
+    ),
+}
+
+
+class MeView(generics.GenericAPIView):
+    """The signed-in user: read it, rename it, or delete the account with everything in it."""
 
     serializer_class = serializers.UserSerializer
     permission_classes = (IsAuthenticated,)
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+    # DELETE checks a password as a sign-in does: the sign-in's rate, per account.
+    throttle_scope = "auth"
+
+    def get_throttles(self):
+        return [ScopedDatabaseRateThrottle()] if self.request.method == "DELETE" else []
 
     def get_object(self):
         return self.request.user
+
+    @extend_schema(responses={200: serializers.UserSerializer, **UNAUTHENTICATED})
+    def get(self, request):
+        return Response(serializers.UserSerializer(request.user).data)
+
+    @extend_schema(
+        request=serializers.ProfileSerializer,
+        responses={
+            200: serializers.UserSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
+            **UNAUTHENTICATED,
+        },
+    )
+    def patch(self, request):
+        """Change the profile (`name`); for a Better Auth identity it stays until Better Auth's profile changes later."""
+        serializer = serializers.ProfileSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializers.UserSerializer(serializer.save()).data)
+
+    @extend_schema(
+        # OpenAPI generators leave a DELETE's body out; the description names it.
+        responses={
+            204: None,
+            **PASSWORD_CHECKED,
+            **UNAUTHENTICATED,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="`recent_sign_in_required`: a Better Auth identity's token is more than 5 minutes old.",
+            ),
+            409: OpenApiResponse(ErrorSerializer, description="`staff_account`: staff accounts are not deleted here."),
+        },
+    )
+    def delete(self, request):
+        """Erase the account: its tasks and personal data leave the database, and every token fails.
+
+        A local account sends the JSON body `{"current_password": "..."}`; a
+        Better Auth identity needs a token issued at most 5 minutes ago (sign
+        in again first). Staff accounts are not deleted here.
+        """
+        serializer = serializers.AccountDeleteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        try:
+            identity = token_identity(request.auth)
+        except TokenError as error:
+            raise InvalidToken.from_token_error(error) from None
+        services.user_delete_ensure_allowed(
+            request=request,
+            user=request.user,
+            identity=identity,
+            current_password=serializer.validated_data.get("current_password"),
+        )
+        services.user_erase(user=request.user, via="api", session_id=identity.session_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(
+    responses={
+        200: serializers.TokenPairSerializer,
+        **PASSWORD_CHECKED,
+        400: OpenApiResponse(
+            ErrorSerializer,
+            description="Invalid input, a new password the validators refuse (`errors.new_password`), "
+            "or `password_incorrect`: the current password is wrong.",
+        ),
+        **UNAUTHENTICATED,
+        409: OpenApiResponse(
+            ErrorSerializer, description="`password_managed_by_better_auth`: change it in Better Auth."
+        ),
+    }
+)
+class PasswordChangeView(generics.GenericAPIView):
+    """A new password for a local account, after its current one: every earlier token fails, a fresh pair comes back."""
+
+    permission_classes = (IsAuthenticated,)
+    throttle_classes = (ScopedDatabaseRateThrottle,)
+    throttle_scope = "auth"
+    serializer_class = serializers.PasswordChangeSerializer
+
+    def post(self, request):
+        # Before the password is checked: a Better Auth identity has none here to check.
+        services.user_password_ensure_here(user=request.user)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.save(), status=status.HTTP_200_OK)
+
+
+@extend_schema(
+    responses={
+        (200, "application/json"): OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description="One JSON document, streamed: `profile`, `security` (revocation, relinks, signed-out "
+            "refresh tokens, ended sessions, failed sign-ins naming the address, admin sign-ins and changes) "
+            "and `tasks` (every task, with the fields the tasks API answers).",
+        ),
+        **UNAUTHENTICATED,
+        **THROTTLED_PER_ACCOUNT,
+    }
+)
+class AccountExportView(APIView):
+    """Everything the API holds about the signed-in person, as one JSON document (a download)."""
+
+    permission_classes = (IsAuthenticated,)
+    throttle_classes = (ScopedDatabaseRateThrottle,)
+    throttle_scope = "export"
+
+    def get(self, request):
+        return account_export_response(request.user)
+
+
+def account_export_response(user):
+    """The export of `user` as a streamed JSON download (the API's and the admin's)."""
+    response = StreamingHttpResponse(services.user_export(user=user), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="account-{user.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class LogoutEverywhereView(APIView):

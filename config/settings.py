@@ -181,6 +181,8 @@ REST_FRAMEWORK = {
         # The verification and password reset endpoints: per client IP, and per address (or account).
         "account_email": env.str("THROTTLE_RATE_ACCOUNT_EMAIL", default="20/hour"),
         "account_email_address": env.str("THROTTLE_RATE_ACCOUNT_EMAIL_ADDRESS", default="5/hour"),
+        # GET /api/auth/me/export/, per account: each export reads every task.
+        "export": env.str("THROTTLE_RATE_EXPORT", default="3/hour"),
     },
     # Read by core.throttling.client_ip, for the throttles and the lockouts: 0 means
     # REMOTE_ADDR; N trusts the Nth X-Forwarded-For entry from the right (README).
@@ -217,6 +219,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 BETTER_AUTH_SECRET = env.str("BETTER_AUTH_SECRET", default="") or DEVELOPMENT_BETTER_AUTH_SECRET
 # Signs Better Auth's event deliveries (accounts.events); unset turns the endpoint off (503).
 BETTER_AUTH_WEBHOOK_SECRET = env.str("BETTER_AUTH_WEBHOOK_SECRET", default="")
+# What a `user.deleted` event does: "delete" erases the account here too (its tasks, its personal data);
+# "deactivate" only refuses it from now on, keeping its data. accounts.checks refuses any other value.
+BETTER_AUTH_DELETED_USERS = env.str("BETTER_AUTH_DELETED_USERS", default="delete").strip().lower()
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default=15 * 60)),
     "REFRESH_TOKEN_LIFETIME": timedelta(

@@ -5,9 +5,22 @@
 - `ownership`: who holds an email address, and who may take it from whom.
 - `links`: the mailed links (verification, password reset) and what they do.
 - `tokens`: whether a token is accepted, the refresh denylist, revocation, ended sessions.
-- `relink`: moving an account to a new Better Auth id.
+- `relink`: moving an account to a new Better Auth id; the ids no account takes again.
+- `life`: what the holder does with the account: edit the profile, change
+  the password, export it, delete (erase) it; and erasing old deactivated accounts.
 """
 
+from .life import (
+    RECENT_SIGN_IN,
+    user_delete_ensure_allowed,
+    user_erase,
+    user_export,
+    user_password_change,
+    user_password_check,
+    user_password_ensure_here,
+    user_profile_edit,
+    users_purge_inactive,
+)
 from .links import (
     email_change_confirm,
     email_change_ensure_here,
@@ -18,8 +31,21 @@ from .links import (
     password_reset_confirm,
     password_reset_request,
 )
-from .ownership import RELEASED_EMAIL_DOMAIN, ReleaseReason, email_clean, email_proof_after, email_release, user_email_release
-from .relink import user_id_ensure_not_relinked, user_relink, user_relink_ensure_allowed
+from .ownership import (
+    RELEASED_EMAIL_DOMAIN,
+    ReleaseReason,
+    email_clean,
+    email_proof_after,
+    email_release,
+    user_email_release,
+)
+from .relink import (
+    user_id_ensure_not_deleted,
+    user_id_ensure_not_relinked,
+    user_id_record_deleted,
+    user_relink,
+    user_relink_ensure_allowed,
+)
 from .tokens import (
     denylist_flush_expired,
     refresh_token_deny,
@@ -29,9 +55,16 @@ from .tokens import (
     user_ensure_token_accepted,
     user_tokens_revoke,
 )
-from .users import user_deactivate, user_profile_sync, user_sign_in, user_sign_up, user_sync_from_token
+from .users import (
+    user_deactivate,
+    user_profile_sync,
+    user_sign_in,
+    user_sign_up,
+    user_sync_from_token,
+)
 
 __all__ = [
+    "RECENT_SIGN_IN",
     "RELEASED_EMAIL_DOMAIN",
     "ReleaseReason",
     "denylist_flush_expired",
@@ -51,9 +84,18 @@ __all__ = [
     "session_end",
     "token_verify",
     "user_deactivate",
+    "user_delete_ensure_allowed",
     "user_email_release",
     "user_ensure_token_accepted",
+    "user_erase",
+    "user_export",
+    "user_id_ensure_not_deleted",
     "user_id_ensure_not_relinked",
+    "user_id_record_deleted",
+    "user_password_change",
+    "user_password_check",
+    "user_password_ensure_here",
+    "user_profile_edit",
     "user_profile_sync",
     "user_relink",
     "user_relink_ensure_allowed",
@@ -61,4 +103,5 @@ __all__ = [
     "user_sign_up",
     "user_sync_from_token",
     "user_tokens_revoke",
+    "users_purge_inactive",
 ]

@@ -10,7 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..exceptions import TokenError
-from ..models import USER_ID_PATTERN, DenylistedToken, EndedSession, Identity, RelinkRecord, RelinkedUserId, User
+from ..models import (
+    USER_ID_PATTERN,
+    DeletedUserId,
+    DenylistedToken,
+    EndedSession,
+    Identity,
+    RelinkedUserId,
+    RelinkRecord,
+    User,
+)
 
 logger = logging.getLogger("accounts.auth")
 
@@ -22,6 +31,22 @@ def user_id_ensure_not_relinked(*, user_id):
     """Refuse a token naming an id a relink retired; a fresh token from Better Auth names the new id."""
     if RelinkedUserId.objects.filter(old_id=user_id).exists():
         raise TokenError(_("Token names a user id that has been relinked to another"))
+
+
+def user_id_ensure_not_deleted(*, user_id, issued_at):
+    """Refuse a token naming an erased account's id when it was issued before the erasure.
+
+    Such a token must not bring the account back, empty, on first sight; a
+    token issued afterwards (the person signed in again) is a new first sight.
+    """
+    deleted = DeletedUserId.objects.filter(user_id=user_id).values_list("deleted_at", flat=True).first()
+    if deleted is not None and issued_at < deleted.timestamp():
+        raise TokenError(_("Token was issued before its account was deleted"))
+
+
+def user_id_record_deleted(*, user_id):
+    """Remember that the account with this id was erased now (again, if it came back since)."""
+    DeletedUserId.objects.update_or_create(user_id=user_id, defaults={"deleted_at": timezone.now()})
 
 
 def user_relink(*, user, new_id, actor, os_user="", note=""):

@@ -10,7 +10,7 @@ from ..exceptions import TokenError, UserInactive, UserNotFound
 from ..models import DenylistedToken, EndedSession
 from ..selectors import user_get_for_token
 from ..settings import api_settings
-from .relink import user_id_ensure_not_relinked
+from .relink import user_id_ensure_not_deleted, user_id_ensure_not_relinked
 from .users import user_ensure_reached_by
 
 logger = logging.getLogger("accounts.auth")
@@ -35,6 +35,7 @@ def token_verify(*, identity):
         if not identity.may_create_user:
             raise UserNotFound()
         user_id_ensure_not_relinked(user_id=identity.user_id)
+        user_id_ensure_not_deleted(user_id=identity.user_id, issued_at=identity.issued_at)
         return
     user_ensure_reached_by(user=user, identity=identity)
     user_ensure_token_accepted(user=user, identity=identity)

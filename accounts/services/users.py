@@ -16,7 +16,7 @@ from ..models import NAME_MAX_LENGTH, EmailProof, Identity, User
 from ..selectors import user_get_for_token
 from ..settings import api_settings
 from .ownership import ReleaseReason, email_clean, email_proof_after, email_release
-from .relink import user_id_ensure_not_relinked
+from .relink import user_id_ensure_not_deleted, user_id_ensure_not_relinked
 
 logger = logging.getLogger("accounts.auth")
 
@@ -34,6 +34,7 @@ def user_sync_from_token(*, identity):
         if not identity.may_create_user:
             raise UserNotFound()
         user_id_ensure_not_relinked(user_id=identity.user_id)
+        user_id_ensure_not_deleted(user_id=identity.user_id, issued_at=identity.issued_at)
         return _user_create_from_identity(identity)
     user_ensure_reached_by(user=user, identity=identity)
     user_profile_sync(user=user, profile=identity)
@@ -98,6 +99,8 @@ def user_profile_sync(*, user, profile):
     (Better Auth's `updatedAt`): a token's identity, or a user-updated event.
     A newer address is taken only while no other account holds it: a token
     never moves an address away from another account, whatever it proves.
+    A name edited here (`profile_edited_at`) stays until Better Auth's
+    profile is updated after the edit: the later change wins.
     """
     if _profile_is_newer(profile, user):
         _profile_take(user, profile)
@@ -120,9 +123,15 @@ def _profile_from(profile, user):
     """The (email, name, email_proof) the profile asks for; what it lacks or we cannot hold stays ours."""
     claimed = email_clean(profile.email)
     email = claimed or user.email
-    name = name_storable(profile.name) if profile.name is not None else user.name
+    name = name_storable(profile.name) if profile.name is not None and _name_is_newer(profile, user) else user.name
     brought = EmailProof.BETTER_AUTH if claimed == email and profile.email_verified else EmailProof.NONE
     return email, name, email_proof_after(user=user, email=email, proof=brought)
+
+
+def _name_is_newer(profile, user):
+    """A name edited here wins over Better Auth's until Better Auth's profile changes after the edit."""
+    edited = user.profile_edited_at
+    return edited is None or (profile.profile_updated_at is not None and profile.profile_updated_at > edited)
 
 
 def _profile_take(user, profile):
@@ -147,8 +156,8 @@ def _profile_take(user, profile):
 def user_deactivate(*, user):
     """Refuse the user from now on; their tokens fail at once."""
     user.is_active = False
-    user.tokens_valid_after = timezone.now()
-    user.save(update_fields=["is_active", "tokens_valid_after"])
+    user.tokens_valid_after = user.deactivated_at = timezone.now()
+    user.save(update_fields=["is_active", "tokens_valid_after", "deactivated_at"])
     logger.info("user deactivated", extra={"event": "user_deactivated", "user_id": user.pk})
 
 

@@ -178,7 +178,13 @@ def test_an_update_of_a_user_not_seen_yet_creates_nobody(deliver):
     assert not User.objects.exists()
 
 
-def test_a_deleted_user_is_deactivated_and_their_tokens_refused(deliver, ada, sign_hs256, call_me):
+@pytest.fixture
+def deactivate_deleted_users(settings):
+    """BETTER_AUTH_DELETED_USERS=deactivate: a deletion only deactivates (test_better_auth_user_deleted.py has the erasure)."""
+    settings.BETTER_AUTH_DELETED_USERS = "deactivate"
+
+
+def test_a_deleted_user_is_deactivated_and_their_tokens_refused(deliver, ada, sign_hs256, call_me, deactivate_deleted_users):
     token = sign_hs256(better_auth_claims(user_id=USER_ID))
 
     response = deliver("user.deleted", {"user_id": USER_ID})
@@ -189,14 +195,14 @@ def test_a_deleted_user_is_deactivated_and_their_tokens_refused(deliver, ada, si
     assert call_me(token).json()["code"] == "user_inactive"
 
 
-def test_deleting_a_user_not_seen_here_is_accepted_and_changes_nothing(deliver):
+def test_deleting_a_user_not_seen_here_is_accepted_and_changes_nothing(deliver, deactivate_deleted_users):
     assert deliver("user.deleted", {"user_id": USER_ID}).json() == {"status": "applied"}
 
 
 # --- replays, signatures, timestamps ------------------------------------------
 
 
-def test_a_replayed_event_answers_200_without_being_applied_again(deliver, ada):
+def test_a_replayed_event_answers_200_without_being_applied_again(deliver, ada, deactivate_deleted_users):
     event_id = str(uuid.uuid4())
     deliver("user.deleted", {"user_id": USER_ID}, event_id=event_id)
     ada.is_active = True  # support reactivated them since
