@@ -21,7 +21,7 @@ from .serializers import (
 from .services import BULK_MAX_IDS
 
 ERROR_DESCRIPTIONS = {
-    400: "Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter.",
+    400: "Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`.",
     401: "No valid bearer token.",
     403: "The `user_id` in the path is not the caller's.",
     404: "No such task among the caller's.",

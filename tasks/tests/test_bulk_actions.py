@@ -243,3 +243,11 @@ def test_a_task_deleted_while_the_bulk_waits_for_its_lock_fails_the_bulk_and_cha
 
     assert [answer.status_code for answer in answers] == [404]
     assert not Task.objects.get(pk=other.pk).completed
+
+
+def test_a_bulk_post_without_the_trailing_slash_is_served_not_redirected(owner_client, owner):
+    task = TaskFactory(owner=owner)
+
+    response = owner_client.post("/api/tasks/bulk", {"action": "complete", "ids": [str(task.pk)]}, format="json")
+
+    assert response.json() == {"changed": 1}
