@@ -80,6 +80,12 @@ class StableOrderingFilter(OrderingFilter):
     parameter; DRF's own filter would drop it and answer the default order.
     """
 
+    ordering_description = (
+        "Comma-separated: created_at, updated_at, due_date, priority (by importance), title; "
+        "'-' before a name for descending. Newest first (-created_at) by default; ties are broken "
+        "by id. Any other name answers 400."
+    )
+
     def get_ordering(self, request, queryset, view):
         ordering = super().get_ordering(request, queryset, view) or []
         return [*ordering, "id"]

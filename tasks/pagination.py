@@ -50,6 +50,14 @@ class TaskPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    page_size_query_description = "Tasks per page: a whole number from 1, 20 by default; more than 100 gives 100."
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+        return parameters
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
