@@ -4,8 +4,8 @@ import copy
 import functools
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter

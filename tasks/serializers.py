@@ -1,6 +1,5 @@
 import datetime
 import functools
-import uuid
 import zoneinfo
 
 from django.utils import timezone
@@ -130,7 +129,8 @@ class TaskIdsField(serializers.ListField):
                 malformed.append(str(position))
         if malformed:
             shown = ", ".join(malformed[:10]) + (", ..." if len(malformed) > 10 else "")
-            raise serializers.ValidationError([f"Not a task id (a UUID): the item at position {shown}."])
+            where = f"the items at positions {shown}" if len(malformed) > 1 else f"the item at position {shown}"
+            raise serializers.ValidationError([f"Not a task id (a UUID): {where}."])
         return ids
 
 
