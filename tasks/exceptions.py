@@ -1,5 +1,5 @@
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 
 
 class TaskLimitReached(APIException):
@@ -10,3 +10,24 @@ class TaskLimitReached(APIException):
 
     def __init__(self, limit):
         super().__init__(f"You have reached the limit of {limit} tasks. Delete some to add more.")
+
+
+class TooManyIds(APIException):
+    """A bulk request naming more tasks than one request may change (400), refused before any query.
+
+    Its own code, so that a client can tell "split the batch" from a malformed
+    body; `errors` names the field as validation errors do.
+    """
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "too_many_ids"
+
+    def __init__(self, limit):
+        message = f"A bulk request names at most {limit} tasks."
+        super().__init__({"detail": message, "code": self.default_code, "errors": {"ids": [message]}})
+
+
+class TasksNotFound(NotFound):
+    """Some id of a bulk request names no task of the caller's: another person's or none at all (404)."""
+
+    default_detail = "Not every task named is one of yours; nothing was changed."

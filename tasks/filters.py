@@ -4,14 +4,17 @@ import copy
 import functools
 
 import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from .models import Priority, Task
 
 
 PRIORITY_NAMES = [priority.api_name for priority in Priority]
+ISO_DATE = ["%Y-%m-%d"]
 
 
 # The schema generator would describe the stored rank (an integer); clients send the name.
@@ -25,16 +28,44 @@ class PriorityFilter(django_filters.TypedChoiceFilter):
         )
 
 
+class StrictNullBooleanField(forms.NullBooleanField):
+    """`true`/`false` (or `True`/`False`, `1`/`0`); empty is no filter, anything else is refused.
+
+    Django's NullBooleanField reads every other value as "unknown", which
+    would quietly drop the filter and list every task.
+    """
+
+    widget = forms.TextInput
+    TRUE = frozenset({"true", "True", "1"})
+    FALSE = frozenset({"false", "False", "0"})
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise forms.ValidationError("Must be true or false.", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
+
+
 class TaskFilter(django_filters.FilterSet):
-    completed = django_filters.BooleanFilter(
+    completed = StrictBooleanFilter(
         help_text="Only completed (true) or open (false) tasks."
     )
     priority = PriorityFilter(help_text="Only tasks of this priority.")
+    # ISO dates only, as in task bodies: Django's form would also read 01/02/2030 (as January 2).
     due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", help_text="Only tasks due on or before this date."
+        field_name="due_date", lookup_expr="lte", input_formats=ISO_DATE,
+        help_text="Only tasks due on or before this date (YYYY-MM-DD).",
     )
     due_after = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="gte", help_text="Only tasks due on or after this date."
+        field_name="due_date", lookup_expr="gte", input_formats=ISO_DATE,
+        help_text="Only tasks due on or after this date (YYYY-MM-DD).",
     )
 
     class Meta:
@@ -43,11 +74,30 @@ class TaskFilter(django_filters.FilterSet):
 
 
 class StableOrderingFilter(OrderingFilter):
-    """The requested ordering, then the id: equal keys never shuffle rows between pages."""
+    """The requested ordering, then the id: equal keys never shuffle rows between pages.
+
+    A term that names no field of `ordering_fields` is a 400 naming the
+    parameter; DRF's own filter would drop it and answer the default order.
+    """
+
+    ordering_description = (
+        "Comma-separated: created_at, updated_at, due_date, priority (by importance), title; "
+        "'-' before a name for descending. Newest first (-created_at) by default; ties are broken "
+        "by id. Any other name answers 400."
+    )
 
     def get_ordering(self, request, queryset, view):
         ordering = super().get_ordering(request, queryset, view) or []
         return [*ordering, "id"]
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        if len(valid) != len(fields):
+            names = ", ".join(name for name, _ in self.get_valid_fields(queryset, view, {"request": request}))
+            raise ValidationError(
+                {self.ordering_param: [f"Order by one or more of {names}, comma-separated; '-' before a name for descending."]}
+            )
+        return valid
 
 
 class TaskFilterBackend(DjangoFilterBackend):

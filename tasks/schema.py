@@ -11,16 +11,36 @@ from drf_spectacular.utils import (
 from accounts.models import USER_ID_PATTERN
 from core.serializers import ErrorSerializer
 
-from .serializers import TaskSerializer
+from .serializers import (
+    BulkActionSerializer,
+    BulkResultSerializer,
+    SummaryQuerySerializer,
+    TaskSerializer,
+    TaskSummarySerializer,
+)
+from .services import BULK_MAX_IDS
 
 ERROR_DESCRIPTIONS = {
-    400: "Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter.",
+    400: "Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`.",
     401: "No valid bearer token.",
     403: "The `user_id` in the path is not the caller's.",
     404: "No such task among the caller's.",
     409: "`task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`).",
 }
 NO_SUCH_PAGE = {404: OpenApiResponse(ErrorSerializer, description="No such page.")}
+BULK_ERRORS = {
+    400: OpenApiResponse(
+        ErrorSerializer,
+        description=(
+            f"`too_many_ids`: more than {BULK_MAX_IDS} ids (refused before anything is read); "
+            "`invalid`: an unknown action or an id that is not a UUID (`errors` names the field)."
+        ),
+    ),
+    404: OpenApiResponse(
+        ErrorSerializer,
+        description="`not_found`: some id names no task of the caller's (another person's or none); nothing was changed.",
+    ),
+}
 
 USER_ID = OpenApiParameter(
     "user_id",
@@ -48,10 +68,10 @@ def _operations(*, path_user):
     prefix = "user_tasks" if path_user else "tasks"
 
     def operation(name, responses, *, detail=True, **kwargs):
+        kwargs.setdefault("parameters", [*parameters, TASK_ID] if detail else parameters)
         return extend_schema(
             operation_id=f"{prefix}_{name}",
             tags=["tasks"],
-            parameters=[*parameters, TASK_ID] if detail else parameters,
             responses=responses,
             **kwargs,
         )
@@ -94,6 +114,30 @@ def _operations(*, path_user):
             request=None, summary="Flip a task between completed and open",
         ),
     }
+    operations["summary"] = operation(
+        "summary",
+        {200: TaskSummarySerializer, **error_responses(400, 401, *forbidden)},
+        detail=False,
+        parameters=[*parameters, SummaryQuerySerializer],
+        summary="Count open, completed, overdue and due-today tasks",
+        description=(
+            "Counts for badges, in one query. `overdue`: open tasks due before today; `due_today`: "
+            "open tasks due today; both are counted in `open` too. Today is the date in the time zone "
+            "`tz` (UTC by default); an unknown zone answers 400 naming `tz`."
+        ),
+    )
+    operations["bulk"] = operation(
+        "bulk",
+        {200: BulkResultSerializer, **error_responses(401, *forbidden), **BULK_ERRORS},
+        detail=False,
+        request=BulkActionSerializer,
+        summary="Complete, reopen or delete many tasks at once",
+        description=(
+            f"All or nothing over up to {BULK_MAX_IDS} of the caller's own tasks: an id that names "
+            "no task of theirs fails the whole request with 404 and changes nothing. A repeated id "
+            "counts once; tasks already completed (or open) are left as they are and not counted."
+        ),
+    )
     if path_user:
         operations["complete"] = operation(
             "complete", {200: TaskSerializer, **error_responses(401, *forbidden, 404)},

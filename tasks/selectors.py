@@ -5,6 +5,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Count, Q
 
 from core.compiled import CompiledQuery, Placeholder
 
@@ -22,6 +23,23 @@ def task_get_owned(*, owner_id, task_id):
     except ValidationError:
         return None
     return tasks[0] if tasks else None
+
+
+def task_counts(*, owner_id, today):
+    """The owner's open, completed, overdue and due-today tasks, counted in one query.
+
+    Overdue: open and due before `today`; due today: open and due on it. Both
+    are counted among the open ones too.
+    """
+    still_open = Q(completed=False)
+    # Aliased: an aggregate named `completed` would hide the field the filters read.
+    counts = Task.objects.filter(owner_id=owner_id).aggregate(
+        n_open=Count("pk", filter=still_open),
+        n_completed=Count("pk", filter=Q(completed=True)),
+        n_overdue=Count("pk", filter=still_open & Q(due_date__lt=today)),
+        n_due_today=Count("pk", filter=still_open & Q(due_date=today)),
+    )
+    return {name: counts[f"n_{name}"] for name in ("open", "completed", "overdue", "due_today")}
 
 
 @functools.cache

@@ -1,9 +1,12 @@
+import datetime
 import functools
+import zoneinfo
 
 from django.utils import timezone
 from rest_framework import serializers
 
 from .models import Priority, Task
+from .services import BULK_ACTIONS, BULK_MAX_IDS
 
 
 class PriorityField(serializers.ChoiceField):
@@ -69,3 +72,79 @@ def _task_readers():
         assert len(field.source_attrs) == 1 and field.source != "*", name
         readers.append((name, field.source, field.to_representation))
     return tuple(readers)
+
+
+@functools.cache
+def _time_zone_names():
+    # Read from the time zone database once per process; any other name is refused unread.
+    return frozenset(zoneinfo.available_timezones())
+
+
+class SummaryQuerySerializer(serializers.Serializer):
+    """The query string of the summary: the caller's time zone, which decides when today is."""
+
+    tz = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="An IANA time zone name (e.g. `Europe/Paris`) that decides which day is today; UTC by default.",
+    )
+
+    def validate_tz(self, value):
+        if value == "":
+            return datetime.timezone.utc
+        if value not in _time_zone_names():
+            raise serializers.ValidationError("Unknown time zone: give an IANA name such as Europe/Paris.")
+        return zoneinfo.ZoneInfo(value)
+
+
+class TaskSummarySerializer(serializers.Serializer):
+    """Counts of the caller's tasks, for badges."""
+
+    open = serializers.IntegerField(help_text="Tasks not completed, overdue ones included.")
+    completed = serializers.IntegerField(help_text="Completed tasks.")
+    overdue = serializers.IntegerField(help_text="Open tasks due before today in the caller's time zone.")
+    due_today = serializers.IntegerField(help_text="Open tasks due today in the caller's time zone.")
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID given as a string: DRF's UUIDField would also read a number (even `true`) as one."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+class TaskIdsField(serializers.ListField):
+    """Task ids; a malformed one is reported under the field itself (`ids`), by position, not by value."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=StrictUUIDField(), **kwargs)
+
+    def run_child_validation(self, data):
+        ids, malformed = [], []
+        for position, item in enumerate(data):
+            try:
+                ids.append(self.child.run_validation(item))
+            except serializers.ValidationError:
+                malformed.append(str(position))
+        if malformed:
+            shown = ", ".join(malformed[:10]) + (", ..." if len(malformed) > 10 else "")
+            where = f"the items at positions {shown}" if len(malformed) > 1 else f"the item at position {shown}"
+            raise serializers.ValidationError([f"Not a task id (a UUID): {where}."])
+        return ids
+
+
+class BulkActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=BULK_ACTIONS, help_text="`complete`, `reopen` or `delete` every task named."
+    )
+    ids = TaskIdsField(
+        max_length=BULK_MAX_IDS,
+        help_text=f"The ids of the caller's tasks, at most {BULK_MAX_IDS}; a repeated id counts once.",
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(
+        help_text="How many tasks changed: tasks already completed (or open) are left as they are and not counted."
+    )

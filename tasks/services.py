@@ -1,12 +1,17 @@
-"""Business rules about tasks that a view alone cannot keep: how many one person may hold."""
+"""Business rules about tasks that a view alone cannot keep: how many one person may hold, changes to many at once."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
 
 from accounts.exceptions import UserNotFound
 
-from .exceptions import TaskLimitReached
+from .exceptions import TaskLimitReached, TasksNotFound
 from .models import Task
+
+BULK_MAX_IDS = 100
+BULK_ACTIONS = ("complete", "reopen", "delete")
 
 
 def task_limit_ensure_not_reached(*, owner):
@@ -30,3 +35,35 @@ def task_limit_ensure_not_reached(*, owner):
     # Counting stops at the limit, so a long list costs no more than a full one.
     if Task.objects.filter(owner_id=owner.pk)[:limit].count() >= limit:
         raise TaskLimitReached(limit)
+
+
+def tasks_bulk_change(*, owner_id, action, task_ids):
+    """Complete, reopen or delete the owner's tasks with these ids, all or none; answers how many changed.
+
+    Every id must name one of the owner's tasks: any other (another person's,
+    or none) raises TasksNotFound and changes nothing. The tasks are locked
+    (in id order, so that two bulk requests over the same tasks queue rather
+    than deadlock) and checked in the transaction that changes them.
+
+    `complete` and `reopen` change only the tasks not already so, and keep
+    `completed_at` as Task.save does (set when completed, kept while it stays
+    completed, cleared when reopened); an update bypasses save(), so it and
+    `updated_at` are written here. Every task deleted counts as changed.
+    """
+    task_ids = set(task_ids)
+    if not task_ids:
+        return 0
+    with transaction.atomic():
+        owned = Task.objects.filter(owner_id=owner_id, pk__in=task_ids)
+        locked = owned.select_for_update().order_by("pk").values_list("pk", flat=True)
+        if len(list(locked)) != len(task_ids):
+            raise TasksNotFound()
+        if action == "delete":
+            deleted, _ = owned.delete()
+            return deleted
+        now = timezone.now()
+        if action == "complete":
+            return owned.filter(completed=False).update(completed=True, completed_at=now, updated_at=now)
+        if action == "reopen":
+            return owned.filter(completed=True).update(completed=False, completed_at=None, updated_at=now)
+        raise ValueError(f"unknown bulk action {action!r}")

@@ -1,19 +1,23 @@
+import datetime
+
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from .exceptions import TooManyIds
 from .filters import StableOrderingFilter, TaskFilter, TaskFilterBackend
 from .models import Task
 from .pagination import TaskPagination
 from .permissions import IsOwner, IsPathUser
 from .schema import task_schema, user_task_schema
-from .selectors import OwnedTaskPages, task_get_owned
-from .serializers import TaskSerializer
-from .services import task_limit_ensure_not_reached
+from .selectors import OwnedTaskPages, task_counts, task_get_owned
+from .serializers import BulkActionSerializer, SummaryQuerySerializer, TaskSerializer
+from .services import BULK_MAX_IDS, task_limit_ensure_not_reached, tasks_bulk_change
 
 UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
@@ -79,6 +83,30 @@ class TaskViewSet(viewsets.ModelViewSet):
         task = self.get_object()
         task.toggle_completed()
         return Response(self.get_serializer(task).data)
+
+    # `summary` and `bulk` are list routes: the router puts them ahead of `{id}`,
+    # whose pattern (a UUID) could not take them anyway.
+
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def summary(self, request, *args, **kwargs):
+        query = SummaryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        zone = query.validated_data.get("tz", datetime.timezone.utc)
+        today = timezone.now().astimezone(zone).date()
+        return Response(task_counts(owner_id=request.user.pk, today=today))
+
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def bulk(self, request, *args, **kwargs):
+        # The size first, before the ids are read or anything is queried.
+        ids = request.data.get("ids") if isinstance(request.data, dict) else None
+        if isinstance(ids, list) and len(ids) > BULK_MAX_IDS:
+            raise TooManyIds(BULK_MAX_IDS)
+        body = BulkActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changed = tasks_bulk_change(
+            owner_id=request.user.pk, action=body.validated_data["action"], task_ids=body.validated_data["ids"]
+        )
+        return Response({"changed": changed})
 
 
 @user_task_schema

@@ -40,7 +40,7 @@ def test_every_task_operation_describes_its_errors_with_the_error_body(schema):
         for method, operation in operations.items()
     ]
 
-    assert len(task_operations) == 15
+    assert len(task_operations) == 19
     for path, method, operation in task_operations:
         error_codes = {code for code in operation["responses"] if code.startswith("4")}
         assert "401" in error_codes, (path, method)
@@ -74,3 +74,22 @@ def test_task_operations_require_the_bearer_token(schema):
 
     assert any(scheme.get("scheme") == "bearer" for scheme in schemes.values()), schemes
     assert any(set(requirement) & set(schemes) for requirement in operation["security"])
+
+
+def test_the_summary_and_bulk_endpoints_are_described_in_both_shapes(schema):
+    for prefix in ["/api/tasks/", "/api/{user_id}/tasks/"]:
+        summary = schema["paths"][f"{prefix}summary/"]["get"]
+        bulk = schema["paths"][f"{prefix}bulk/"]["post"]
+
+        assert [p["name"] for p in summary["parameters"] if p["in"] == "query"] == ["tz"]
+        assert summary["responses"]["200"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/TaskSummary"
+        }
+        assert {"400", "404"} <= set(bulk["responses"])
+        assert bulk["requestBody"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/BulkActionRequest"
+        }
+    assert set(schema["components"]["schemas"]["TaskSummary"]["properties"]) == {"open", "completed", "overdue", "due_today"}
+    bulk_request = schema["components"]["schemas"]["BulkActionRequest"]["properties"]
+    assert bulk_request["ids"]["maxItems"] == 100
+    assert schema["components"]["schemas"]["ActionEnum"]["enum"] == ["complete", "reopen", "delete"]

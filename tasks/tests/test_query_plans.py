@@ -19,8 +19,9 @@ def crowded_table(owner):
     """20 000 tasks of 400 other people, plus 1 000 of the owner's, with fresh statistics."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO accounts_user (id, password, email, name, is_active, is_staff, is_superuser, email_verified, date_joined) "
-            "SELECT 'crowd' || u, '!', 'crowd' || u || '@example.com', '', true, false, false, false, now() "
+            "INSERT INTO accounts_user (id, password, email, name, is_active, is_staff, is_superuser, email_verified, "
+            "email_proof, identity, date_joined) "
+            "SELECT 'crowd' || u, '!', 'crowd' || u || '@example.com', '', true, false, false, false, '', 'local', now() "
             "FROM generate_series(1, %s) AS u",
             [OTHER_PEOPLE],
         )
@@ -84,3 +85,9 @@ def test_one_task_is_read_by_its_primary_key(owner_client, owner, crowded_table)
     _user_query, task_query = queries_of(owner_client, f"/api/tasks/{task.pk}/")
 
     assert scans(task_query) == {("Index Scan", "tasks_task_pkey")}
+
+
+def test_the_summary_reads_only_the_owners_tasks_through_an_index(owner_client, crowded_table):
+    _user_query, summary_query = queries_of(owner_client, "/api/tasks/summary/?tz=Europe/Paris")
+
+    assert "Seq Scan" not in {node_type for node_type, _ in scans(summary_query)}

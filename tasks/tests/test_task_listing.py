@@ -104,11 +104,19 @@ def test_ordering_by_due_date_and_update_time_is_allowed(owner_client, owner, ta
     assert titles(owner_client.get(tasks_url, {"ordering": "-updated_at"})) == ["sooner", "later"]
 
 
-def test_ordering_by_an_unlisted_field_falls_back_to_newest_first(owner_client, owner, tasks_url):
-    TaskFactory(owner=owner, title="older", description="a")
-    TaskFactory(owner=owner, title="newer", description="b")
+def test_ordering_by_several_fields_applies_them_in_turn(owner_client, owner, tasks_url):
+    TaskFactory(owner=owner, title="b", priority=Priority.HIGH)
+    TaskFactory(owner=owner, title="a", priority=Priority.HIGH)
+    TaskFactory(owner=owner, title="c", priority=Priority.LOW)
 
-    assert titles(owner_client.get(tasks_url, {"ordering": "description"})) == ["newer", "older"]
+    assert titles(owner_client.get(tasks_url, {"ordering": "-priority, title"})) == ["a", "b", "c"]
+
+
+def test_an_empty_ordering_is_the_default_order(owner_client, owner, tasks_url):
+    TaskFactory(owner=owner, title="older")
+    TaskFactory(owner=owner, title="newer")
+
+    assert titles(owner_client.get(tasks_url, {"ordering": ""})) == ["newer", "older"]
 
 
 @pytest.mark.parametrize(
