@@ -206,13 +206,12 @@ class EmailChangeSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("This is already the account's address."), code="same_email")
         return email
 
-    def validate_current_password(self, value):
-        if not self.context["request"].user.check_password(value):
-            raise serializers.ValidationError(_("The current password is not correct."), code="password_incorrect")
-        return value
-
     def save(self):
-        services.email_change_request(user=self.context["request"].user, new_email=self.validated_data["new_email"])
+        request = self.context["request"]
+        services.user_password_check(
+            request=request, user=request.user, password=self.validated_data["current_password"]
+        )
+        services.email_change_request(user=request.user, new_email=self.validated_data["new_email"])
 
 
 class EmailChangeConfirmSerializer(LinkSerializer):

@@ -112,7 +112,7 @@ def test_a_wrong_password_or_the_same_address_is_a_clear_400_and_mails_nothing(a
     wrong = ask(client_for(ada), password="a wrong guess 0")
     same = ask(client_for(ada), "ADA@example.com")
 
-    assert (wrong.status_code, wrong.json()["errors"]["current_password"][0]) == (400, "The current password is not correct.")
+    assert (wrong.status_code, wrong.json()["code"]) == (400, "password_incorrect")
     assert (same.status_code, "new_email" in same.json()["errors"]) == (400, True)
     assert mail.outbox == []
 
@@ -141,3 +141,15 @@ class TestConfirmingAnythingAnswersAClear4xx(HypothesisTestCase):
         response = APIClient().post(CONFIRM_URL, body, format="json")
 
         assert 400 <= response.status_code < 500, response.content
+
+
+def test_wrong_passwords_lock_the_ip_out_as_sign_in_does(ada, client_for, settings):
+    signed_in = client_for(ada)
+    answers = [ask(signed_in, password=f"guess number {n}").status_code for n in range(settings.AXES_FAILURE_LIMIT)]
+
+    # The right password, from the locked IP.
+    locked = ask(signed_in)
+
+    assert answers == [400] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    assert (locked.status_code, locked.json()["code"]) == (429, "sign_in_locked")
+    assert [message for message in mail.outbox if message.to == ["ada@new.example"]] == []

@@ -100,6 +100,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/{user_id}/tasks/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete, reopen or delete many tasks at once
+         * @description All or nothing over up to 100 of the caller's own tasks: an id that names no task of theirs fails the whole request with 404 and changes nothing. A repeated id counts once; tasks already completed (or open) are left as they are and not counted.
+         */
+        post: operations["user_tasks_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/{user_id}/tasks/summary/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count open, completed, overdue and due-today tasks
+         * @description Counts for badges, in one query. `overdue`: open tasks due before today; `due_today`: open tasks due today; both are counted in `open` too. Today is the date in the time zone `tz` (UTC by default); an unknown zone answers 400 naming `tz`.
+         */
+        get: operations["user_tasks_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/email/change/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Ask to move the signed-in account to a new address; nothing changes until that address confirms.
+         *
+         *     The answer is the same whether or not another account uses the address.
+         */
+        post: operations["auth_email_change_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/email/change/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Confirm a new address with the `uid` and `token` of the link mailed to it; every earlier token fails. */
+        post: operations["auth_email_change_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/logout-all/": {
         parameters: {
             query?: never;
@@ -124,8 +202,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The signed-in user. */
+        /** @description The signed-in user: read it, rename it, or delete the account with everything in it. */
         get: operations["auth_me_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description Erase the account: its tasks and personal data leave the database, and every token fails.
+         *
+         *     A local account sends the JSON body `{"current_password": "..."}`; a
+         *     Better Auth identity needs a token issued at most 5 minutes ago (sign
+         *     in again first). Staff accounts are not deleted here.
+         */
+        delete: operations["auth_me_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Change the profile (`name`); for a Better Auth identity it stays until Better Auth's profile changes later. */
+        patch: operations["auth_me_partial_update"];
+        trace?: never;
+    };
+    "/api/auth/me/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Everything the API holds about the signed-in person, as one JSON document (a download). */
+        get: operations["auth_me_export_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -168,6 +271,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password/change/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A new password for a local account, after its current one: every earlier token fails, a fresh pair comes back. */
+        post: operations["auth_password_change_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/signup/": {
         parameters: {
             query?: never;
@@ -202,6 +322,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/verify-email/decline/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description "This wasn't me": the account that signed up with the address gives it up, keeping its data. */
+        post: operations["auth_verify_email_decline_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/verify-email/resend/": {
         parameters: {
             query?: never;
@@ -211,7 +348,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Mail a fresh verification link to the unverified account holding the address, if there is one. */
+        /** @description Mail a fresh verification link if a local account waits for the address to be proven; else a note. */
         post: operations["auth_verify_email_resend_create"];
         delete?: never;
         options?: never;
@@ -295,6 +432,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete, reopen or delete many tasks at once
+         * @description All or nothing over up to 100 of the caller's own tasks: an id that names no task of theirs fails the whole request with 404 and changes nothing. A repeated id counts once; tasks already completed (or open) are left as they are and not counted.
+         */
+        post: operations["tasks_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/summary/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count open, completed, overdue and due-today tasks
+         * @description Counts for badges, in one query. `overdue`: open tasks due before today; `due_today`: open tasks due today; both are counted in `open` too. Today is the date in the time zone `tz` (UTC by default); an unknown zone answers 400 naming `tz`.
+         */
+        get: operations["tasks_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/token/": {
         parameters: {
             query?: never;
@@ -367,6 +544,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description * `complete` - complete
+         *     * `reopen` - reopen
+         *     * `delete` - delete
+         * @enum {string}
+         */
+        ActionEnum: "complete" | "reopen" | "delete";
+        BulkActionRequest: {
+            /**
+             * @description `complete`, `reopen` or `delete` every task named.
+             *
+             *     * `complete` - complete
+             *     * `reopen` - reopen
+             *     * `delete` - delete
+             */
+            action: components["schemas"]["ActionEnum"];
+            /** @description The ids of the caller's tasks, at most 100; a repeated id counts once. */
+            ids: string[];
+        };
+        BulkResult: {
+            /** @description How many tasks changed: tasks already completed (or open) are left as they are and not counted. */
+            changed: number;
+        };
         /** @description An answer that is only a message for people. */
         Detail: {
             readonly detail: string;
@@ -375,6 +575,17 @@ export interface components {
         EmailAddressRequest: {
             /** Format: email */
             email: string;
+        };
+        /** @description The `uid` and `token` of a link we mailed, as the front end's page received them. */
+        EmailChangeConfirmRequest: {
+            uid: string;
+            token: string;
+        };
+        /** @description A signed-in local account asks to move to `new_email`, with its password as a second proof of who asks. */
+        EmailChangeRequest: {
+            /** Format: email */
+            new_email: string;
+            current_password: string;
         };
         /** @description The `uid` and `token` of a link we mailed, as the front end's page received them. */
         EmailVerifyRequest: {
@@ -396,6 +607,11 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /** @description The `uid` and `token` of a link we mailed, as the front end's page received them. */
+        LinkRequest: {
+            uid: string;
+            token: string;
+        };
         PaginatedTaskList: {
             /** @example 123 */
             count: number;
@@ -411,11 +627,20 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Task"][];
         };
+        /** @description A local account's new password, after its current one; answers a fresh token pair. */
+        PasswordChangeRequest: {
+            current_password: string;
+            new_password: string;
+        };
         /** @description The `uid` and `token` of a link we mailed, as the front end's page received them. */
         PasswordResetConfirmRequest: {
             uid: string;
             token: string;
             new_password: string;
+        };
+        /** @description PATCH /api/auth/me/: the holder edits the name; every other field is read-only (and ignored). */
+        PatchedProfileRequest: {
+            name?: string;
         };
         PatchedTaskRequest: {
             title?: string;
@@ -495,6 +720,17 @@ export interface components {
             /** Format: date */
             due_date?: string | null;
         };
+        /** @description Counts of the caller's tasks, for badges. */
+        TaskSummary: {
+            /** @description Tasks not completed, overdue ones included. */
+            open: number;
+            /** @description Completed tasks. */
+            completed: number;
+            /** @description Open tasks due before today in the caller's time zone. */
+            overdue: number;
+            /** @description Open tasks due today in the caller's time zone. */
+            due_today: number;
+        };
         TokenBlacklistRequest: {
             refresh: string;
         };
@@ -505,6 +741,10 @@ export interface components {
         TokenObtainPairRequest: {
             email: string;
             password: string;
+        };
+        TokenPair: {
+            readonly access: string;
+            readonly refresh: string;
         };
         TokenRefresh: {
             refresh: string;
@@ -524,7 +764,7 @@ export interface components {
              * Format: email
              */
             readonly email: string;
-            /** @description The owner proved the address: a link we mailed, or Better Auth's `emailVerified`. */
+            /** @description The holder proved the address (`email_proof` says how). */
             readonly email_verified: boolean;
             readonly name: string;
             /** Format: date-time */
@@ -544,15 +784,15 @@ export interface operations {
             query?: {
                 /** @description Only completed (true) or open (false) tasks. */
                 completed?: boolean;
-                /** @description Only tasks due on or after this date. */
+                /** @description Only tasks due on or after this date (YYYY-MM-DD). */
                 due_after?: string;
-                /** @description Only tasks due on or before this date. */
+                /** @description Only tasks due on or before this date (YYYY-MM-DD). */
                 due_before?: string;
-                /** @description Which field to use when ordering the results. */
+                /** @description Comma-separated: created_at, updated_at, due_date, priority (by importance), title; '-' before a name for descending. Newest first (-created_at) by default; ties are broken by id. Any other name answers 400. */
                 ordering?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Tasks per page: a whole number from 1, 20 by default; more than 100 gives 100. */
                 page_size?: number;
                 priority?: "high" | "low" | "medium";
                 /** @description A search term. */
@@ -575,7 +815,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTaskList"];
                 };
             };
-            /** @description Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -637,7 +877,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -752,7 +992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -866,7 +1106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1006,6 +1246,220 @@ export interface operations {
             };
         };
     };
+    user_tasks_bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The caller's own user id; any other answers 403. */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `user_id` in the path is not the caller's. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: some id names no task of the caller's (another person's or none); nothing was changed. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    user_tasks_summary: {
+        parameters: {
+            query?: {
+                /** @description An IANA time zone name (e.g. `Europe/Paris`) that decides which day is today; UTC by default. */
+                tz?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The caller's own user id; any other answers 403. */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskSummary"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `user_id` in the path is not the caller's. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_email_change_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailChangeRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Invalid input: `password_incorrect`, `same_email`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `email_managed_by_better_auth`: change it in Better Auth. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this IP or for this address. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_email_change_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailChangeConfirmRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid input, or `invalid_link`: tampered with, used or expired. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `email_taken`: another account uses the address. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this IP or for this address. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     auth_logout_all_create: {
         parameters: {
             query?: never;
@@ -1039,6 +1493,159 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description No valid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_me_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input, or `password_incorrect`: the current password is wrong. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `recent_sign_in_required`: a Better Auth identity's token is more than 5 minutes old. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `staff_account`: staff accounts are not deleted here. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this account, or `sign_in_locked`: too many wrong passwords from this IP (as at sign-in). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_me_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedProfileRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_me_export_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One JSON document, streamed: `profile`, `security` (revocation, relinks, signed-out refresh tokens, ended sessions, failed sign-ins naming the address, admin sign-ins and changes) and `tasks` (every task, with the fields the tasks API answers). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No valid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this account. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1125,6 +1732,65 @@ export interface operations {
             };
         };
     };
+    auth_password_change_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Invalid input, a new password the validators refuse (`errors.new_password`), or `password_incorrect`: the current password is wrong. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `password_managed_by_better_auth`: change it in Better Auth. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this account, or `sign_in_locked`: too many wrong passwords from this IP (as at sign-in). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     auth_signup_create: {
         parameters: {
             query?: never;
@@ -1167,6 +1833,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Invalid input, or `invalid_link`: tampered with, used or expired. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests from this IP or for this address. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_verify_email_decline_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
                 };
             };
             /** @description Invalid input, or `invalid_link`: tampered with, used or expired. */
@@ -1235,15 +1942,15 @@ export interface operations {
             query?: {
                 /** @description Only completed (true) or open (false) tasks. */
                 completed?: boolean;
-                /** @description Only tasks due on or after this date. */
+                /** @description Only tasks due on or after this date (YYYY-MM-DD). */
                 due_after?: string;
-                /** @description Only tasks due on or before this date. */
+                /** @description Only tasks due on or before this date (YYYY-MM-DD). */
                 due_before?: string;
-                /** @description Which field to use when ordering the results. */
+                /** @description Comma-separated: created_at, updated_at, due_date, priority (by importance), title; '-' before a name for descending. Newest first (-created_at) by default; ties are broken by id. Any other name answers 400. */
                 ordering?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Tasks per page: a whole number from 1, 20 by default; more than 100 gives 100. */
                 page_size?: number;
                 priority?: "high" | "low" | "medium";
                 /** @description A search term. */
@@ -1263,7 +1970,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTaskList"];
                 };
             };
-            /** @description Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1313,7 +2020,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1406,7 +2113,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1498,7 +2205,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input: malformed JSON, a wrong type, an unknown value or a bad filter. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1558,6 +2265,96 @@ export interface operations {
             };
             /** @description No such task among the caller's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkActionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: some id names no task of the caller's (another person's or none); nothing was changed. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_summary: {
+        parameters: {
+            query?: {
+                /** @description An IANA time zone name (e.g. `Europe/Paris`) that decides which day is today; UTC by default. */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskSummary"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
