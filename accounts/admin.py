@@ -329,6 +329,9 @@ class UserAdmin(DjangoUserAdmin):
         self.message_user(request, ngettext(singular, plural, len(users)) % len(users), messages.SUCCESS)
 
 
+# The admin's "View site" link: the API has no home page of its own, its documentation is the nearest thing.
+admin.site.site_url = "/api/docs/"
+
 admin.site.unregister(Group)
 
 

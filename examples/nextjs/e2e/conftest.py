@@ -77,6 +77,13 @@ class Stack:
             row = connection.execute("SELECT is_active FROM accounts_user WHERE id = %s", [user_id]).fetchone()
         return None if row is None else row[0]
 
+    def api_task_count(self, user_id):
+        """How many tasks the API's database holds for the user, hidden or not."""
+        import psycopg
+
+        with psycopg.connect(self.api_database) as connection:
+            return connection.execute("SELECT count(*) FROM tasks_task WHERE owner_id = %s", [user_id]).fetchone()[0]
+
     def output(self):
         return "\n".join(f"--- {name}\n{log.read_text()[-3000:]}" for name, log in self.processes)
 

@@ -233,13 +233,14 @@ def test_signing_out_makes_the_pages_earlier_token_fail_on_the_api_at_once(page)
     assert ended["body"]["detail"] == "Token's session has ended"
 
 
-def test_deleting_the_account_in_better_auth_deactivates_the_person_on_the_api(page):
+def test_deleting_the_account_in_better_auth_erases_the_person_and_their_tasks_on_the_api(page):
     page.sign_up("Ada")
+    page.add("Private plans")
     user_id, token = page.user_id(), page.token()
-    assert page.stack.api_user_is_active(user_id) is True
+    assert (page.stack.api_user_is_active(user_id), page.stack.api_task_count(user_id)) == (True, 1)
 
     page.delete_account()
 
-    assert page.stack.api_user_is_active(user_id) is False
+    assert (page.stack.api_user_is_active(user_id), page.stack.api_task_count(user_id)) == (None, 0)
     refused = page.call_api("GET", "/api/tasks/", token=token)
-    assert (refused["status"], refused["body"]["code"]) == (401, "user_inactive")
+    assert (refused["status"], refused["body"]["code"]) == (401, "token_not_valid")
