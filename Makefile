@@ -12,7 +12,7 @@ EXAMPLE_BUILD := $(EXAMPLE)/.next/BUILD_ID
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate test test-example test-topology bench clean
+.PHONY: install run serve migrate lint test test-example test-topology bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,7 +62,13 @@ serve: $(RUNTIME)
 bench: $(RUNTIME)
 	bench/run.sh
 
+# Ruff with zero warnings, and the code as ruff formats it (rules and why: ruff.toml).
+lint: $(DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 test: $(DEV) $(INTEROP)
+	$(MAKE) lint
 	scripts/ensure-chromium
 	scripts/ensure-redis
 	scripts/run-tests $(ARGS)

@@ -4,9 +4,9 @@ import json
 import os
 import select
 import socket
-import tempfile
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -93,17 +93,22 @@ def browser(chromium_installed, tmp_path):
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
     ]:
         options.add_argument(argument)
     # Every request a page makes, so a test can prove none left this machine.
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     # The service path keeps Selenium Manager (which downloads drivers) out of it.
-    driver = webdriver.Chrome(
-        service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options
-    )
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
     yield driver
     driver.quit()
 
@@ -299,7 +304,12 @@ def better_auth_database():
         url = f"{server_url}/{name}"
         process, seeded = run_better_auth(
             "seed-postgres",
-            {"secret": settings.BETTER_AUTH_SECRET, "base_url": "http://localhost:3000", "database_url": url, "users": users},
+            {
+                "secret": settings.BETTER_AUTH_SECRET,
+                "base_url": "http://localhost:3000",
+                "database_url": url,
+                "users": users,
+            },
         )
         if process.wait(timeout=60) != 0:
             raise RuntimeError(f"Better Auth harness 'seed-postgres' exited with {process.returncode}")
@@ -339,7 +349,9 @@ def replicas(start_server, transactional_db, settings):
     database = connection.settings_dict
     credentials = f"{quote(database['USER'], safe='')}:{quote(database['PASSWORD'], safe='')}"
     host = f"{database['HOST'] or 'localhost'}:{database['PORT'] or 5432}"
-    return Replicas(start_server, {**PRODUCTION_ENV, "DATABASE_URL": f"postgres://{credentials}@{host}/{database['NAME']}"})
+    return Replicas(
+        start_server, {**PRODUCTION_ENV, "DATABASE_URL": f"postgres://{credentials}@{host}/{database['NAME']}"}
+    )
 
 
 def http(method, url, *, token=None, body=None, timeout=10):

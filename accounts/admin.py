@@ -88,8 +88,15 @@ class UserAdmin(DjangoUserAdmin):
     # holder can prove an address (a mailed link, Better Auth), and the proof
     # decides who keeps an address that someone else proves.
     readonly_fields = (
-        "id", "identity", "email_verified", "email_proof", "date_joined", "last_login", "tokens_valid_after",
-        "deactivated_at", "profile_edited_at",
+        "id",
+        "identity",
+        "email_verified",
+        "email_proof",
+        "date_joined",
+        "last_login",
+        "tokens_valid_after",
+        "deactivated_at",
+        "profile_edited_at",
     )
     fieldsets = (
         (None, {"fields": ("id", "identity", "email", "email_verified", "email_proof", "password")}),
@@ -100,11 +107,13 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Sessions", {"fields": ("last_login", "date_joined", "tokens_valid_after", "deactivated_at")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
     actions = [
-        "deactivate_selected", "revoke_tokens_of_selected", "relink_selected", "export_data_selected", "erase_selected"
+        "deactivate_selected",
+        "revoke_tokens_of_selected",
+        "relink_selected",
+        "export_data_selected",
+        "erase_selected",
     ]
 
     def save_model(self, request, obj, form, change):
@@ -204,9 +213,7 @@ class UserAdmin(DjangoUserAdmin):
             return None
         user = users[0]
         if not may_manage(request, user):
-            self.message_user(
-                request, "Nothing changed: only a superuser may relink a staff account.", messages.ERROR
-            )
+            self.message_user(request, "Nothing changed: only a superuser may relink a staff account.", messages.ERROR)
             return None
         step = request.POST.get("relink_step")
         form = RelinkForm(request.POST if step else None, user=user, actor=request.user)
@@ -268,7 +275,8 @@ class UserAdmin(DjangoUserAdmin):
                 change_message="Erased the account's data on request.",
             )
             logger.warning(
-                "user erased by an admin", extra={"event": "user_erase_requested", "user_id": user_id, "actor_id": request.user.pk}
+                "user erased by an admin",
+                extra={"event": "user_erase_requested", "user_id": user_id, "actor_id": request.user.pk},
             )
             self.message_user(request, f"Erased the account {user_id}, its tasks and personal data.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))

@@ -50,9 +50,7 @@ class TokenBackend:
     ):
         self.signing_key = signing_key
         # Prepared once: PyJWT otherwise re-inspects a raw secret on every decode.
-        self.verifying_keys = [
-            (secret.encode(), _hmac_key(secret)) for secret in (signing_key, *previous_signing_keys)
-        ]
+        self.verifying_keys = [(secret.encode(), _hmac_key(secret)) for secret in (signing_key, *previous_signing_keys)]
         self.audience = audience
         self.issuer = issuer
         self.leeway = leeway
@@ -211,8 +209,7 @@ def _check_registered_claim_types(payload):
             raise TokenBackendError(_("Token claim '%s' is not a string") % claim)
     audience = payload.get("aud")
     if "aud" in payload and not (
-        isinstance(audience, str)
-        or (isinstance(audience, list) and all(isinstance(item, str) for item in audience))
+        isinstance(audience, str) or (isinstance(audience, list) and all(isinstance(item, str) for item in audience))
     ):
         raise TokenBackendError(_("Token claim 'aud' is not a string or a list of strings"))
 

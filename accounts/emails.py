@@ -35,7 +35,9 @@ def send_password_reset_email(user):
 
 def send_password_reset_new_account_email(user):
     """The account holding the address never proved it: the link gives the reader an account of their own."""
-    return _send("password_reset_new_account", user.email, {"email": user.email, "link": links.password_reset_link(user)})
+    return _send(
+        "password_reset_new_account", user.email, {"email": user.email, "link": links.password_reset_link(user)}
+    )
 
 
 def send_password_reset_better_auth_email(email):

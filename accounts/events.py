@@ -22,8 +22,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -59,7 +58,7 @@ class TimestampOutOfRange(exceptions.AuthenticationFailed):
 
 
 class EventInvalid(exceptions.ParseError):
-    default_detail = _("The event is not valid JSON of the form {\"type\": ..., \"data\": {...}}.")
+    default_detail = _('The event is not valid JSON of the form {"type": ..., "data": {...}}.')
     default_code = "event_invalid"
 
 
@@ -93,7 +92,7 @@ def verify(*, headers, body, now=None):
     now = time.time() if now is None else now
     if abs(now - sent_at) > TIMESTAMP_TOLERANCE.total_seconds():
         raise TimestampOutOfRange()
-    return event_id, datetime.fromtimestamp(sent_at, tz=dt_timezone.utc)
+    return event_id, datetime.fromtimestamp(sent_at, tz=UTC)
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ def receive(*, event_id, sent_at, event):
     half-way leaves no trace, so Better Auth's retry applies it.
     """
     with transaction.atomic():
-        ReceivedEvent.objects.filter(expires_at__lt=datetime.now(tz=dt_timezone.utc)).delete()
+        ReceivedEvent.objects.filter(expires_at__lt=datetime.now(tz=UTC)).delete()
         try:
             with transaction.atomic():
                 ReceivedEvent.objects.create(

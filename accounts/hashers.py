@@ -71,7 +71,8 @@ class BetterAuthScryptPasswordHasher(hashers.BasePasswordHasher):
 
     def decode(self, encoded):
         algorithm, salt, key = encoded.split("$", 2)
-        assert algorithm == self.algorithm
+        if algorithm != self.algorithm:
+            raise ValueError(f"Not a {self.algorithm} hash.")
         return {"algorithm": algorithm, "salt": salt, "hash": key}
 
     def verify(self, password, encoded):

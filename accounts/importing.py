@@ -238,9 +238,7 @@ def _takes_password(user, better_auth_user):
         return False
     if user.password == _imported_password(better_auth_user):
         return False
-    return not user.has_usable_password() or user.password.startswith(
-        f"{BetterAuthScryptPasswordHasher.algorithm}$"
-    )
+    return not user.has_usable_password() or user.password.startswith(f"{BetterAuthScryptPasswordHasher.algorithm}$")
 
 
 def _imported_password(better_auth_user):

@@ -70,9 +70,7 @@ class JWKSClient:
         return self._fetched_at is None or time.monotonic() - self._fetched_at > self.cache_lifetime
 
     def _may_fetch(self):
-        return self._attempted_at is None or (
-            time.monotonic() - self._attempted_at >= self.refetch_interval
-        )
+        return self._attempted_at is None or (time.monotonic() - self._attempted_at >= self.refetch_interval)
 
     def _refresh(self, deadline):
         self._attempted_at = time.monotonic()
@@ -87,7 +85,8 @@ class JWKSClient:
         self._fetched_at = self._attempted_at
 
     def _fetch(self, deadline):
-        request = urllib.request.Request(self.url, headers={"Accept": "application/json"})
+        # The URL is BETTER_AUTH_JWKS_URL, an operator's setting, never a request's.
+        request = urllib.request.Request(self.url, headers={"Accept": "application/json"})  # noqa: S310
         with _Cutoff(deadline) as cutoff:
             opener = urllib.request.build_opener(_CutoffHandler(cutoff))
             try:

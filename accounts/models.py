@@ -122,9 +122,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="How the holder proved the address: decides who keeps it when someone else proves it too.",
     )
     name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
-    is_active = models.BooleanField(
-        default=True, help_text="Inactive users are refused on every request."
-    )
+    is_active = models.BooleanField(default=True, help_text="Inactive users are refused on every request.")
     is_staff = models.BooleanField(default=False, help_text="Can log into the admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
     tokens_valid_after = models.DateTimeField(
@@ -231,7 +229,10 @@ class RelinkedUserId(models.Model):
     # A foreign key, so later relinks move it along with the account; null once
     # the account is deleted, and then nobody takes the id back.
     account = models.ForeignKey(
-        User, null=True, on_delete=models.SET_NULL, related_name="retired_ids",
+        User,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="retired_ids",
         help_text="The account relinked away from this id, under whatever id it has now.",
     )
     relinked_at = models.DateTimeField(auto_now_add=True)
@@ -301,9 +302,7 @@ class RelinkRecord(models.Model):
     actor_id = models.CharField(
         max_length=USER_ID_MAX_LENGTH, blank=True, help_text="The admin user who relinked, by their id then."
     )
-    os_user = models.CharField(
-        max_length=150, blank=True, help_text="The operating system user who ran `relink_user`."
-    )
+    os_user = models.CharField(max_length=150, blank=True, help_text="The operating system user who ran `relink_user`.")
     note = models.CharField(
         max_length=RELINK_NOTE_MAX_LENGTH, blank=True, help_text="`relink_user --actor`: who asked, a ticket."
     )

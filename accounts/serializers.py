@@ -53,9 +53,7 @@ class TokenVerifySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         """Valid when the API would accept the token now: signature, expiry, denylist and the user's state."""
-        identity = token_identity(
-            attrs["token"], token_types=(AccessToken.token_type, RefreshToken.token_type)
-        )
+        identity = token_identity(attrs["token"], token_types=(AccessToken.token_type, RefreshToken.token_type))
         services.token_verify(identity=identity)
         return {}
 
@@ -128,15 +126,15 @@ class AccountDeleteSerializer(serializers.Serializer):
     def validate(self, attrs):
         user = self.context["request"].user
         if user.identity == Identity.LOCAL and "current_password" not in attrs:
-            raise serializers.ValidationError(
-                {"current_password": [_("This field is required.")]}, code="required"
-            )
+            raise serializers.ValidationError({"current_password": [_("This field is required.")]}, code="required")
         return attrs
 
 
 class SignupSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=1024, style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=1024, style={"input_type": "password"}
+    )
     name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
     def validate_email(self, value):

@@ -91,4 +91,3 @@ class BridgeSettings:
 
 
 api_settings = BridgeSettings()
-

@@ -19,7 +19,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +134,7 @@ class Token:
 
     @property
     def expires_at(self):
-        return datetime.fromtimestamp(self.payload["exp"], tz=timezone.utc)
+        return datetime.fromtimestamp(self.payload["exp"], tz=UTC)
 
 
 class AccessToken(Token):
@@ -236,6 +236,6 @@ def parse_datetime_claim(value):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
+        return parsed.astimezone(UTC) if parsed.tzinfo else None
     except (ValueError, OverflowError):
         return None

@@ -121,7 +121,9 @@ class MeView(generics.GenericAPIView):
         },
     )
     def patch(self, request):
-        """Change the profile (`name`); for a Better Auth identity it stays until Better Auth's profile changes later."""
+        """Change the profile (`name`); for a Better Auth identity it stays until Better Auth's profile changes
+        later.
+        """
         serializer = serializers.ProfileSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         return Response(serializers.UserSerializer(serializer.save()).data)
@@ -337,7 +339,7 @@ class EmailVerifyView(AccountEmailView):
     },
 )
 class EmailDeclineView(AccountEmailView):
-    """"This wasn't me": the account that signed up with the address gives it up, keeping its data."""
+    """ "This wasn't me": the account that signed up with the address gives it up, keeping its data."""
 
     serializer_class = serializers.EmailDeclineSerializer
     throttle_address_field = "uid"

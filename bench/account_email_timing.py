@@ -77,8 +77,12 @@ def main(rounds):
         call_command("migrate", verbosity=0)
         from accounts.models import EmailProof, User
 
-        User.objects.create_user(email="proven@example.com", password="a passphrase 12345",
-                                 email_verified=True, email_proof=EmailProof.VERIFICATION_LINK)
+        User.objects.create_user(
+            email="proven@example.com",
+            password="a passphrase 12345",
+            email_verified=True,
+            email_proof=EmailProof.VERIFICATION_LINK,
+        )
         User.objects.create_user(email="pending@example.com", password="a passphrase 12345")
         client = APIClient()
         kinds = {"verified": "proven@example.com", "unverified": "pending@example.com", "unknown": "nobody@example.com"}

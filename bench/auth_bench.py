@@ -42,9 +42,17 @@ ROUNDS = 5
 def better_auth_token(user):
     now = int(time.time())
     claims = {
-        "id": user.pk, "sub": user.pk, "email": user.email, "name": user.name,
-        "emailVerified": True, "createdAt": "2026-11-01T10:00:00.000Z", "updatedAt": "2026-11-01T10:00:00.000Z",
-        "iat": now, "exp": now + 900, "iss": "http://localhost:3000", "aud": "http://localhost:3000",
+        "id": user.pk,
+        "sub": user.pk,
+        "email": user.email,
+        "name": user.name,
+        "emailVerified": True,
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-01T10:00:00.000Z",
+        "iat": now,
+        "exp": now + 900,
+        "iss": "http://localhost:3000",
+        "aud": "http://localhost:3000",
     }
     return jwt.encode(claims, settings.BETTER_AUTH_SECRET, algorithm="HS256")
 
@@ -89,8 +97,10 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         user = User.objects.create_user("bench@example.com", name="Bench Person")
-        print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
-              f"database {connection.vendor}, {args.iterations} calls x {ROUNDS} rounds")
+        print(
+            f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
+            f"database {connection.vendor}, {args.iterations} calls x {ROUNDS} rounds"
+        )
         ours = str(AccessToken.for_user(user))
         theirs = better_auth_token(user)
 
@@ -108,7 +118,10 @@ def decode_only(token, iterations):
     started = time.perf_counter()
     for _ in range(iterations):
         backend.decode(token)
-    print(f"{'decode + verify only (PyJWT HS256)':<48} mean   {(time.perf_counter() - started) / iterations * 1e6:7.1f} µs")
+    print(
+        f"{'decode + verify only (PyJWT HS256)':<48} mean   "
+        f"{(time.perf_counter() - started) / iterations * 1e6:7.1f} µs"
+    )
 
 
 if __name__ == "__main__":

@@ -152,17 +152,11 @@ def refuse_unsafe_configuration():
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    errors = [
-        message
-        for message in checks.run_checks()
-        if message.level >= checks.ERROR and not message.is_silenced()
-    ]
+    errors = [message for message in checks.run_checks() if message.level >= checks.ERROR and not message.is_silenced()]
     # Nothing this process opened may be shared with the workers it forks.
     connections.close_all()
     if errors:
-        logger.error(
-            "Refusing to start: the system checks found errors.\n" + "\n".join(str(error) for error in errors)
-        )
+        logger.error("Refusing to start: the system checks found errors.\n" + "\n".join(str(error) for error in errors))
         sys.exit(1)
 
 
@@ -193,7 +187,9 @@ def stop_when_the_main_process_says():
                 return
             logger.info(
                 "Worker %s ignores %s from PID %s: the main process drains, then stops it",
-                os.getpid(), signal.Signals(info.si_signo).name, info.si_pid,
+                os.getpid(),
+                signal.Signals(info.si_signo).name,
+                info.si_pid,
             )
 
     threading.Thread(target=wait, name="stop-signal", daemon=True).start()
@@ -314,7 +310,9 @@ def _server_class():
             ):
                 time.sleep(0.01)
             if queued:
-                logger.warning("Stopping with %s connections still queued after %ss", queued, self.config.graceful_timeout)
+                logger.warning(
+                    "Stopping with %s connections still queued after %ss", queued, self.config.graceful_timeout
+                )
             else:
                 logger.info("Drained: no connection is queued; stopping")
             MPServer.signal_handler_interrupt(self)

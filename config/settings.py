@@ -24,9 +24,7 @@ DEVELOPMENT_BETTER_AUTH_SECRET = "better-auth-development-only-secret-never-depl
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
-ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
-)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -224,9 +222,7 @@ BETTER_AUTH_WEBHOOK_SECRET = env.str("BETTER_AUTH_WEBHOOK_SECRET", default="")
 BETTER_AUTH_DELETED_USERS = env.str("BETTER_AUTH_DELETED_USERS", default="delete").strip().lower()
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default=15 * 60)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(
-        seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 3600)
-    ),
+    "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 3600)),
     "SIGNING_KEY": BETTER_AUTH_SECRET,
     # "old-a, old-b" lists two secrets; accounts.checks holds each to BETTER_AUTH_SECRET's rules.
     "PREVIOUS_SIGNING_KEYS": [
@@ -238,9 +234,7 @@ SIMPLE_JWT = {
     "LEEWAY": timedelta(seconds=env.int("JWT_LEEWAY", default=5)),
 }
 
-CORS_ALLOWED_ORIGINS = env.list(
-    "CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else []
-)
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else [])
 CORS_URLS_REGEX = r"^/api/.*$"
 # Browsers may send the request id and read it back, with the 401 challenge and
 # the 429 wait; every other response header stays hidden from the page.

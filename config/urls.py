@@ -24,9 +24,7 @@ urlpatterns = [
     ),
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(
-            url_name="schema", authentication_classes=[], permission_classes=[AllowAny]
-        ),
+        SpectacularSwaggerView.as_view(url_name="schema", authentication_classes=[], permission_classes=[AllowAny]),
         name="swagger-ui",
     ),
     path("api/", include("accounts.urls")),

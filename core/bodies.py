@@ -119,7 +119,9 @@ class Watchdog:
                 shut = shut_read_side(client, port)
                 logger.warning(
                     "A request body from %s did not arrive within %ss: 408, %s connection(s) from it closed",
-                    client, self.seconds, shut,
+                    client,
+                    self.seconds,
+                    shut,
                     extra={"event": "request_body_timeout", "remote_addr": client, "connections_closed": shut},
                 )
 

@@ -72,7 +72,8 @@ class CompiledQuery:
         """
         connection = connections[self.using]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) counted", self._params(values, connection))
+            # `self.sql` is Django's own compiled SQL; the values go as parameters.
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) counted", self._params(values, connection))  # noqa: S608
             return cursor.fetchone()[0]
 
     def _params(self, values, connection):

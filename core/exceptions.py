@@ -90,7 +90,5 @@ def page_not_found(request, exception, template_name="404.html"):
 
 def server_error(request, template_name="500.html"):
     if is_api_request(request):
-        return _json_error(
-            status.HTTP_500_INTERNAL_SERVER_ERROR, "A server error occurred.", "server_error"
-        )
+        return _json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "A server error occurred.", "server_error")
     return defaults.server_error(request)

@@ -9,7 +9,7 @@ application's are the same JSON lines. Access lines come from the application
 import contextvars
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 request_id_var = contextvars.ContextVar("request_id", default=None)
 
@@ -88,7 +88,7 @@ class JSONFormatter(logging.Formatter):
 
     def entry(self, record):
         entry = {
-            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(),
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

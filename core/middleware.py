@@ -166,8 +166,7 @@ class CorsMiddleware(corsheaders.middleware.CorsMiddleware):
             return
         self._refused.add(origin)
         logger.warning(
-            "CORS refused origin %s: it is not in CORS_ALLOWED_ORIGINS (%s); "
-            "browsers on it see only 'Failed to fetch'",
+            "CORS refused origin %s: it is not in CORS_ALLOWED_ORIGINS (%s); browsers on it see only 'Failed to fetch'",
             origin,
             ", ".join(settings.CORS_ALLOWED_ORIGINS) or "empty",
             extra={"event": "cors_origin_refused", "origin": origin},

@@ -66,8 +66,9 @@ def rate_counter_hit(*, key, window_seconds, now=None):
     table, key_column, ends, hits = map(connection.ops.quote_name, (_TABLE, "key", "window_ends", "hits"))
     with connection.cursor() as cursor:
         # Both PostgreSQL and SQLite (3.35+) take this upsert; SET sees the row as it was.
+        # Only quoted identifiers are formatted in; the values go as parameters.
         cursor.execute(
-            f"INSERT INTO {table} ({key_column}, {ends}, {hits}) VALUES (%s, %s, 1) "
+            f"INSERT INTO {table} ({key_column}, {ends}, {hits}) VALUES (%s, %s, 1) "  # noqa: S608
             f"ON CONFLICT ({key_column}) DO UPDATE SET "
             f"{hits} = CASE WHEN {table}.{ends} <= %s THEN 1 ELSE {table}.{hits} + 1 END, "
             f"{ends} = CASE WHEN {table}.{ends} <= %s THEN excluded.{ends} ELSE {table}.{ends} END "

@@ -202,8 +202,11 @@ class Topology:
         """Stop as docker compose stop would: SIGTERM (nginx: SIGQUIT), SIGKILL after STOP_TIMEOUT."""
         if service == "db":
             if self.state.get("database_url"):
-                subprocess.run([str(POSTGRES_SCRIPT), "stop", str(self.directory / "postgres")],
-                               capture_output=True, timeout=STOP_TIMEOUT + 15)
+                subprocess.run(
+                    [str(POSTGRES_SCRIPT), "stop", str(self.directory / "postgres")],
+                    capture_output=True,
+                    timeout=STOP_TIMEOUT + 15,
+                )
             return
         pid = self.pid(service)
         if pid is None:
@@ -245,8 +248,11 @@ class Topology:
         self.state_file.write_text(json.dumps(self.state, indent=2))
 
     def _app_env(self, overrides):
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith(("DJANGO_", "SERVER_")) and key not in ("DATABASE_URL", "REDIS_URL")}
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "SERVER_")) and key not in ("DATABASE_URL", "REDIS_URL")
+        }
         env.update(self.state["secrets"])
         env.update(overrides)
         env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
@@ -255,15 +261,29 @@ class Topology:
 
     def _run_once(self, name, command):
         with open(self.log(name), "ab") as log:
-            subprocess.run(command, cwd=PROJECT_ROOT, env=self._app_env(app_environment(self.state)),
-                           stdout=log, stderr=subprocess.STDOUT, check=True, timeout=300)
+            subprocess.run(
+                command,
+                cwd=PROJECT_ROOT,
+                env=self._app_env(app_environment(self.state)),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+                timeout=300,
+            )
 
     def _spawn(self, service, command, env=None):
         log = open(self.log(service), "ab")
         # A session of its own: signals reach the whole service, and a Ctrl-C
         # meant for the caller does not.
-        child = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, start_new_session=True)
+        child = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         log.close()
         self._children[service] = child
         self.state["pids"][service] = child.pid
@@ -278,8 +298,9 @@ class Topology:
     def _start_db(self):
         directory = self.directory / "postgres"
         command = "resume" if (directory / "data").exists() else "start"
-        result = subprocess.run([str(POSTGRES_SCRIPT), command, str(directory)], capture_output=True,
-                                text=True, timeout=START_TIMEOUT + 60)
+        result = subprocess.run(
+            [str(POSTGRES_SCRIPT), command, str(directory)], capture_output=True, text=True, timeout=START_TIMEOUT + 60
+        )
         if result.returncode != 0:
             raise RuntimeError(f"scripts/postgres {command} failed:\n{result.stderr[-4000:]}")
         if command == "start":
@@ -289,8 +310,15 @@ class Topology:
     def _redis_command(self):
         directory = self.directory / "redis"
         directory.mkdir(exist_ok=True)
-        return [*REDIS_COMMAND, "--bind", "127.0.0.1", "--port", str(self.state["ports"]["redis"]),
-                "--dir", str(directory)]
+        return [
+            *REDIS_COMMAND,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.state["ports"]["redis"]),
+            "--dir",
+            str(directory),
+        ]
 
     def _wait_for_redis(self):
         deadline = time.monotonic() + START_TIMEOUT
@@ -320,8 +348,10 @@ class Topology:
             "http {\n"
             "    include /etc/nginx/mime.types;\n"
             "    default_type application/octet-stream;\n"
-            + "".join(f"    {kind}_temp_path {temp / kind};\n"
-                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+            + "".join(
+                f"    {kind}_temp_path {temp / kind};\n"
+                for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+            )
             + f"    include {prefix / 'api.conf'};\n"
             "}\n"
         )

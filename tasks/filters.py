@@ -12,7 +12,6 @@ from rest_framework.filters import OrderingFilter
 
 from .models import Priority, Task
 
-
 PRIORITY_NAMES = [priority.api_name for priority in Priority]
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -54,17 +53,19 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 
 class TaskFilter(django_filters.FilterSet):
-    completed = StrictBooleanFilter(
-        help_text="Only completed (true) or open (false) tasks."
-    )
+    completed = StrictBooleanFilter(help_text="Only completed (true) or open (false) tasks.")
     priority = PriorityFilter(help_text="Only tasks of this priority.")
     # ISO dates only, as in task bodies: Django's form would also read 01/02/2030 (as January 2).
     due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", input_formats=ISO_DATE,
+        field_name="due_date",
+        lookup_expr="lte",
+        input_formats=ISO_DATE,
         help_text="Only tasks due on or before this date (YYYY-MM-DD).",
     )
     due_after = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="gte", input_formats=ISO_DATE,
+        field_name="due_date",
+        lookup_expr="gte",
+        input_formats=ISO_DATE,
         help_text="Only tasks due on or after this date (YYYY-MM-DD).",
     )
 
@@ -95,7 +96,11 @@ class StableOrderingFilter(OrderingFilter):
         if len(valid) != len(fields):
             names = ", ".join(name for name, _ in self.get_valid_fields(queryset, view, {"request": request}))
             raise ValidationError(
-                {self.ordering_param: [f"Order by one or more of {names}, comma-separated; '-' before a name for descending."]}
+                {
+                    self.ordering_param: [
+                        f"Order by one or more of {names}, comma-separated; '-' before a name for descending."
+                    ]
+                }
             )
         return valid
 

@@ -30,9 +30,7 @@ class Priority(models.IntegerChoices):
 
 class Task(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks"
-    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     completed = models.BooleanField(default=False)
@@ -54,12 +52,6 @@ class Task(models.Model):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        super().clean()
-        self.title = self.title.strip()
-        if not self.title:
-            raise ValidationError({"title": "A task needs a title."})
-
     def save(self, *args, **kwargs):
         self.title = self.title.strip()
         self._sync_completed_at()
@@ -67,6 +59,12 @@ class Task(models.Model):
         if update_fields is not None and "completed" in update_fields:
             kwargs["update_fields"] = {*update_fields, "completed_at", "updated_at"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.title = self.title.strip()
+        if not self.title:
+            raise ValidationError({"title": "A task needs a title."})
 
     def set_completed(self, completed):
         self.completed = completed

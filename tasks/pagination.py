@@ -66,7 +66,11 @@ class TaskPagination(PageNumberPagination):
         digits = raw.lstrip("0")
         if not digits or not _DIGITS.fullmatch(digits):
             raise ValidationError(
-                {self.page_size_query_param: [f"Must be a whole number of at least 1 (pages hold at most {self.max_page_size})."]}
+                {
+                    self.page_size_query_param: [
+                        f"Must be a whole number of at least 1 (pages hold at most {self.max_page_size})."
+                    ]
+                }
             )
         # Compared by length first: any number of digits, never int() of thousands of them.
         if len(digits) > len(str(self.max_page_size)):

@@ -21,7 +21,8 @@ from .serializers import (
 from .services import BULK_MAX_IDS
 
 ERROR_DESCRIPTIONS = {
-    400: "Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`.",
+    400: "Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, "
+    "an unknown value, a bad filter, ordering, `page_size` or `tz`.",
     401: "No valid bearer token.",
     403: "The `user_id` in the path is not the caller's.",
     404: "No such task among the caller's.",
@@ -38,7 +39,8 @@ BULK_ERRORS = {
     ),
     404: OpenApiResponse(
         ErrorSerializer,
-        description="`not_found`: some id names no task of the caller's (another person's or none); nothing was changed.",
+        description="`not_found`: some id names no task of the caller's (another person's or none); "
+        "nothing was changed.",
     ),
 }
 
@@ -49,16 +51,11 @@ USER_ID = OpenApiParameter(
     pattern=USER_ID_PATTERN.pattern,
     description="The caller's own user id; any other answers 403.",
 )
-TASK_ID = OpenApiParameter(
-    "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The task's id."
-)
+TASK_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The task's id.")
 
 
 def error_responses(*status_codes):
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
-        for code in status_codes
-    }
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in status_codes}
 
 
 def _operations(*, path_user):
@@ -94,24 +91,30 @@ def _operations(*, path_user):
             summary="Create a task",
         ),
         "retrieve": operation(
-            "retrieve", {200: TaskSerializer, **error_responses(401, *forbidden, 404)},
+            "retrieve",
+            {200: TaskSerializer, **error_responses(401, *forbidden, 404)},
             summary="Get a task",
         ),
         "update": operation(
-            "update", {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404)},
+            "update",
+            {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404)},
             summary="Replace a task",
         ),
         "partial_update": operation(
-            "partial_update", {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404)},
+            "partial_update",
+            {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404)},
             summary="Change some fields of a task",
         ),
         "destroy": operation(
-            "destroy", {204: None, **error_responses(401, *forbidden, 404)},
+            "destroy",
+            {204: None, **error_responses(401, *forbidden, 404)},
             summary="Delete a task",
         ),
         "toggle": operation(
-            "toggle", {200: TaskSerializer, **error_responses(401, *forbidden, 404)},
-            request=None, summary="Flip a task between completed and open",
+            "toggle",
+            {200: TaskSerializer, **error_responses(401, *forbidden, 404)},
+            request=None,
+            summary="Flip a task between completed and open",
         ),
     }
     operations["summary"] = operation(
@@ -140,8 +143,10 @@ def _operations(*, path_user):
     )
     if path_user:
         operations["complete"] = operation(
-            "complete", {200: TaskSerializer, **error_responses(401, *forbidden, 404)},
-            request=None, summary="Mark a task completed",
+            "complete",
+            {200: TaskSerializer, **error_responses(401, *forbidden, 404)},
+            request=None,
+            summary="Mark a task completed",
         )
     return operations
 

@@ -2,6 +2,7 @@ import datetime
 import functools
 import zoneinfo
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -23,12 +24,8 @@ class PriorityField(serializers.ChoiceField):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    owner = serializers.CharField(
-        source="owner_id", read_only=True, help_text="The owner's user id."
-    )
-    priority = PriorityField(
-        required=False, help_text="How important the task is; `medium` by default."
-    )
+    owner = serializers.CharField(source="owner_id", read_only=True, help_text="The owner's user id.")
+    priority = PriorityField(required=False, help_text="How important the task is; `medium` by default.")
 
     class Meta:
         model = Task
@@ -69,7 +66,8 @@ def _task_readers():
         if field.write_only:
             continue
         # Plain attributes only: a dotted or "*" source needs DRF's own walk.
-        assert len(field.source_attrs) == 1 and field.source != "*", name
+        if len(field.source_attrs) != 1 or field.source == "*":
+            raise ImproperlyConfigured(f"TaskSerializer.{name}: only plain attribute sources are read this way.")
         readers.append((name, field.source, field.to_representation))
     return tuple(readers)
 
@@ -84,13 +82,15 @@ class SummaryQuerySerializer(serializers.Serializer):
     """The query string of the summary: the caller's time zone, which decides when today is."""
 
     tz = serializers.CharField(
-        required=False, allow_blank=True, max_length=64,
+        required=False,
+        allow_blank=True,
+        max_length=64,
         help_text="An IANA time zone name (e.g. `Europe/Paris`) that decides which day is today; UTC by default.",
     )
 
     def validate_tz(self, value):
         if value == "":
-            return datetime.timezone.utc
+            return datetime.UTC
         if value not in _time_zone_names():
             raise serializers.ValidationError("Unknown time zone: give an IANA name such as Europe/Paris.")
         return zoneinfo.ZoneInfo(value)

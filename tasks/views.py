@@ -91,7 +91,7 @@ class TaskViewSet(viewsets.ModelViewSet):
     def summary(self, request, *args, **kwargs):
         query = SummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        zone = query.validated_data.get("tz", datetime.timezone.utc)
+        zone = query.validated_data.get("tz", datetime.UTC)
         today = timezone.now().astimezone(zone).date()
         return Response(task_counts(owner_id=request.user.pk, today=today))
 

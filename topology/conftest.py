@@ -65,8 +65,13 @@ def wait_until(predicate, *, timeout, interval=0.1):
 def topology(running_topology):
     """The running topology, every replica ready and the proxy answering, as each fault test needs it."""
     for replica in API_REPLICAS:
-        assert wait_until(lambda: ready_status(running_topology.replica_url(replica)) == (200, {
-            "status": "ok", "database": "ok", "cache": "ok"}), timeout=30), f"{replica} is not ready"
+        assert wait_until(
+            lambda replica=replica: (
+                ready_status(running_topology.replica_url(replica))
+                == (200, {"status": "ok", "database": "ok", "cache": "ok"})
+            ),
+            timeout=30,
+        ), f"{replica} is not ready"
     return running_topology
 
 
@@ -78,10 +83,16 @@ def token_for(running_topology):
         user_id = user_id or secrets.token_urlsafe(24)
         now = int(time.time())
         claims = {
-            "id": user_id, "sub": user_id, "email": f"{user_id.lower()}@example.com", "name": "Fault Tester",
-            "emailVerified": True, "image": None,
-            "createdAt": "2026-11-01T10:00:00.000Z", "updatedAt": "2026-11-01T10:00:00.000Z",
-            "iat": now, "exp": now + 3600,
+            "id": user_id,
+            "sub": user_id,
+            "email": f"{user_id.lower()}@example.com",
+            "name": "Fault Tester",
+            "emailVerified": True,
+            "image": None,
+            "createdAt": "2026-11-01T10:00:00.000Z",
+            "updatedAt": "2026-11-01T10:00:00.000Z",
+            "iat": now,
+            "exp": now + 3600,
         }
         return jwt.encode(claims, running_topology.secrets["BETTER_AUTH_SECRET"], algorithm="HS256")
 
@@ -106,8 +117,10 @@ def figures(request):
 def machine():
     with open("/proc/meminfo") as meminfo:
         memory_kb = int(meminfo.readline().split()[1])
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-                 platform.processor())
+    model = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor(),
+    )
     return f"{len(os.sched_getaffinity(0))} cores ({model}), {memory_kb / 1024 / 1024:.1f} GiB"
 
 

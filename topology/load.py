@@ -42,8 +42,16 @@ def call(base_url, method, path, *, body=None, token=None, timeout=REQUEST_TIMEO
         connection.request(method, path, body=payload, headers=headers)
         response = connection.getresponse()
         data = response.read()
-        return Outcome(kind, started, time.monotonic() - started, response.status, None, data,
-                       {name.lower(): value for name, value in response.getheaders()}, key)
+        return Outcome(
+            kind,
+            started,
+            time.monotonic() - started,
+            response.status,
+            None,
+            data,
+            {name.lower(): value for name, value in response.getheaders()},
+            key,
+        )
     except (OSError, http.client.HTTPException) as error:
         # Refused, reset, timed out, or cut short: the client saw no (whole) answer.
         return Outcome(kind, started, time.monotonic() - started, None, repr(error), key=key)

@@ -20,8 +20,14 @@ def test_a_database_outage_answers_503_loses_no_acknowledged_write_and_recovers_
     offsets = log_offsets(topology, API_REPLICAS)
 
     def write(n):
-        return {"method": "POST", "path": "/api/tasks/", "body": {"title": f"{prefix}{n}"},
-                "token": person, "kind": "write", "key": f"{prefix}{n}"}
+        return {
+            "method": "POST",
+            "path": "/api/tasks/",
+            "body": {"title": f"{prefix}{n}"},
+            "token": person,
+            "kind": "write",
+            "key": f"{prefix}{n}",
+        }
 
     with Load(topology.url, write, threads=4) as load:
         time.sleep(2)
@@ -31,8 +37,9 @@ def test_a_database_outage_answers_503_loses_no_acknowledged_write_and_recovers_
         ready_during = [ready_status(topology.replica_url(replica)) for replica in API_REPLICAS]
         topology.start("db")  # returns once PostgreSQL accepts connections
         back = time.monotonic()
-        assert wait_until(lambda: any(o.status == 201 and o.started > back for o in load.snapshot()),
-                          timeout=RECOVERY_BUDGET + 5)
+        assert wait_until(
+            lambda: any(o.status == 201 and o.started > back for o in load.snapshot()), timeout=RECOVERY_BUDGET + 5
+        )
         time.sleep(2)
     outcomes = load.outcomes
     during = [o for o in outcomes if o.status == 503]
@@ -42,9 +49,14 @@ def test_a_database_outage_answers_503_loses_no_acknowledged_write_and_recovers_
     logged = log_since(topology, offsets)
 
     figures.update(
-        requests=len(outcomes), acknowledged=sum(o.status == 201 for o in outcomes), answered_503=len(during),
-        errors=sum(o.status not in (201, 503) for o in outcomes), lost=len(lost), duplicated=len(duplicated),
-        recovery_s=round(first_write_after - back, 2), p99_ms=p99_ms(outcomes),
+        requests=len(outcomes),
+        acknowledged=sum(o.status == 201 for o in outcomes),
+        answered_503=len(during),
+        errors=sum(o.status not in (201, 503) for o in outcomes),
+        lost=len(lost),
+        duplicated=len(duplicated),
+        recovery_s=round(first_write_after - back, 2),
+        p99_ms=p99_ms(outcomes),
         database_unavailable_log_lines=logged.count('"event": "database_unavailable"'),
     )
     assert {o.status for o in outcomes} <= {201, 503}, [o for o in outcomes if o.status not in (201, 503)][:3]
@@ -59,4 +71,6 @@ def test_a_database_outage_answers_503_loses_no_acknowledged_write_and_recovers_
     # Concise: no traceback, and far fewer outage lines than failed requests.
     assert "Traceback" not in logged
     assert 0 < figures["database_unavailable_log_lines"] < len(during)
-    assert json.loads(next(line for line in logged.splitlines() if '"database_unavailable"' in line))["level"] == "WARNING"
+    assert (
+        json.loads(next(line for line in logged.splitlines() if '"database_unavailable"' in line))["level"] == "WARNING"
+    )

@@ -18,8 +18,14 @@ def test_sigterm_drains_a_replica_under_load_without_a_failed_request_and_it_exi
 
     def request(n):
         if n % 3 == 0:
-            return {"method": "POST", "path": "/api/tasks/", "body": {"title": f"{prefix}{n}"},
-                    "token": person, "kind": "write", "key": f"{prefix}{n}"}
+            return {
+                "method": "POST",
+                "path": "/api/tasks/",
+                "body": {"title": f"{prefix}{n}"},
+                "token": person,
+                "kind": "write",
+                "key": f"{prefix}{n}",
+            }
         return {"method": "GET", "path": "/api/tasks/?page_size=5", "token": person, "kind": "read"}
 
     with Load(topology.url, request, threads=6) as load:
@@ -38,8 +44,12 @@ def test_sigterm_drains_a_replica_under_load_without_a_failed_request_and_it_exi
     lost, duplicated = writes_are_exactly_once(outcomes, topology.database_url, prefix)
 
     figures.update(
-        requests=len(outcomes), errors=len(failed), lost=len(lost), duplicated=len(duplicated),
-        served_by_draining_replica=served_while_draining(), exited_after_s=round(exited_after, 2),
+        requests=len(outcomes),
+        errors=len(failed),
+        lost=len(lost),
+        duplicated=len(duplicated),
+        served_by_draining_replica=served_while_draining(),
+        exited_after_s=round(exited_after, 2),
         p99_ms=p99_ms(outcomes),
     )
     try:

@@ -28,15 +28,20 @@ def test_a_redis_outage_keeps_every_answer_right_reports_degraded_and_recovers_b
         ready_during = [ready_status(topology.replica_url(replica)) for replica in API_REPLICAS]
         # Revocation and the auth endpoints, while the cache is gone.
         logout = call(topology.url, "POST", "/api/auth/logout-all/", token=revoked)
-        after_logout = [call(url, "GET", "/api/auth/me/", token=revoked)
-                        for url in (topology.url, *(topology.replica_url(r) for r in API_REPLICAS))]
+        after_logout = [
+            call(url, "GET", "/api/auth/me/", token=revoked)
+            for url in (topology.url, *(topology.replica_url(r) for r in API_REPLICAS))
+        ]
         sign_in = call(topology.url, "POST", "/api/token/", body={"email": "nobody@example.com", "password": "wrong"})
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - stopped)))
         topology.start("redis")
         back = time.monotonic()
         recovered = wait_until(
-            lambda: all(ready_status(topology.replica_url(r))[0:1] == (200,)
-                        and ready_status(topology.replica_url(r))[1]["cache"] == "ok" for r in API_REPLICAS),
+            lambda: all(
+                ready_status(topology.replica_url(r))[0:1] == (200,)
+                and ready_status(topology.replica_url(r))[1]["cache"] == "ok"
+                for r in API_REPLICAS
+            ),
             timeout=RECOVERY_BUDGET + 5,
         )
         recovery = time.monotonic() - back
@@ -45,13 +50,19 @@ def test_a_redis_outage_keeps_every_answer_right_reports_degraded_and_recovers_b
     during = [o for o in outcomes if stopped <= o.started <= back]
 
     figures.update(
-        requests=len(outcomes), during_outage=len(during), errors=sum(o.status != 200 for o in outcomes),
-        ready_recovery_s=round(recovery, 2), p99_ms=p99_ms(outcomes), p99_during_outage_ms=p99_ms(during),
+        requests=len(outcomes),
+        during_outage=len(during),
+        errors=sum(o.status != 200 for o in outcomes),
+        ready_recovery_s=round(recovery, 2),
+        p99_ms=p99_ms(outcomes),
+        p99_during_outage_ms=p99_ms(during),
     )
     assert during, "no request ran during the outage"
     assert [o for o in outcomes if o.status != 200] == []
-    assert all(status == 200 and body["status"] == "degraded" and body["cache"] == "unavailable"
-               and body["database"] == "ok" for status, body in ready_during), ready_during
+    assert all(
+        status == 200 and body["status"] == "degraded" and body["cache"] == "unavailable" and body["database"] == "ok"
+        for status, body in ready_during
+    ), ready_during
     assert logout.status == 204
     # Refused through the proxy and by each replica asked directly.
     assert [o.status for o in after_logout] == [401] * 3

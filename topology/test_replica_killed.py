@@ -13,8 +13,14 @@ def test_a_replica_killed_under_load_is_routed_around_and_rejoins_when_restarted
 
     def request(n):
         if n % 3 == 0:
-            return {"method": "POST", "path": "/api/tasks/", "body": {"title": f"{prefix}{n}"},
-                    "token": person, "kind": "write", "key": f"{prefix}{n}"}
+            return {
+                "method": "POST",
+                "path": "/api/tasks/",
+                "body": {"title": f"{prefix}{n}"},
+                "token": person,
+                "kind": "write",
+                "key": f"{prefix}{n}",
+            }
         return {"method": "GET", "path": "/api/tasks/?page_size=5", "token": person, "kind": "read"}
 
     with Load(topology.url, request, threads=6) as load:
@@ -36,9 +42,13 @@ def test_a_replica_killed_under_load_is_routed_around_and_rejoins_when_restarted
     lost, duplicated = writes_are_exactly_once(writes, topology.database_url, prefix)
 
     figures.update(
-        requests=len(outcomes), read_errors=sum(o.status != 200 for o in reads),
-        write_errors=len(failed_writes), lost=len(lost), duplicated=len(duplicated),
-        p99_ms=p99_ms(outcomes), p99_after_kill_ms=p99_ms([o for o in outcomes if killed <= o.started < restarted]),
+        requests=len(outcomes),
+        read_errors=sum(o.status != 200 for o in reads),
+        write_errors=len(failed_writes),
+        lost=len(lost),
+        duplicated=len(duplicated),
+        p99_ms=p99_ms(outcomes),
+        p99_after_kill_ms=p99_ms([o for o in outcomes if killed <= o.started < restarted]),
         rejoin_s=round(rejoin_s, 2),
     )
     # A read that a dying replica dropped is sent to the other one.

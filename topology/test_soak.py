@@ -33,8 +33,14 @@ def test_a_soak_of_mixed_requests_answers_every_one(topology, person, figures):
 
     def request(n):
         if n % 4 == 0:
-            return {"method": "POST", "path": "/api/tasks/", "body": {"title": f"{prefix}{n}"},
-                    "token": person, "kind": "write", "key": f"{prefix}{n}"}
+            return {
+                "method": "POST",
+                "path": "/api/tasks/",
+                "body": {"title": f"{prefix}{n}"},
+                "token": person,
+                "kind": "write",
+                "key": f"{prefix}{n}",
+            }
         if n % 4 == 1:
             return {"method": "GET", "path": "/api/auth/me/", "token": person, "kind": "read"}
         return {"method": "GET", "path": "/api/tasks/?page_size=10", "token": person, "kind": "read"}
@@ -49,9 +55,15 @@ def test_a_soak_of_mixed_requests_answers_every_one(topology, person, figures):
     lost, duplicated = writes_are_exactly_once(outcomes, topology.database_url, prefix)
 
     figures.update(
-        seconds=SOAK_SECONDS, requests=len(outcomes), requests_per_s=round(len(outcomes) / SOAK_SECONDS),
-        errors=len(failed), lost=len(lost), duplicated=len(duplicated), p99_ms=p99_ms(outcomes),
-        replicas_rss_mib_start=memory_at_start, replicas_rss_mib_end=memory_at_end,
+        seconds=SOAK_SECONDS,
+        requests=len(outcomes),
+        requests_per_s=round(len(outcomes) / SOAK_SECONDS),
+        errors=len(failed),
+        lost=len(lost),
+        duplicated=len(duplicated),
+        p99_ms=p99_ms(outcomes),
+        replicas_rss_mib_start=memory_at_start,
+        replicas_rss_mib_end=memory_at_end,
     )
     assert failed == [], failed[:3]
     assert lost == set() and duplicated == set()

@@ -11,8 +11,7 @@ from django.core.management.base import CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from accounts.models import User, normalize_email
-from accounts.models import NAME_MAX_LENGTH
+from accounts.models import NAME_MAX_LENGTH, User, normalize_email
 from tasks.management.demo_tasks import create_demo_tasks
 
 DEFAULT_EMAIL_PATTERN = "user{n}@example.com"
@@ -121,9 +120,7 @@ def seed(rows, demo_tasks=0):
                 report.skipped.append(row.email)
                 continue
             generated = None if row.password else secrets.token_urlsafe(12)
-            user = User.objects.create_user(
-                row.email, row.password or generated, name=row.name, is_staff=row.is_staff
-            )
+            user = User.objects.create_user(row.email, row.password or generated, name=row.name, is_staff=row.is_staff)
             create_demo_tasks(user, demo_tasks)
             report.created.append((user, generated))
     return report

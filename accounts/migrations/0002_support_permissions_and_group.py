@@ -40,18 +40,23 @@ def create_support_group(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('tasks', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("tasks", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='user',
-            options={'ordering': ['email'], 'permissions': [('deactivate_user', 'Can deactivate user'), ('revoke_user_tokens', 'Can revoke every token of user')]},
+            name="user",
+            options={
+                "ordering": ["email"],
+                "permissions": [
+                    ("deactivate_user", "Can deactivate user"),
+                    ("revoke_user_tokens", "Can revoke every token of user"),
+                ],
+            },
         ),
         # Going back leaves the group: it may have members, and the
         # permissions it names outlive the migration anyway.

@@ -4,52 +4,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_support_permissions_and_group'),
+        ("accounts", "0002_support_permissions_and_group"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EndedSession',
+            name="EndedSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session_id', models.CharField(max_length=64, unique=True)),
-                ('user_id', models.CharField(db_index=True, max_length=64)),
-                ('ended_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField(db_index=True, help_text='Safe to delete after this moment.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("session_id", models.CharField(max_length=64, unique=True)),
+                ("user_id", models.CharField(db_index=True, max_length=64)),
+                ("ended_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField(db_index=True, help_text="Safe to delete after this moment.")),
             ],
             options={
-                'ordering': ['-ended_at'],
+                "ordering": ["-ended_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReceivedEvent',
+            name="ReceivedEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=100, unique=True)),
-                ('event_type', models.CharField(max_length=50)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField(db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("event_id", models.CharField(max_length=100, unique=True)),
+                ("event_type", models.CharField(max_length=50)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField(db_index=True)),
             ],
             options={
-                'ordering': ['-received_at'],
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='RelinkedUserId',
+            name="RelinkedUserId",
             fields=[
-                ('old_id', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('new_id', models.CharField(db_index=True, max_length=64)),
-                ('actor_id', models.CharField(blank=True, max_length=64)),
-                ('relinked_at', models.DateTimeField(auto_now_add=True)),
+                ("old_id", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("new_id", models.CharField(db_index=True, max_length=64)),
+                ("actor_id", models.CharField(blank=True, max_length=64)),
+                ("relinked_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-relinked_at'],
+                "ordering": ["-relinked_at"],
             },
         ),
         migrations.AlterModelOptions(
-            name='user',
-            options={'ordering': ['email'], 'permissions': [('deactivate_user', 'Can deactivate user'), ('revoke_user_tokens', 'Can revoke every token of user'), ('relink_user', 'Can relink user to a new Better Auth id')]},
+            name="user",
+            options={
+                "ordering": ["email"],
+                "permissions": [
+                    ("deactivate_user", "Can deactivate user"),
+                    ("revoke_user_tokens", "Can revoke every token of user"),
+                    ("relink_user", "Can relink user to a new Better Auth id"),
+                ],
+            },
         ),
     ]

@@ -8,15 +8,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_better_auth_events_and_relink'),
+        ("accounts", "0003_better_auth_events_and_relink"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='email_verified',
-            field=models.BooleanField(default=False, help_text="The owner proved the address: a link we mailed, or Better Auth's `emailVerified`."),
+            model_name="user",
+            name="email_verified",
+            field=models.BooleanField(
+                default=False,
+                help_text="The owner proved the address: a link we mailed, or Better Auth's `emailVerified`.",
+            ),
         ),
     ]

@@ -68,7 +68,6 @@ def new_ids_from_accounts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("accounts", "0005_user_identity"),
     ]
@@ -80,10 +79,28 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("old_id", models.CharField(db_index=True, max_length=64)),
                 ("new_id", models.CharField(db_index=True, max_length=64)),
-                ("via", models.CharField(choices=[("admin", "admin"), ("command line", "command line")], max_length=20)),
-                ("actor_id", models.CharField(blank=True, help_text="The admin user who relinked, by their id then.", max_length=64)),
-                ("os_user", models.CharField(blank=True, help_text="The operating system user who ran `relink_user`.", max_length=150)),
-                ("note", models.CharField(blank=True, help_text="`relink_user --actor`: who asked, a ticket.", max_length=200)),
+                (
+                    "via",
+                    models.CharField(choices=[("admin", "admin"), ("command line", "command line")], max_length=20),
+                ),
+                (
+                    "actor_id",
+                    models.CharField(
+                        blank=True, help_text="The admin user who relinked, by their id then.", max_length=64
+                    ),
+                ),
+                (
+                    "os_user",
+                    models.CharField(
+                        blank=True, help_text="The operating system user who ran `relink_user`.", max_length=150
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="`relink_user --actor`: who asked, a ticket.", max_length=200
+                    ),
+                ),
                 ("relinked_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
             ],
             options={

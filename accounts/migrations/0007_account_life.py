@@ -52,7 +52,6 @@ def nothing_may_change(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("accounts", "0006_relink_audit"),
     ]

@@ -234,7 +234,9 @@ def _security_events_of(user):
         "former_ids": ids[1:],
         "relinks": [
             {"relinked_at": record.relinked_at, "old_id": record.old_id, "new_id": record.new_id, "via": record.via}
-            for record in RelinkRecord.objects.filter(Q(old_id__in=ids) | Q(new_id__in=ids)).order_by("relinked_at", "id")
+            for record in RelinkRecord.objects.filter(Q(old_id__in=ids) | Q(new_id__in=ids)).order_by(
+                "relinked_at", "id"
+            )
         ],
         "signed_out_refresh_tokens": [
             {"jti": entry.jti, "signed_out_at": entry.created_at, "expires_at": entry.expires_at}
@@ -254,7 +256,11 @@ def _security_events_of(user):
             for entry in AccessLog.objects.filter(username=user.email).order_by("attempt_time")
         ],
         "admin_changes": [
-            {"at": entry.action_time, "action": _ACTIONS.get(entry.action_flag, ""), "change": entry.get_change_message()}
+            {
+                "at": entry.action_time,
+                "action": _ACTIONS.get(entry.action_flag, ""),
+                "change": entry.get_change_message(),
+            }
             for entry in LogEntry.objects.filter(content_type=user_type, object_id=user.pk).order_by("action_time")
         ],
     }

@@ -51,7 +51,7 @@ def email_verify(*, uid, token):
 
 
 def email_decline(*, uid, token):
-    """"This wasn't me": the account that signed up with the address gives it up; InvalidLink otherwise."""
+    """ "This wasn't me": the account that signed up with the address gives it up; InvalidLink otherwise."""
     with transaction.atomic():
         user = _user_of_link(uid=uid, token=token, generator=links.email_decline_tokens)
         if not _awaits_verification(user):

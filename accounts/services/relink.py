@@ -153,8 +153,8 @@ def _move_references(old_id, new_id):
         if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one):
             column = relation.field.attname
             relation.related_model._base_manager.filter(**{column: old_id}).update(**{column: new_id})
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(User), object_id=old_id
-    ).update(object_id=new_id)
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=old_id).update(
+        object_id=new_id
+    )
     for model, column in _PLAIN_USER_ID_COLUMNS:
         model.objects.filter(**{column: old_id}).update(**{column: new_id})

@@ -95,4 +95,3 @@ def session_end(*, session_id, user_id):
         ignore_conflicts=True,
     )
     logger.info("session ended", extra={"event": "session_ended", "user_id": user_id, "session_id": session_id})
-

@@ -22,6 +22,7 @@ logger = logging.getLogger("accounts.auth")
 
 EMAIL_TAKEN = _("An account with this email address already exists.")
 
+
 def user_sync_from_token(*, identity):
     """The local user a verified token names: found, created on first sight, or given its newer profile.
 

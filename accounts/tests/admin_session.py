@@ -31,4 +31,3 @@ class AdminSession:
             USERS_URL,
             {"action": "relink_selected", "_selected_action": [user_id], "relink_step": step, "new_id": new_id},
         )
-

@@ -87,8 +87,10 @@ class JWKSServer:
     def public_key_bytes(self, kid="key-1"):
         from cryptography.hazmat.primitives import serialization
 
-        return self.private_keys[kid].public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        return (
+            self.private_keys[kid]
+            .public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         )
 
     def sign(self, claims, kid="key-1", private_key=None):
@@ -187,7 +189,9 @@ class BetterAuthSteps:
 
 @pytest.fixture
 def better_auth_reporting_to():
-    """`start(api_url, secret, webhook_secret)`: a Better Auth with one signed-up user, its hooks posting to that API."""
+    """`start(api_url, secret, webhook_secret)`: a Better Auth with one signed-up user, its hooks posting to that
+    API.
+    """
     from conftest import run_better_auth
 
     processes = []
@@ -251,7 +255,9 @@ class BetterAuthPeople:
 def better_auth_people(settings):
     from conftest import run_better_auth
 
-    process, _ready = run_better_auth("people", {"secret": settings.BETTER_AUTH_SECRET, "base_url": "http://localhost:3000"})
+    process, _ready = run_better_auth(
+        "people", {"secret": settings.BETTER_AUTH_SECRET, "base_url": "http://localhost:3000"}
+    )
     yield BetterAuthPeople(process)
     process.stdin.close()
     try:

@@ -32,6 +32,4 @@ class BetterAuthUserFactory(UserFactory):
     """Accounts a Better Auth identity made on first sight: its id, no password, and its proof if verified."""
 
     identity = Identity.BETTER_AUTH
-    email_proof = factory.LazyAttribute(
-        lambda user: EmailProof.BETTER_AUTH if user.email_verified else EmailProof.NONE
-    )
+    email_proof = factory.LazyAttribute(lambda user: EmailProof.BETTER_AUTH if user.email_verified else EmailProof.NONE)

@@ -100,7 +100,9 @@ def test_the_relink_records_stay_with_their_ids_but_not_the_note_that_may_name_t
     from accounts import services
 
     before = UserFactory(pk="AdaFirstBetterAuthId0123456789ab", email="ada@example.com", password=None)
-    services.user_relink(user=before, new_id=BETTER_AUTH_ID, actor=None, os_user="ops-grace", note="SUP-42, asked by Ada Lovelace")
+    services.user_relink(
+        user=before, new_id=BETTER_AUTH_ID, actor=None, os_user="ops-grace", note="SUP-42, asked by Ada Lovelace"
+    )
     # Issued after the relink, which revoked every earlier token (iat has whole seconds).
     token = sign_hs256(better_auth_claims(user_id=BETTER_AUTH_ID, iat=int(time.time()) + 1))
 
@@ -148,7 +150,11 @@ def test_no_log_line_holds_the_address_the_password_or_the_token(ada, client_for
 
     lines = [str(vars(record)) for record in caplog.records]
     assert any("user_erased" in line for line in lines)
-    assert not [line for line in lines if "ada@example.com" in line or PASSWORD in line or "a wrong guess" in line or token in line]
+    assert not [
+        line
+        for line in lines
+        if "ada@example.com" in line or PASSWORD in line or "a wrong guess" in line or token in line
+    ]
 
 
 def test_a_wrong_or_missing_password_erases_nothing(ada, client_for):
@@ -231,9 +237,13 @@ def test_a_new_sign_in_after_the_deletion_starts_an_empty_account(sign_hs256, ca
     identity = BetterAuthUserFactory(pk=BETTER_AUTH_ID, email="ada@example.com")
     TaskFactory(owner=identity)
     now = int(time.time())
-    api_client.delete(ME_URL, HTTP_AUTHORIZATION=f"Bearer {sign_hs256(better_auth_claims(user_id=BETTER_AUTH_ID, iat=now - 30))}")
+    api_client.delete(
+        ME_URL, HTTP_AUTHORIZATION=f"Bearer {sign_hs256(better_auth_claims(user_id=BETTER_AUTH_ID, iat=now - 30))}"
+    )
     # The deletion happened a while ago; the person signs in at Better Auth again.
-    DeletedUserId.objects.filter(user_id=BETTER_AUTH_ID).update(deleted_at=DeletedUserId.objects.get().deleted_at.replace(year=2025))
+    DeletedUserId.objects.filter(user_id=BETTER_AUTH_ID).update(
+        deleted_at=DeletedUserId.objects.get().deleted_at.replace(year=2025)
+    )
 
     response = call_me(sign_hs256(better_auth_claims(user_id=BETTER_AUTH_ID)))
 
@@ -249,7 +259,12 @@ def test_the_deleting_tokens_better_auth_session_ends(sign_hs256, call_me, api_c
 
     assert EndedSession.objects.filter(session_id="Sx8mQ2pL9vR4tY7wK1nB5cH3jF6dG0aZ").exists()
     DeletedUserId.objects.all().delete()  # even were the erased id forgotten, the session stays ended
-    assert call_me(sign_hs256(better_auth_claims(user_id=BETTER_AUTH_ID, sid="Sx8mQ2pL9vR4tY7wK1nB5cH3jF6dG0aZ"))).status_code == 401
+    assert (
+        call_me(
+            sign_hs256(better_auth_claims(user_id=BETTER_AUTH_ID, sid="Sx8mQ2pL9vR4tY7wK1nB5cH3jF6dG0aZ"))
+        ).status_code
+        == 401
+    )
 
 
 def test_a_staff_account_is_not_deleted_through_the_api(client_for):
@@ -279,7 +294,9 @@ def test_deleting_needs_a_signed_in_account(api_client, ada):
 
 @pytest.mark.postgres_only
 def test_importing_better_auth_users_never_brings_an_erased_account_back(better_auth_database, sign_hs256, api_client):
-    url, [grace] = better_auth_database([{"email": "grace@example.com", "password": "compiler pioneer 1952", "name": "Grace"}])
+    url, [grace] = better_auth_database(
+        [{"email": "grace@example.com", "password": "compiler pioneer 1952", "name": "Grace"}]
+    )
     BetterAuthUserFactory(pk=grace["id"], email="grace@example.com")
     token = sign_hs256(better_auth_claims(user_id=grace["id"], email="grace@example.com"))
     assert api_client.delete(ME_URL, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 204

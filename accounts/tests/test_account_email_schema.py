@@ -48,7 +48,10 @@ def test_each_endpoint_is_public_with_its_body_answer_and_errors(schema, path):
 def test_me_describes_email_verified(schema):
     user = schema["components"]["schemas"]["User"]
 
-    assert (user["properties"]["email_verified"]["type"], user["properties"]["email_verified"]["readOnly"]) == ("boolean", True)
+    assert (user["properties"]["email_verified"]["type"], user["properties"]["email_verified"]["readOnly"]) == (
+        "boolean",
+        True,
+    )
 
 
 @pytest.mark.server
@@ -57,20 +60,33 @@ def test_generated_requests_never_get_a_server_error_or_an_off_schema_response(p
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         # High enough that generated requests reach the handlers; the 429s are tested on their own.
-        "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "account_email": "1000/min", "account_email_address": "1000/min"},
+        "DEFAULT_THROTTLE_RATES": {
+            "auth": "1000/min",
+            "account_email": "1000/min",
+            "account_email_address": "1000/min",
+        },
     }
 
     result = subprocess.run(
         [
-            str(SCHEMATHESIS), "--no-color",
-            "run", f"{plain_http_live_server.url}/api/schema/?format=json",
-            "--include-path-regex", "/api/auth/(verify-email|password-reset)",
-            "--checks", "not_a_server_error,response_schema_conformance",
-            "--max-examples", "25",
-            "--workers", "1",
-            "--generation-database", "none",
-            "--request-timeout", "10",
-            "--header", "Connection: close",
+            str(SCHEMATHESIS),
+            "--no-color",
+            "run",
+            f"{plain_http_live_server.url}/api/schema/?format=json",
+            "--include-path-regex",
+            "/api/auth/(verify-email|password-reset)",
+            "--checks",
+            "not_a_server_error,response_schema_conformance",
+            "--max-examples",
+            "25",
+            "--workers",
+            "1",
+            "--generation-database",
+            "none",
+            "--request-timeout",
+            "10",
+            "--header",
+            "Connection: close",
         ],
         capture_output=True,
         text=True,

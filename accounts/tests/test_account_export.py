@@ -42,7 +42,16 @@ def test_every_task_is_in_one_valid_json_document_streamed_as_a_download(ada, cl
     document = json.loads(body)
     assert sorted(task["id"] for task in document["tasks"]) == sorted(str(task.id) for task in tasks)
     assert set(document["tasks"][0]) == {
-        "id", "owner", "title", "description", "completed", "completed_at", "priority", "due_date", "created_at", "updated_at"
+        "id",
+        "owner",
+        "title",
+        "description",
+        "completed",
+        "completed_at",
+        "priority",
+        "due_date",
+        "created_at",
+        "updated_at",
     }
     assert (document["profile"]["email"], document["profile"]["name"]) == ("ada@example.com", "Ada Lovelace")
 
@@ -71,10 +80,16 @@ def test_the_security_events_of_the_account_are_in_it(ada, client_for, api_clien
     refresh = token_pair_for(ada)["refresh"]
     api_client.post("/api/token/blacklist/", {"refresh": refresh}, format="json")
     api_client.post("/api/token/", {"email": "ada@example.com", "password": "a wrong guess"}, format="json")
-    EndedSession.objects.create(session_id="Sx8mQ2pL9vR4tY7wK1nB5cH3jF6dG0aZ", user_id=ada.pk, expires_at="2099-01-01T00:00:00Z")
-    RelinkRecord.objects.create(old_id="OldBetterAuthId0123", new_id=ada.pk, via=RelinkRecord.Via.COMMAND_LINE, os_user="ops")
+    EndedSession.objects.create(
+        session_id="Sx8mQ2pL9vR4tY7wK1nB5cH3jF6dG0aZ", user_id=ada.pk, expires_at="2099-01-01T00:00:00Z"
+    )
+    RelinkRecord.objects.create(
+        old_id="OldBetterAuthId0123", new_id=ada.pk, via=RelinkRecord.Via.COMMAND_LINE, os_user="ops"
+    )
     # Someone else's records stay out.
-    EndedSession.objects.create(session_id="AnotherSession0123456789", user_id="someone-else", expires_at="2099-01-01T00:00:00Z")
+    EndedSession.objects.create(
+        session_id="AnotherSession0123456789", user_id="someone-else", expires_at="2099-01-01T00:00:00Z"
+    )
     client_for(ada).post("/api/auth/logout-all/")
     # Logging out everywhere revoked the earlier token: export with a fresh one.
     fresh = client_for(User.objects.get(pk=ada.pk))

@@ -22,25 +22,33 @@ def test_generated_requests_never_get_a_server_error_or_an_off_schema_response(p
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         # High enough that generated requests reach the handlers; the 429s are tested on their own.
-        "DEFAULT_THROTTLE_RATES": {
-            scope: "100000/min" for scope in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-        },
+        "DEFAULT_THROTTLE_RATES": {scope: "100000/min" for scope in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
     }
     settings.AXES_ENABLED = False
 
     result = subprocess.run(
         [
-            str(SCHEMATHESIS), "--no-color",
-            "run", f"{plain_http_live_server.url}/api/schema/?format=json",
+            str(SCHEMATHESIS),
+            "--no-color",
+            "run",
+            f"{plain_http_live_server.url}/api/schema/?format=json",
             # Everything a signed-in person does to their account, and the change-of-address confirmation.
-            "--include-path-regex", "/api/auth/(me|email/change|password/change|verify-email/decline)",
-            "--checks", "not_a_server_error,response_schema_conformance",
-            "--max-examples", "25",
-            "--workers", "1",
-            "--generation-database", "none",
-            "--request-timeout", "10",
-            "--header", f"Authorization: Bearer {AccessToken.for_user(person)}",
-            "--header", "Connection: close",
+            "--include-path-regex",
+            "/api/auth/(me|email/change|password/change|verify-email/decline)",
+            "--checks",
+            "not_a_server_error,response_schema_conformance",
+            "--max-examples",
+            "25",
+            "--workers",
+            "1",
+            "--generation-database",
+            "none",
+            "--request-timeout",
+            "10",
+            "--header",
+            f"Authorization: Bearer {AccessToken.for_user(person)}",
+            "--header",
+            "Connection: close",
         ],
         capture_output=True,
         text=True,

@@ -1,4 +1,6 @@
-"""A superuser exports or erases a member's data on request: a confirmation page first, recorded after; support cannot."""
+"""A superuser exports or erases a member's data on request: a confirmation page first, recorded after; support
+cannot.
+"""
 
 import json
 import logging
@@ -48,7 +50,9 @@ def test_a_superuser_confirms_a_page_then_downloads_the_export_and_it_is_recorde
     assert (line.user_id, "ada@example.com" in str(vars(line))) == (ada.pk, False)
 
 
-def test_a_superuser_confirms_a_page_then_the_account_is_erased_and_recorded_without_its_address(superuser_session, ada):
+def test_a_superuser_confirms_a_page_then_the_account_is_erased_and_recorded_without_its_address(
+    superuser_session, ada
+):
     first = superuser_session.post(CHANGELIST_URL, {"action": "erase_selected", "_selected_action": [ada.pk]})
     assert "Yes, erase" in first.content.decode()
     assert "Their 2 tasks" in first.content.decode()

@@ -13,17 +13,13 @@ ACTIONS = ("revoke_tokens_of_selected", "deactivate_selected")
 
 def staff_client_with(client, *codenames):
     staff = UserFactory(is_staff=True)
-    staff.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="accounts", codename__in=codenames)
-    )
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="accounts", codename__in=codenames))
     client.force_login(staff)
     return client
 
 
 def run_action(client, action, users):
-    return client.post(
-        CHANGELIST_URL, {"action": action, "_selected_action": [user.pk for user in users]}, follow=True
-    )
+    return client.post(CHANGELIST_URL, {"action": action, "_selected_action": [user.pk for user in users]}, follow=True)
 
 
 def messages_of(response):
@@ -37,7 +33,7 @@ def people(client_for):
     clients = [client_for(person) for person in people]
     for api in clients:
         assert api.get(ME_URL).status_code == 200
-    return list(zip(people, clients))
+    return list(zip(people, clients, strict=True))
 
 
 @pytest.fixture

@@ -81,5 +81,8 @@ def test_a_person_who_is_not_staff_is_turned_away_at_the_admin_login(admin_over_
 
     log_in(browser, admin_over_plain_http, "member@example.com")
 
-    assert "correct email address and password for a staff account" in page_shows(browser, By.CSS_SELECTOR, ".errornote").text
+    assert (
+        "correct email address and password for a staff account"
+        in page_shows(browser, By.CSS_SELECTOR, ".errornote").text
+    )
     assert browser.current_url.startswith(f"{admin_over_plain_http}/admin/login/")

@@ -13,7 +13,8 @@ LIST_URL = "/admin/accounts/denylistedtoken/"
 @pytest.fixture
 def entry(db):
     return DenylistedToken.objects.create(
-        jti="5f1c0ffee0ddba11", user_id="Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe",
+        jti="5f1c0ffee0ddba11",
+        user_id="Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe",
         expires_at=timezone.now() + timedelta(days=1),
     )
 

@@ -1,4 +1,6 @@
-"""Support staff cannot raise anyone's privileges or take over a staff account, even by crafted POSTs; superusers can."""
+"""Support staff cannot raise anyone's privileges or take over a staff account, even by crafted POSTs; superusers
+can.
+"""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -58,9 +60,7 @@ def test_support_user_cannot_make_themselves_superuser_or_give_themselves_permis
     assert list(support_user.groups.all()) == [support_group]
 
 
-def test_support_user_cannot_promote_a_member_or_give_them_groups_or_permissions(
-    support_client, member, support_group
-):
+def test_support_user_cannot_promote_a_member_or_give_them_groups_or_permissions(support_client, member, support_group):
     crafted = change_form(
         member,
         name="Ada King",

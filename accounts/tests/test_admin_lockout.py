@@ -63,8 +63,10 @@ def test_admin_and_api_failures_from_one_ip_count_together_whatever_the_case(cli
         sign_in(client, "Support@Example.COM", "a wrong guess")
     for _ in range(limit - half):
         api_client.post(
-            "/api/token/", {"email": "support@example.com", "password": "a wrong guess"},
-            format="json", REMOTE_ADDR="127.0.0.1",
+            "/api/token/",
+            {"email": "support@example.com", "password": "a wrong guess"},
+            format="json",
+            REMOTE_ADDR="127.0.0.1",
         )
 
     assert sign_in(client, "support@example.com").status_code == 429
@@ -76,7 +78,10 @@ def test_admin_and_api_failures_from_one_ip_count_together_whatever_the_case(cli
 
 
 def test_neither_the_password_nor_the_csrf_token_is_stored_with_the_attempt(client, staff):
-    client.post(LOGIN_URL, {"username": "support@example.com", "password": "a wrong guess", "csrfmiddlewaretoken": "a-csrf-token"})
+    client.post(
+        LOGIN_URL,
+        {"username": "support@example.com", "password": "a wrong guess", "csrfmiddlewaretoken": "a-csrf-token"},
+    )
 
     [attempt] = AccessAttempt.objects.all()
     assert attempt.username == "support@example.com"

@@ -46,7 +46,9 @@ def test_a_superuser_types_the_new_id_confirms_a_page_naming_both_and_the_accoun
     assert User.objects.get(pk=NEW_ID).tasks.count() == 2
     entry = LogEntry.objects.get(object_id=NEW_ID)
     assert entry.get_change_message() == f"Relinked from Better Auth id {OLD_ID} to {NEW_ID}."
-    assert messages_of(superuser_client.get(CHANGELIST_URL)) == [f"Relinked ada@example.com: id {OLD_ID} is now {NEW_ID}."]
+    assert messages_of(superuser_client.get(CHANGELIST_URL)) == [
+        f"Relinked ada@example.com: id {OLD_ID} is now {NEW_ID}."
+    ]
 
 
 @pytest.mark.parametrize("new_id", ["not an id", OLD_ID], ids=["malformed", "unchanged"])
@@ -95,7 +97,9 @@ def test_staff_granted_the_permission_relink_members_but_not_staff(client, ada, 
 
     relink_post(staff_client, [colleague], relink_step="confirm", new_id=NEW_ID)
     assert User.objects.filter(pk=colleague.pk).exists() and not User.objects.filter(pk=NEW_ID).exists()
-    assert messages_of(staff_client.get(CHANGELIST_URL)) == ["Nothing changed: only a superuser may relink a staff account."]
+    assert messages_of(staff_client.get(CHANGELIST_URL)) == [
+        "Nothing changed: only a superuser may relink a staff account."
+    ]
 
     relink_post(staff_client, [ada], relink_step="confirm", new_id=NEW_ID)
     assert User.objects.get(pk=NEW_ID).email == "ada@example.com"

@@ -1,4 +1,5 @@
-"""Support staff correct a member's name and reactivate them from the user's admin page; passwords are not theirs to set.
+"""Support staff correct a member's name and reactivate them from the user's admin page; passwords are not theirs to
+set.
 
 Changes of address are in test_admin_email_change.
 """

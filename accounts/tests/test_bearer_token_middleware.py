@@ -103,9 +103,7 @@ def spy(monkeypatch, owner, name):
 def test_a_forged_token_never_reaches_the_view(client, monkeypatch):
     views_started = spy(monkeypatch, TaskViewSet, "initial")
 
-    response = client.get(
-        "/api/tasks/", HTTP_AUTHORIZATION=f"Bearer {forged_token()}", HTTP_ACCEPT="application/json"
-    )
+    response = client.get("/api/tasks/", HTTP_AUTHORIZATION=f"Bearer {forged_token()}", HTTP_ACCEPT="application/json")
 
     assert response.status_code == 401
     assert views_started == []

@@ -33,7 +33,9 @@ def webhook_secret(settings):
 def deliver(api_client):
     """POST an event as Better Auth's hook does; any part can be overridden to forge a bad one."""
 
-    def post(event_type=None, data=None, *, body=None, event_id=None, timestamp=None, secret=WEBHOOK_SECRET, signature=None):
+    def post(
+        event_type=None, data=None, *, body=None, event_id=None, timestamp=None, secret=WEBHOOK_SECRET, signature=None
+    ):
         raw = body if body is not None else json.dumps({"type": event_type, "data": data}).encode()
         event_id = event_id or str(uuid.uuid4())
         timestamp = str(int(time.time()) if timestamp is None else timestamp)
@@ -130,7 +132,9 @@ def test_checking_the_session_costs_no_query_beyond_the_users_own(ada, sign_hs25
 
 
 def test_ended_sessions_past_their_retention_are_cleared_when_another_ends(deliver, settings):
-    EndedSession.objects.create(session_id="old-session", user_id=USER_ID, expires_at=timezone.now() - timedelta(seconds=1))
+    EndedSession.objects.create(
+        session_id="old-session", user_id=USER_ID, expires_at=timezone.now() - timedelta(seconds=1)
+    )
 
     deliver("session.deleted", {"session_id": SESSION_ID, "user_id": USER_ID})
 
@@ -145,7 +149,12 @@ def test_ended_sessions_past_their_retention_are_cleared_when_another_ends(deliv
 def test_a_newer_profile_is_taken(deliver, ada):
     response = deliver(
         "user.updated",
-        {"user_id": USER_ID, "email": "Ada@Analytical.example", "name": "Ada King", "updated_at": "2026-11-20T10:00:00.000Z"},
+        {
+            "user_id": USER_ID,
+            "email": "Ada@Analytical.example",
+            "name": "Ada King",
+            "updated_at": "2026-11-20T10:00:00.000Z",
+        },
     )
 
     assert response.status_code == 200
@@ -154,9 +163,15 @@ def test_a_newer_profile_is_taken(deliver, ada):
 
 
 def test_a_profile_older_than_the_one_taken_last_changes_nothing(deliver, ada):
-    deliver("user.updated", {"user_id": USER_ID, "email": "new@example.com", "name": "New", "updated_at": "2026-11-20T10:00:00Z"})
+    deliver(
+        "user.updated",
+        {"user_id": USER_ID, "email": "new@example.com", "name": "New", "updated_at": "2026-11-20T10:00:00Z"},
+    )
 
-    deliver("user.updated", {"user_id": USER_ID, "email": "old@example.com", "name": "Old", "updated_at": "2026-11-19T10:00:00Z"})
+    deliver(
+        "user.updated",
+        {"user_id": USER_ID, "email": "old@example.com", "name": "Old", "updated_at": "2026-11-19T10:00:00Z"},
+    )
 
     ada.refresh_from_db()
     assert (ada.email, ada.name) == ("new@example.com", "New")
@@ -165,14 +180,20 @@ def test_a_profile_older_than_the_one_taken_last_changes_nothing(deliver, ada):
 def test_an_email_held_by_another_account_is_not_taken_but_the_name_is(deliver, ada):
     UserFactory(email="taken@example.com")
 
-    deliver("user.updated", {"user_id": USER_ID, "email": "taken@example.com", "name": "Ada K", "updated_at": "2026-11-20T10:00:00Z"})
+    deliver(
+        "user.updated",
+        {"user_id": USER_ID, "email": "taken@example.com", "name": "Ada K", "updated_at": "2026-11-20T10:00:00Z"},
+    )
 
     ada.refresh_from_db()
     assert (ada.email, ada.name) == ("ada@example.com", "Ada K")
 
 
 def test_an_update_of_a_user_not_seen_yet_creates_nobody(deliver):
-    response = deliver("user.updated", {"user_id": USER_ID, "email": "x@example.com", "name": "X", "updated_at": "2026-11-20T10:00:00Z"})
+    response = deliver(
+        "user.updated",
+        {"user_id": USER_ID, "email": "x@example.com", "name": "X", "updated_at": "2026-11-20T10:00:00Z"},
+    )
 
     assert response.status_code == 200
     assert not User.objects.exists()
@@ -180,11 +201,15 @@ def test_an_update_of_a_user_not_seen_yet_creates_nobody(deliver):
 
 @pytest.fixture
 def deactivate_deleted_users(settings):
-    """BETTER_AUTH_DELETED_USERS=deactivate: a deletion only deactivates (test_better_auth_user_deleted.py has the erasure)."""
+    """BETTER_AUTH_DELETED_USERS=deactivate: a deletion only deactivates (test_better_auth_user_deleted.py has the
+    erasure).
+    """
     settings.BETTER_AUTH_DELETED_USERS = "deactivate"
 
 
-def test_a_deleted_user_is_deactivated_and_their_tokens_refused(deliver, ada, sign_hs256, call_me, deactivate_deleted_users):
+def test_a_deleted_user_is_deactivated_and_their_tokens_refused(
+    deliver, ada, sign_hs256, call_me, deactivate_deleted_users
+):
     token = sign_hs256(better_auth_claims(user_id=USER_ID))
 
     response = deliver("user.deleted", {"user_id": USER_ID})
@@ -226,7 +251,9 @@ def test_an_event_id_is_kept_until_its_timestamp_leaves_the_window(deliver):
 
 
 def test_expired_event_ids_are_cleared_as_new_events_arrive(deliver):
-    ReceivedEvent.objects.create(event_id="long-gone", event_type="user.deleted", expires_at=timezone.now() - timedelta(seconds=1))
+    ReceivedEvent.objects.create(
+        event_id="long-gone", event_type="user.deleted", expires_at=timezone.now() - timedelta(seconds=1)
+    )
 
     deliver("user.deleted", {"user_id": USER_ID})
 
@@ -261,8 +288,12 @@ def test_a_changed_body_breaks_the_signature(api_client, ada):
     sent = json.dumps({"type": "user.deleted", "data": {"user_id": USER_ID}}).encode()
 
     response = api_client.generic(
-        "POST", URL, sent, content_type="application/json",
-        HTTP_WEBHOOK_ID=event_id, HTTP_WEBHOOK_TIMESTAMP=timestamp,
+        "POST",
+        URL,
+        sent,
+        content_type="application/json",
+        HTTP_WEBHOOK_ID=event_id,
+        HTTP_WEBHOOK_TIMESTAMP=timestamp,
         HTTP_WEBHOOK_SIGNATURE=events.sign(WEBHOOK_SECRET, event_id, timestamp, signed),
     )
 

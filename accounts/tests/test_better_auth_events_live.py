@@ -32,7 +32,9 @@ def me(base_url, token):
 
 
 def applied(deliveries, event_type):
-    return [d for d in deliveries if d["type"] == event_type and d["status"] == 200 and d["body"] == {"status": "applied"}]
+    return [
+        d for d in deliveries if d["type"] == event_type and d["status"] == 200 and d["body"] == {"status": "applied"}
+    ]
 
 
 def test_signing_out_of_better_auth_refuses_that_sessions_token_at_once_and_not_the_next_sessions(api):

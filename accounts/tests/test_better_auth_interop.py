@@ -94,7 +94,11 @@ def test_an_eddsa_token_is_refused_when_no_jwks_is_configured(better_auth, call_
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_better_auth_tokens_pass_when_issuer_and_audience_are_enforced(better_auth_jwks, call_me, settings, shape):
-    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "ISSUER": better_auth_jwks["issuer"], "AUDIENCE": [better_auth_jwks["audience"]]}
+    settings.SIMPLE_JWT = {
+        **settings.SIMPLE_JWT,
+        "ISSUER": better_auth_jwks["issuer"],
+        "AUDIENCE": [better_auth_jwks["audience"]],
+    }
 
     assert call_me(better_auth_jwks["tokens"][shape]).status_code == 200
 

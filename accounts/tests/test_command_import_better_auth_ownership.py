@@ -1,4 +1,6 @@
-"""`import_better_auth_users` follows the ownership rule: a verified Better Auth address is released by an unverified local holder."""
+"""`import_better_auth_users` follows the ownership rule: a verified Better Auth address is released by an unverified
+local holder.
+"""
 
 from io import StringIO
 
@@ -75,7 +77,10 @@ def test_a_holder_that_proved_the_address_with_a_reset_keeps_it_and_the_row_is_s
     stdout, stderr = import_users(url)
 
     assert stdout == "created 1, updated 0, unchanged 0, skipped 1.\n"
-    assert stderr == f"Skipped {ids['ada']} <ada@example.com>: its email address belongs to another local user ({holder.pk}).\n"
+    assert (
+        stderr
+        == f"Skipped {ids['ada']} <ada@example.com>: its email address belongs to another local user ({holder.pk}).\n"
+    )
     assert User.objects.get(pk=holder.pk).email == "ada@example.com"
 
 

@@ -68,9 +68,7 @@ def test_the_scrypt_hasher_accepts_either_unicode_form_as_better_auth_does(bette
     assert hasher.verify(DECOMPOSED_PASSWORD, encoded)
 
 
-def test_an_imported_person_signs_in_with_their_better_auth_password_and_the_hash_becomes_bcrypt(
-    imported, api_client
-):
+def test_an_imported_person_signs_in_with_their_better_auth_password_and_the_hash_becomes_bcrypt(imported, api_client):
     response = sign_in(api_client, "ada@example.com", ADA_PASSWORD)
 
     assert response.status_code == 200, response.content

@@ -37,9 +37,7 @@ def better_auth_db(better_auth_database):
     by_email = {user["email"]: user["id"] for user in users}
     ids = {key: by_email[person["email"].lower()] for key, person in PEOPLE.items()}
     with psycopg.connect(url) as connection:
-        connection.execute(
-            """DELETE FROM account WHERE "userId" = %s AND "providerId" = 'credential'""", [ids["hedy"]]
-        )
+        connection.execute("""DELETE FROM account WHERE "userId" = %s AND "providerId" = 'credential'""", [ids["hedy"]])
     return BetterAuthDatabase(url, ids)
 
 
@@ -146,8 +144,13 @@ LONG_HASH = "ab" * 16 + ":" + "cd" * 150  # colon-separated like Better Auth's, 
 
 @pytest.fixture
 def rows_the_local_database_cannot_hold(better_auth_db):
-    """Users Better Auth's tables accept (its columns are unbounded text) and ours cannot: written straight into them."""
-    rows = {"Zlong0email0000000000000000000001": LONG_EMAIL, "Zlong0hash00000000000000000000001": "long.hash@example.com"}
+    """Users Better Auth's tables accept (its columns are unbounded text) and ours cannot: written straight into
+    them.
+    """
+    rows = {
+        "Zlong0email0000000000000000000001": LONG_EMAIL,
+        "Zlong0hash00000000000000000000001": "long.hash@example.com",
+    }
     with psycopg.connect(better_auth_db.url) as connection:
         for user_id, email in rows.items():
             connection.execute(

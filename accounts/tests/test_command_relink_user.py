@@ -84,8 +84,11 @@ def test_the_command_runs_as_an_operator_would(run_manage, tmp_path):
     database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     assert run_manage("migrate", "--noinput", DJANGO_DEBUG="true", DATABASE_URL=database).returncode == 0
     created = run_manage(
-        "shell", "-c", f"from accounts.models import User; User.objects.create_user('ada@example.com', id='{OLD_ID}')",
-        DJANGO_DEBUG="true", DATABASE_URL=database,
+        "shell",
+        "-c",
+        f"from accounts.models import User; User.objects.create_user('ada@example.com', id='{OLD_ID}')",
+        DJANGO_DEBUG="true",
+        DATABASE_URL=database,
     )
     assert created.returncode == 0, created.stderr
 

@@ -78,7 +78,12 @@ def test_a_json_file_gives_names_staff_flags_and_passwords_which_are_never_print
     path = json_file(
         tmp_path,
         [
-            {"email": "Ada@Example.com", "name": "Ada Lovelace", "password": "analytical engine 1843", "is_staff": True},
+            {
+                "email": "Ada@Example.com",
+                "name": "Ada Lovelace",
+                "password": "analytical engine 1843",
+                "is_staff": True,
+            },
             {"email": "grace@example.com", "name": "Grace Hopper"},
         ],
     )
@@ -98,7 +103,12 @@ def test_a_csv_file_reads_the_same_fields_with_an_empty_password_meaning_generat
     path = csv_file(
         tmp_path,
         [
-            {"email": "ada@example.com", "name": "Ada Lovelace", "password": "analytical engine 1843", "is_staff": "yes"},
+            {
+                "email": "ada@example.com",
+                "name": "Ada Lovelace",
+                "password": "analytical engine 1843",
+                "is_staff": "yes",
+            },
             {"email": "grace@example.com", "name": "Grace Hopper", "password": "", "is_staff": ""},
         ],
     )

@@ -1,8 +1,12 @@
-"""Moving a local account to a new address: asked while signed in, with the password; done when the new address confirms."""
+"""Moving a local account to a new address: asked while signed in, with the password; done when the new address
+confirms.
+"""
 
 import pytest
 from django.core import mail
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from accounts.models import User
@@ -87,7 +91,9 @@ def test_a_password_reset_or_signing_out_everywhere_cancels_a_pending_change(ada
     if cancel == "password reset":
         api_client.post("/api/auth/password-reset/", {"email": "ada@example.com"}, format="json")
         reset = link_in([message for message in mail.outbox if message.subject == "Reset your password"][0])
-        api_client.post("/api/auth/password-reset/confirm/", reset.body(new_password="another passphrase 77"), format="json")
+        api_client.post(
+            "/api/auth/password-reset/confirm/", reset.body(new_password="another passphrase 77"), format="json"
+        )
     else:
         client_for(ada).post("/api/auth/logout-all/")
 
@@ -134,7 +140,11 @@ def test_asking_needs_a_signed_in_account(api_client):
 
 class TestConfirmingAnythingAnswersAClear4xx(HypothesisTestCase):
     @hypothesis_settings(max_examples=60, deadline=None)
-    @given(body=st.dictionaries(st.sampled_from(["uid", "token", "extra"]), st.one_of(st.text(max_size=1200), st.integers(), st.none())))
+    @given(
+        body=st.dictionaries(
+            st.sampled_from(["uid", "token", "extra"]), st.one_of(st.text(max_size=1200), st.integers(), st.none())
+        )
+    )
     def test_whatever_body_arrives_the_answer_is_a_4xx(self, body):
         from rest_framework.test import APIClient
 

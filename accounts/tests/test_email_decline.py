@@ -57,7 +57,9 @@ def test_the_verification_email_says_someone_signed_up_and_offers_both_links(squ
     assert link_in(message, VERIFY_EMAIL_PATH).uid == link_in(message, DECLINE_EMAIL_PATH).uid
 
 
-def test_this_wasnt_me_releases_the_address_and_the_owner_can_sign_up_with_it(api_client, squatter, caplog, django_capture_on_commit_callbacks):
+def test_this_wasnt_me_releases_the_address_and_the_owner_can_sign_up_with_it(
+    api_client, squatter, caplog, django_capture_on_commit_callbacks
+):
     link = link_in(mail.outbox[0], DECLINE_EMAIL_PATH)
 
     with django_capture_on_commit_callbacks(execute=True):

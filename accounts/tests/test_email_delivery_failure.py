@@ -1,4 +1,6 @@
-"""A mail server that is down does not fail the request that wanted to send: it is logged, and the person can ask again."""
+"""A mail server that is down does not fail the request that wanted to send: it is logged, and the person can ask
+again.
+"""
 
 import pytest
 

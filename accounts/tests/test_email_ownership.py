@@ -117,7 +117,9 @@ def test_a_newer_verified_email_claim_never_moves_an_address_away_from_another_a
     holder = UserFactory(email="ada@new.example")
 
     response = call_me(
-        sign_hs256(better_auth_claims(email="ada@new.example", emailVerified=True, updatedAt="2026-11-10T00:00:00.000Z"))
+        sign_hs256(
+            better_auth_claims(email="ada@new.example", emailVerified=True, updatedAt="2026-11-10T00:00:00.000Z")
+        )
     )
 
     assert response.status_code == 200
@@ -129,8 +131,16 @@ def test_a_newer_unverified_email_claim_starts_unverified_and_takes_nothing(call
     call_me(sign_hs256(better_auth_claims(emailVerified=True)))
     UserFactory(email="taken@example.com")
 
-    unverified = call_me(sign_hs256(better_auth_claims(email="ada@new.example", emailVerified=False, updatedAt="2026-11-10T00:00:00.000Z")))
-    blocked = call_me(sign_hs256(better_auth_claims(email="taken@example.com", emailVerified=False, updatedAt="2026-11-11T00:00:00.000Z")))
+    unverified = call_me(
+        sign_hs256(
+            better_auth_claims(email="ada@new.example", emailVerified=False, updatedAt="2026-11-10T00:00:00.000Z")
+        )
+    )
+    blocked = call_me(
+        sign_hs256(
+            better_auth_claims(email="taken@example.com", emailVerified=False, updatedAt="2026-11-11T00:00:00.000Z")
+        )
+    )
 
     assert (unverified.json()["email"], unverified.json()["email_verified"]) == ("ada@new.example", False)
     assert (blocked.json()["email"], blocked.json()["email_verified"]) == ("ada@new.example", False)
@@ -148,7 +158,9 @@ def test_a_token_proving_the_address_a_user_holds_marks_it_verified_without_a_ne
 def test_a_proven_address_stays_proven_when_a_newer_profile_keeps_it(call_me, sign_hs256):
     call_me(sign_hs256(better_auth_claims(emailVerified=True)))
 
-    response = call_me(sign_hs256(better_auth_claims(name="Ada K.", emailVerified=False, updatedAt="2026-11-10T00:00:00.000Z")))
+    response = call_me(
+        sign_hs256(better_auth_claims(name="Ada K.", emailVerified=False, updatedAt="2026-11-10T00:00:00.000Z"))
+    )
 
     assert (response.json()["name"], response.json()["email_verified"]) == ("Ada K.", True)
 

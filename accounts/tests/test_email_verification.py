@@ -91,7 +91,9 @@ def test_a_link_just_inside_its_lifetime_still_works(api_client, settings):
 @pytest.mark.parametrize(
     "tamper",
     [
-        pytest.param(lambda link, other: link.body(token=link.token[:-1] + ("0" if link.token[-1] != "0" else "1")), id="token"),
+        pytest.param(
+            lambda link, other: link.body(token=link.token[:-1] + ("0" if link.token[-1] != "0" else "1")), id="token"
+        ),
         pytest.param(lambda link, other: link.body(uid=uid_of(other)), id="uid-of-another-user"),
         pytest.param(lambda link, other: link.body(uid="not base64 at all!"), id="garbage-uid"),
         pytest.param(lambda link, other: link.body(uid="QUJDAA"), id="uid-with-a-nul"),
@@ -151,7 +153,9 @@ def test_resend_answers_the_same_and_mails_a_note_without_a_link_when_there_is_n
     assert settings.FRONTEND_URL not in mail.outbox[1].body
 
 
-@pytest.mark.parametrize("body", [{}, {"email": "not-an-address"}, {"email": ["a@example.com"]}, {"email": "a@" + "b" * 260 + ".com"}])
+@pytest.mark.parametrize(
+    "body", [{}, {"email": "not-an-address"}, {"email": ["a@example.com"]}, {"email": "a@" + "b" * 260 + ".com"}]
+)
 def test_resend_refuses_anything_but_an_address_with_a_json_error(api_client, body):
     response = api_client.post(RESEND_URL, body, format="json")
 

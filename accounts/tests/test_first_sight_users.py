@@ -115,7 +115,9 @@ def test_concurrent_first_requests_create_exactly_one_user(sign_hs256):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name, stored", [("Ada\x00 Lovelace", "Ada Lovelace"), ("Ada \ud800", "Ada ?"), ("A" * 300, "A" * 255)])
+@pytest.mark.parametrize(
+    "name, stored", [("Ada\x00 Lovelace", "Ada Lovelace"), ("Ada \ud800", "Ada ?"), ("A" * 300, "A" * 255)]
+)
 def test_a_name_the_database_cannot_hold_is_stored_cleaned(call_me, sign_hs256, name, stored):
     response = call_me(sign_hs256(better_auth_claims(name=name)))
 

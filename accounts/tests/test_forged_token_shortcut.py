@@ -23,9 +23,7 @@ FORGER = "some-other-secret-nobody-here-holds-0123456789"
 
 @pytest.fixture
 def backend():
-    return TokenBackend(
-        signing_key=SECRET, previous_signing_keys=[OLD_SECRET], leeway=0, max_token_bytes=8192
-    )
+    return TokenBackend(signing_key=SECRET, previous_signing_keys=[OLD_SECRET], leeway=0, max_token_bytes=8192)
 
 
 def segment(value):
@@ -69,9 +67,7 @@ headers = st.fixed_dictionaries(
         "b64": st.booleans(),
     },
 )
-claims = st.fixed_dictionaries(
-    {"sub": st.just("someone"), "iat": st.integers(0, 2**33), "exp": st.integers(0, 2**33)}
-)
+claims = st.fixed_dictionaries({"sub": st.just("someone"), "iat": st.integers(0, 2**33), "exp": st.integers(0, 2**33)})
 junk = st.text(alphabet=ALPHABET + "=!.", max_size=12)
 
 

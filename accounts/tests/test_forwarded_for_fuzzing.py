@@ -17,9 +17,7 @@ from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = hypothesis_settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FUZZ = hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 PASSWORD = "correct horse battery staple 42"
 
 latin1_text = st.text(alphabet=st.characters(min_codepoint=0x00, max_codepoint=0xFF))

@@ -118,9 +118,7 @@ def test_a_fetch_from_a_trickling_server_gives_up_at_its_deadline(jwks_server, s
 
 
 def test_a_known_kid_is_served_while_another_request_refreshes_the_keys(held_jwks_server):
-    client = JWKSClient(
-        held_jwks_server.url, algorithms=["EdDSA"], cache_lifetime=0, refetch_interval=0, timeout=60
-    )
+    client = JWKSClient(held_jwks_server.url, algorithms=["EdDSA"], cache_lifetime=0, refetch_interval=0, timeout=60)
     client.key_for("key-1")
     held_jwks_server.hold()
     found = {}

@@ -33,11 +33,15 @@ def locked_out_superuser(db, client, api_client, limit):
 
 
 def api_sign_in(api_client, password=PASSWORD, ip=OWN_IP):
-    return api_client.post("/api/token/", {"email": "ops@example.com", "password": password}, format="json", REMOTE_ADDR=ip)
+    return api_client.post(
+        "/api/token/", {"email": "ops@example.com", "password": password}, format="json", REMOTE_ADDR=ip
+    )
 
 
 def admin_sign_in(client, password=PASSWORD, ip=OWN_IP):
-    return client.post("/admin/login/?next=/admin/", {"username": "ops@example.com", "password": password}, REMOTE_ADDR=ip)
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": "ops@example.com", "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_axes_list_attempts_shows_the_locked_ip_and_axes_reset_ip_lets_the_superuser_back_in(

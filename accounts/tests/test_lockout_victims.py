@@ -57,7 +57,10 @@ def test_a_guess_from_each_of_five_ips_leaves_the_superuser_signing_in_to_the_ap
 
 
 def test_an_ip_that_keeps_guessing_at_an_account_locks_only_itself(api_client, superuser, limit):
-    statuses = [api_sign_in(api_client, "ops@example.com", "a wrong guess", ip="127.0.0.2").status_code for _ in range(3 * limit)]
+    statuses = [
+        api_sign_in(api_client, "ops@example.com", "a wrong guess", ip="127.0.0.2").status_code
+        for _ in range(3 * limit)
+    ]
 
     assert statuses == [401] * (limit - 1) + [429] * (2 * limit + 1)
     assert api_sign_in(api_client, "ops@example.com", ip="127.0.0.2").status_code == 429
@@ -95,7 +98,9 @@ def test_strangers_reaching_a_live_server_from_other_addresses_do_not_lock_the_o
     UserFactory(email="ops@example.com", password=PASSWORD, is_staff=True, is_superuser=True)
     guess = {"email": "ops@example.com", "password": "a wrong guess"}
 
-    strangers = [post_over_tcp(plain_http_live_server.url, f"127.0.0.{n + 2}", "/api/token/", guess)[0] for n in range(limit)]
+    strangers = [
+        post_over_tcp(plain_http_live_server.url, f"127.0.0.{n + 2}", "/api/token/", guess)[0] for n in range(limit)
+    ]
     owner_status, owner_body = post_over_tcp(
         plain_http_live_server.url, "127.0.0.100", "/api/token/", {"email": "ops@example.com", "password": PASSWORD}
     )

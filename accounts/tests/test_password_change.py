@@ -61,7 +61,11 @@ def test_no_log_line_holds_the_address_or_a_password(ada, client_for, caplog):
 
     lines = [str(vars(record)) for record in caplog.records]
     assert any("password_changed" in line for line in lines)
-    assert not [line for line in lines if any(text in line for text in ("ada@example.com", PASSWORD, NEW_PASSWORD, "a wrong guess"))]
+    assert not [
+        line
+        for line in lines
+        if any(text in line for text in ("ada@example.com", PASSWORD, NEW_PASSWORD, "a wrong guess"))
+    ]
 
 
 def test_a_wrong_current_password_changes_nothing(ada, client_for, api_client):

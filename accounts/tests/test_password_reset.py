@@ -24,7 +24,9 @@ CONFIRM_URL = "/api/auth/password-reset/confirm/"
 
 @pytest.fixture
 def person():
-    """A local account whose holder proved the address: a reset gives it a new password (see test_pre_hijacking for the others)."""
+    """A local account whose holder proved the address: a reset gives it a new password (see test_pre_hijacking for the
+    others).
+    """
     return UserFactory(email="ada@example.com", password=OLD_PASSWORD, email_verified=True)
 
 
@@ -163,9 +165,15 @@ def test_known_unknown_and_inactive_addresses_get_the_same_answer_the_same_queri
 
     assert answers == [(202, {"detail": "If the address can receive it, an email with a link is on its way."})] * 3
     assert len(set(query_counts)) == 1
-    assert [message.to for message in mail.outbox] == [["ada@example.com"], ["nobody@example.com"], ["gone@example.com"]]
+    assert [message.to for message in mail.outbox] == [
+        ["ada@example.com"],
+        ["nobody@example.com"],
+        ["gone@example.com"],
+    ]
     assert [message.subject for message in mail.outbox] == [
-        "Reset your password", "Password reset request", "Password reset request",
+        "Reset your password",
+        "Password reset request",
+        "Password reset request",
     ]
     for note in mail.outbox[1:]:
         assert "no active account uses this address" in note.body

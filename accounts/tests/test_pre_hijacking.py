@@ -47,9 +47,7 @@ def reset_password(api_client, email, password):
     assert api_client.post("/api/auth/password-reset/", {"email": email}, format="json").status_code == 202
     [message] = mail.outbox
     link = link_in(message)
-    response = api_client.post(
-        "/api/auth/password-reset/confirm/", link.body(new_password=password), format="json"
-    )
+    response = api_client.post("/api/auth/password-reset/confirm/", link.body(new_password=password), format="json")
     assert response.status_code == 200, response.content
     return message
 
@@ -93,7 +91,11 @@ def test_classic_federated_merge_a_local_squatter_never_shares_the_victims_bette
     add_task(api_client, victim_token, "the victim's secret plans")
 
     assert arrived.status_code == 200
-    assert (arrived.json()["id"], arrived.json()["email"], arrived.json()["email_verified"]) == (victim_id, VICTIM, True)
+    assert (arrived.json()["id"], arrived.json()["email"], arrived.json()["email_verified"]) == (
+        victim_id,
+        VICTIM,
+        True,
+    )
     assert titles_seen_by(api_client, victim_token) == {"the victim's secret plans"}
     assert sign_in_here(api_client, VICTIM, ATTACKER_PASSWORD).status_code == 401
     for token in (squatter["access"], sign_in_here(api_client, VICTIM, ATTACKER_PASSWORD).json().get("access")):
@@ -168,9 +170,7 @@ def test_unexpired_email_change_a_pending_change_never_moves_the_victims_account
     assert_reaches_nothing_of_the_victims(api_client, squatter["access"], victim_id)
 
 
-def test_unexpired_email_change_a_change_to_the_victims_address_never_takes_it_from_the_victim(
-    api_client, client_for
-):
+def test_unexpired_email_change_a_change_to_the_victims_address_never_takes_it_from_the_victim(api_client, client_for):
     attacker = sign_up_here(api_client, ATTACKER, ATTACKER_PASSWORD)
     mail.outbox.clear()
     api_client.post(

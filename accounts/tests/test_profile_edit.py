@@ -1,6 +1,6 @@
 """PATCH /api/auth/me/: the holder renames the account; a Better Auth profile older than the edit does not undo it."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -104,7 +104,7 @@ def test_a_token_whose_profile_was_updated_before_the_edit_does_not_undo_it(iden
 def test_a_profile_updated_in_better_auth_after_the_edit_wins(identity, sign_hs256, call_me):
     rename(_client(token_updated_at(sign_hs256, "2026-11-01T10:00:00.000Z")), {"name": "Countess of Lovelace"})
 
-    later = (datetime.now(timezone.utc) + timedelta(seconds=1)).isoformat()
+    later = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
     call_me(token_updated_at(sign_hs256, later, name="Ada King"))
 
     assert User.objects.get(pk=BETTER_AUTH_ID).name == "Ada King"
@@ -135,7 +135,10 @@ def test_a_user_updated_event_older_than_the_edit_does_not_undo_it(identity, sig
     settings.BETTER_AUTH_WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdefghijklmnop"
     rename(_client(token_updated_at(sign_hs256, "2026-11-01T10:00:00.000Z")), {"name": "Countess of Lovelace"})
     body = json.dumps(
-        {"type": "user.updated", "data": {"user_id": BETTER_AUTH_ID, "name": "Ada L", "updated_at": "2026-11-02T10:00:00Z"}}
+        {
+            "type": "user.updated",
+            "data": {"user_id": BETTER_AUTH_ID, "name": "Ada L", "updated_at": "2026-11-02T10:00:00Z"},
+        }
     ).encode()
     event_id, timestamp = str(uuid.uuid4()), str(int(time.time()))
 

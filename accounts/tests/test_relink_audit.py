@@ -31,7 +31,9 @@ def operator(monkeypatch):
 
 
 def recorded():
-    return list(RelinkRecord.objects.order_by("id").values_list("old_id", "new_id", "via", "actor_id", "os_user", "note"))
+    return list(
+        RelinkRecord.objects.order_by("id").values_list("old_id", "new_id", "via", "actor_id", "os_user", "note")
+    )
 
 
 def test_the_admin_records_the_admin_users_id(superuser_session, ada):

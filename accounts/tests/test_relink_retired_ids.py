@@ -45,7 +45,9 @@ def assert_first_id_tokens_dead(api_client, tokens):
     assert refreshed.status_code == 401 and "access" not in refreshed.json()
 
 
-def test_the_admin_refuses_to_relink_another_account_onto_a_retired_id(superuser_session, ada_relinked, bob, api_client):
+def test_the_admin_refuses_to_relink_another_account_onto_a_retired_id(
+    superuser_session, ada_relinked, bob, api_client
+):
     _ada, tokens = ada_relinked
 
     typed = superuser_session.relink(BOB_ID, ADA_FIRST_ID, step="enter")
@@ -79,7 +81,12 @@ def test_the_account_relinked_away_takes_its_first_id_back_in_the_admin(superuse
 def test_a_form_posted_without_its_csrf_token_relinks_nothing(superuser_session, ada_relinked):
     response = superuser_session.client.post(
         USERS_URL,
-        {"action": "relink_selected", "_selected_action": [ADA_NEW_ID], "relink_step": "confirm", "new_id": ADA_FIRST_ID},
+        {
+            "action": "relink_selected",
+            "_selected_action": [ADA_NEW_ID],
+            "relink_step": "confirm",
+            "new_id": ADA_FIRST_ID,
+        },
     )
 
     assert response.status_code == 403
@@ -107,7 +114,9 @@ def test_an_account_that_moved_on_may_still_take_back_an_id_it_held_before(ada_r
 
 @pytest.mark.postgres_only
 def test_importing_better_auth_users_never_creates_an_account_under_a_retired_id(better_auth_database):
-    url, [grace] = better_auth_database([{"email": "grace@example.com", "password": "compiler pioneer 1952", "name": "Grace"}])
+    url, [grace] = better_auth_database(
+        [{"email": "grace@example.com", "password": "compiler pioneer 1952", "name": "Grace"}]
+    )
     # Under another address since, so that only the id can stop the import.
     relinked = UserFactory(pk=grace["id"], email="grace.hopper@example.com")
     services.user_relink(user=relinked, new_id="GraceNewId", actor=None)

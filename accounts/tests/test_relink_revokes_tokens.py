@@ -1,4 +1,6 @@
-"""Every relink revokes the account's tokens: none minted before it works after it, under either id, nor after an undo."""
+"""Every relink revokes the account's tokens: none minted before it works after it, under either id, nor after an
+undo.
+"""
 
 import time
 

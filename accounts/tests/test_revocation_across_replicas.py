@@ -57,9 +57,7 @@ def test_a_refresh_token_issued_before_a_revocation_never_rotates_on_any_replica
     assert statuses_of_me(two_replicas, access) == {200}
     assert http("POST", f"{two_replicas[0]}/api/auth/logout-all/", token=access)[0] == 204
 
-    answers = [
-        http("POST", f"{two_replicas[i % 2]}/api/token/refresh/", body={"refresh": refresh}) for i in range(8)
-    ]
+    answers = [http("POST", f"{two_replicas[i % 2]}/api/token/refresh/", body={"refresh": refresh}) for i in range(8)]
 
     assert {(status, body["detail"]) for status, body in answers} == {(401, "Token has been revoked")}
 
@@ -74,4 +72,3 @@ def test_verify_on_any_replica_refuses_the_tokens_of_a_deactivated_user(two_repl
         for token in (access, refresh):
             status, body = http("POST", f"{url}/api/token/verify/", body={"token": token})
             assert (status, body["code"]) == (401, "user_inactive")
-

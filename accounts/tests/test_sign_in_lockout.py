@@ -123,4 +123,3 @@ def test_an_overlong_email_is_refused_with_401_not_a_server_error(api_client, db
     assert response.json()["code"] == "no_active_account"
     [attempt] = AccessAttempt.objects.all()
     assert attempt.username == ("a" * 300)[:255]
-

@@ -57,9 +57,9 @@ def test_tokens_from_our_endpoints_pass_simplejwts_verification(api_client, pers
 
 
 def test_simplejwts_authentication_class_accepts_our_access_token(api_client, person):
-    access = api_client.post(
-        "/api/token/", {"email": "sj@example.com", "password": PASSWORD}, format="json"
-    ).json()["access"]
+    access = api_client.post("/api/token/", {"email": "sj@example.com", "password": PASSWORD}, format="json").json()[
+        "access"
+    ]
     request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {access}")
 
     user, validated = JWTAuthentication().authenticate(request)
@@ -73,7 +73,11 @@ def test_simplejwt_refuses_our_expired_token_just_as_we_do(call_me, person, sett
 
     from accounts.tokens import AccessToken
 
-    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "ACCESS_TOKEN_LIFETIME": timedelta(seconds=-60), "LEEWAY": timedelta(0)}
+    settings.SIMPLE_JWT = {
+        **settings.SIMPLE_JWT,
+        "ACCESS_TOKEN_LIFETIME": timedelta(seconds=-60),
+        "LEEWAY": timedelta(0),
+    }
     expired = str(AccessToken.for_user(person))
 
     with pytest.raises(simplejwt_tokens.TokenError):

@@ -185,9 +185,7 @@ def test_signup_refuses_an_email_taken_in_another_letter_case(api_client, person
 
 
 def test_signup_refuses_a_weak_password(api_client):
-    response = api_client.post(
-        "/api/auth/signup/", {"email": "weak@example.com", "password": "123"}, format="json"
-    )
+    response = api_client.post("/api/auth/signup/", {"email": "weak@example.com", "password": "123"}, format="json")
 
     assert response.status_code == 400
     assert "password" in response.json()["errors"]

@@ -22,9 +22,7 @@ from .conftest import ME_URL, b64url, better_auth_claims
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = hypothesis_settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FUZZ = hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 json_scalars = (
     st.none()
@@ -40,8 +38,22 @@ json_values = st.recursive(
 )
 # Claim names our parsers read, so generated payloads reach them instead of only random keys.
 CLAIMS = [
-    "sub", "id", "email", "name", "iat", "exp", "nbf", "iss", "aud", "jti", "token_type",
-    "user_id", "updatedAt", "session", "user", "emailVerified",
+    "sub",
+    "id",
+    "email",
+    "name",
+    "iat",
+    "exp",
+    "nbf",
+    "iss",
+    "aud",
+    "jti",
+    "token_type",
+    "user_id",
+    "updatedAt",
+    "session",
+    "user",
+    "emailVerified",
 ]
 long_text = st.text(min_size=200, max_size=400)
 claim_values = json_values | long_text | st.sampled_from(["access", "refresh", "HS256", "\x00", "a@b.co"])
@@ -65,8 +77,14 @@ def assert_clean_answer(response):
     assert response.status_code in (200, 401), response.content
     if response.status_code == 401:
         body = response.json()
-        assert body["code"] in {"token_not_valid", "bad_authorization_header", "not_authenticated", "user_not_found",
-                                "user_inactive", "user_conflict"}
+        assert body["code"] in {
+            "token_not_valid",
+            "bad_authorization_header",
+            "not_authenticated",
+            "user_not_found",
+            "user_inactive",
+            "user_conflict",
+        }
         assert body["detail"]
 
 
@@ -90,7 +108,11 @@ def test_any_dotted_token_gets_a_clean_answer(api_client, no_tracebacks, scheme,
 
 
 @FUZZ
-@given(header=st.dictionaries(st.sampled_from(["alg", "kid", "typ", "crit", "b64", "jku"]) | st.text(max_size=5), json_values, max_size=5))
+@given(
+    header=st.dictionaries(
+        st.sampled_from(["alg", "kid", "typ", "crit", "b64", "jku"]) | st.text(max_size=5), json_values, max_size=5
+    )
+)
 def test_any_jose_header_gets_a_clean_answer(api_client, no_tracebacks, header):
     token = signed(json.dumps(better_auth_claims()).encode(), header={"alg": "HS256", **header})
 
@@ -106,7 +128,9 @@ def test_any_signed_payload_gets_a_clean_answer(api_client, no_tracebacks, paylo
 
 
 @FUZZ
-@given(payload=payloads, endpoint=st.sampled_from(["/api/token/refresh/", "/api/token/verify/", "/api/token/blacklist/"]))
+@given(
+    payload=payloads, endpoint=st.sampled_from(["/api/token/refresh/", "/api/token/verify/", "/api/token/blacklist/"])
+)
 def test_any_signed_payload_posted_to_a_token_endpoint_gets_a_clean_answer(
     api_client, no_tracebacks, settings, payload, endpoint
 ):
@@ -122,11 +146,15 @@ def test_any_signed_payload_posted_to_a_token_endpoint_gets_a_clean_answer(
 @FUZZ
 @given(
     depth=st.integers(min_value=1, max_value=3000),
-    opener=st.sampled_from(["[", '{"a":', "[{\"a\":"]),
+    opener=st.sampled_from(["[", '{"a":', '[{"a":']),
     where=st.sampled_from(["header", "payload"]),
 )
 def test_any_nesting_depth_gets_a_clean_answer(api_client, no_tracebacks, depth, opener, where):
     nested = (opener * depth).encode()
-    token = signed(nested) if where == "payload" else f"{b64url(nested)}.{b64url(json.dumps(better_auth_claims()).encode())}.c2ln"
+    token = (
+        signed(nested)
+        if where == "payload"
+        else f"{b64url(nested)}.{b64url(json.dumps(better_auth_claims()).encode())}.c2ln"
+    )
 
     assert_clean_answer(api_client.get(ME_URL, HTTP_AUTHORIZATION=f"Bearer {token}"))

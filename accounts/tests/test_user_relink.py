@@ -1,4 +1,6 @@
-"""Relinking a local account to its new Better Auth id: everything moves, the old id is retired, the audit trail is kept."""
+"""Relinking a local account to its new Better Auth id: everything moves, the old id is retired, the audit trail is
+kept.
+"""
 
 import logging
 import time
@@ -132,7 +134,13 @@ def test_earlier_retired_ids_point_at_the_accounts_current_id(ada):
 
 @pytest.mark.parametrize(
     "new_id, code",
-    [("has spaces", "invalid_id"), ("", "invalid_id"), ("x" * 65, "invalid_id"), ("a@b", "invalid_id"), (OLD_ID, "same_id")],
+    [
+        ("has spaces", "invalid_id"),
+        ("", "invalid_id"),
+        ("x" * 65, "invalid_id"),
+        ("a@b", "invalid_id"),
+        (OLD_ID, "same_id"),
+    ],
 )
 def test_a_malformed_or_unchanged_id_is_refused_and_nothing_changes(ada, new_id, code):
     with pytest.raises(ValidationError) as refused:

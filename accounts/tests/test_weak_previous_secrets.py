@@ -23,7 +23,11 @@ def superuser():
 
 
 def rotate(settings, *previous):
-    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "SIGNING_KEY": CURRENT_SECRET, "PREVIOUS_SIGNING_KEYS": list(previous)}
+    settings.SIMPLE_JWT = {
+        **settings.SIMPLE_JWT,
+        "SIGNING_KEY": CURRENT_SECRET,
+        "PREVIOUS_SIGNING_KEYS": list(previous),
+    }
 
 
 @pytest.mark.parametrize(

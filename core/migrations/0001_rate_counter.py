@@ -4,19 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RateCounter',
+            name="RateCounter",
             fields=[
-                ('key', models.CharField(max_length=255, primary_key=True, serialize=False)),
-                ('window_ends', models.FloatField(db_index=True)),
-                ('hits', models.PositiveIntegerField()),
+                ("key", models.CharField(max_length=255, primary_key=True, serialize=False)),
+                ("window_ends", models.FloatField(db_index=True)),
+                ("hits", models.PositiveIntegerField()),
             ],
         ),
     ]

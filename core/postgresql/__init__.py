@@ -1,1 +1,3 @@
-"""Django's PostgreSQL backend, with a connection health check that costs no round trip and psycopg's compiled timestamptz parser (`base.py`)."""
+"""Django's PostgreSQL backend, with a connection health check that costs no round trip and psycopg's compiled
+timestamptz parser (`base.py`).
+"""

@@ -38,7 +38,6 @@ from django.db.backends.postgresql import base
 from django.db.backends.postgresql.psycopg_any import get_adapters_template
 from psycopg import adapt, adapters, pq
 
-
 # psycopg's default timestamptz loader: the compiled one with its C implementation.
 PSYCOPG_TIMESTAMPTZ_LOADER = adapters.get_loader(base.TIMESTAMPTZ_OID, pq.Format.TEXT)
 
@@ -47,7 +46,7 @@ class CompiledUTCTimestamptzLoader(adapt.Loader):
     """psycopg's own timestamptz loader, registered as Django's create_cursor expects."""
 
     # create_cursor registers Django's loader on every cursor if this is not the connection's time zone.
-    timezone = datetime.timezone.utc
+    timezone = datetime.UTC
 
     def __new__(cls, oid, context=None):
         # psycopg makes each cursor's loader by calling the registered class; given
@@ -57,7 +56,7 @@ class CompiledUTCTimestamptzLoader(adapt.Loader):
 
 @functools.cache
 def utc_adapters_template():
-    template = adapt.AdaptersMap(get_adapters_template(True, datetime.timezone.utc))
+    template = adapt.AdaptersMap(get_adapters_template(True, datetime.UTC))
     template.register_loader("timestamptz", CompiledUTCTimestamptzLoader)
     return template
 
@@ -65,7 +64,7 @@ def utc_adapters_template():
 class DatabaseWrapper(base.DatabaseWrapper):
     def get_connection_params(self):
         params = super().get_connection_params()
-        if self.timezone is datetime.timezone.utc and pq.__impl__ != "python":
+        if self.timezone is datetime.UTC and pq.__impl__ != "python":
             params["context"] = utc_adapters_template()
         return params
 

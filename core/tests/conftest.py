@@ -5,7 +5,6 @@ import logging
 import pytest
 
 from conftest import PRODUCTION_ENV, SERVER
-
 from core.logging import JSONFormatter, RequestIDFilter
 
 

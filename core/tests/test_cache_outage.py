@@ -32,8 +32,11 @@ def unreachable_cache(redis_down_url):
 @pytest.fixture
 def settings_with_redis_down(settings, redis_down_url):
     settings.CACHES = {
-        "default": {"BACKEND": "core.cache.FailSoftRedisCache", "LOCATION": redis_down_url,
-                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": redis_down_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
     return settings
 
@@ -62,8 +65,10 @@ def test_it_says_redis_is_unavailable(unreachable_cache):
 def test_after_a_failure_redis_is_left_alone_for_the_retry_interval(silent_redis):
     # A host that accepts connections and never answers (hung, or behind a
     # black hole) would cost a timeout on every call.
-    cache = FailSoftRedisCache(f"redis://127.0.0.1:{silent_redis.getsockname()[1]}/0",
-                               {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}})
+    cache = FailSoftRedisCache(
+        f"redis://127.0.0.1:{silent_redis.getsockname()[1]}/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
+    )
 
     assert cache.get("key", "default") == "default"
     attempts = queued_connections(silent_redis)
@@ -75,7 +80,9 @@ def test_after_a_failure_redis_is_left_alone_for_the_retry_interval(silent_redis
 
 
 @pytest.mark.django_db
-def test_authenticated_requests_and_auth_endpoints_answer_as_usual(settings_with_redis_down, client_for, user, api_client):
+def test_authenticated_requests_and_auth_endpoints_answer_as_usual(
+    settings_with_redis_down, client_for, user, api_client
+):
     me = client_for(user).get("/api/auth/me/")
     tasks = client_for(user).get("/api/tasks/")
     sign_in = api_client.post("/api/token/", {"email": user.email, "password": "wrong"}, format="json")

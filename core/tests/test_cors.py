@@ -44,8 +44,12 @@ def test_cors_applies_only_under_the_api(client):
 
 def test_the_origins_come_from_the_environment(run_manage):
     result = run_manage(
-        "shell", "--verbosity=0", "-c", "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)",
-        DJANGO_DEBUG="true", CORS_ALLOWED_ORIGINS="https://a.example,https://b.example",
+        "shell",
+        "--verbosity=0",
+        "-c",
+        "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)",
+        DJANGO_DEBUG="true",
+        CORS_ALLOWED_ORIGINS="https://a.example,https://b.example",
     )
 
     assert result.stdout.strip() == "['https://a.example', 'https://b.example']"
@@ -94,8 +98,11 @@ def test_allowed_and_same_origin_requests_log_no_refusal(client, log_lines, sett
     client.get("/api/tasks/", HTTP_ORIGIN=ALLOWED, HTTP_HOST="api.example.com")
     # Swagger UI's "Try it out" posts from the API's own origin.
     client.post(
-        "/api/token/", {}, content_type="application/json",
-        HTTP_ORIGIN="https://api.example.com", HTTP_HOST="api.example.com",
+        "/api/token/",
+        {},
+        content_type="application/json",
+        HTTP_ORIGIN="https://api.example.com",
+        HTTP_HOST="api.example.com",
     )
 
     assert not [line for line in log_lines() if line.get("event") == "cors_origin_refused"]

@@ -21,7 +21,9 @@ def request(base_url, path, *, token=None, body=None):
         headers["Authorization"] = f"Bearer {token}"
     data = json.dumps(body).encode() if body is not None else None
     try:
-        with urllib.request.urlopen(urllib.request.Request(f"{base_url}{path}", data=data, headers=headers), timeout=10) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(f"{base_url}{path}", data=data, headers=headers), timeout=10
+        ) as response:
             return response.status, response.headers, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, error.headers, json.loads(error.read())
@@ -36,8 +38,11 @@ def server_without_database(serve):
 def test_every_kind_of_request_answers_503_database_unavailable_with_retry_after(server_without_database):
     _, base_url = server_without_database
     now = int(time.time())
-    token = jwt.encode({"id": "someone", "sub": "someone", "email": "someone@example.com", "iat": now, "exp": now + 600},
-                       PRODUCTION_ENV["BETTER_AUTH_SECRET"], algorithm="HS256")
+    token = jwt.encode(
+        {"id": "someone", "sub": "someone", "email": "someone@example.com", "iat": now, "exp": now + 600},
+        PRODUCTION_ENV["BETTER_AUTH_SECRET"],
+        algorithm="HS256",
+    )
 
     answers = [
         request(base_url, "/api/tasks/", token=token),

@@ -8,16 +8,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PRODUCTION_ENV, http
 from config.server import Config
+from conftest import PRODUCTION_ENV, http
 
 # As in the issue: more than the threads that run Django in `make serve`'s
 # server (SERVER_WORKERS=2, one each), few enough that its body threads take
 # them all however the kernel spreads the connections over the workers.
 SLOW_BODIES = 6
 SLOW_BODY_HEAD = (
-    b"POST /api/token/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-    b"Content-Length: 100\r\n\r\n{"
+    b"POST /api/token/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
 )
 TIMED_OUT = {"detail": "The request body did not arrive in time.", "code": "request_timeout"}
 # The client connection preface of HTTP/2 (RFC 9113, 3.4), then an empty SETTINGS frame.

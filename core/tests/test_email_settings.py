@@ -45,13 +45,19 @@ def test_make_run_shows_the_verification_email_on_the_console(tmp_path):
     env = project_env(DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", HOST="127.0.0.1", PORT=port)
     env.pop("EMAIL_URL", None)
     process = subprocess.Popen(
-        ["make", "run"], cwd=PROJECT_ROOT, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        ["make", "run"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/health", timeout=120, process=process)
         status, _ = http(
-            "POST", f"http://127.0.0.1:{port}/api/auth/signup/",
+            "POST",
+            f"http://127.0.0.1:{port}/api/auth/signup/",
             body={"email": "dev@example.com", "password": "a sturdy passphrase 42"},
         )
         os.killpg(process.pid, signal.SIGTERM)

@@ -13,8 +13,12 @@ PRINT_HTTPS_SETTINGS = (
 
 def https_settings(run_manage, debug):
     result = run_manage(
-        "shell", "--verbosity=0", "-c", PRINT_HTTPS_SETTINGS,
-        DJANGO_DEBUG=debug, DJANGO_SECURE_SSL_REDIRECT="false" if debug == "true" else "true",
+        "shell",
+        "--verbosity=0",
+        "-c",
+        PRINT_HTTPS_SETTINGS,
+        DJANGO_DEBUG=debug,
+        DJANGO_SECURE_SSL_REDIRECT="false" if debug == "true" else "true",
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

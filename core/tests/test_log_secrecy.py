@@ -46,8 +46,13 @@ def test_the_development_servers_request_lines_carry_no_query_string():
     from core.logging import DropQueryString, JSONFormatter
 
     record = logging.LogRecord(
-        "django.server", logging.INFO, __file__, 1, '"%s" %s %s',
-        ("GET /api/tasks/?token=eyJhbGciOiJIUzI1NiJ9.e30.sig HTTP/1.1", "401", "85"), None,
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /api/tasks/?token=eyJhbGciOiJIUzI1NiJ9.e30.sig HTTP/1.1", "401", "85"),
+        None,
     )
 
     DropQueryString().filter(record)

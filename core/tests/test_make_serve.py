@@ -7,9 +7,7 @@ import urllib.request
 
 import pytest
 
-from conftest import PROJECT_ROOT, free_port, project_env, wait_for_http
-
-from conftest import PRODUCTION_ENV
+from conftest import PRODUCTION_ENV, PROJECT_ROOT, free_port, project_env, wait_for_http
 
 GRACEFUL_TIMEOUT = 5
 
@@ -25,8 +23,13 @@ def test_make_serve_answers_ready_and_stops_within_the_graceful_timeout_on_sigte
     )
     # Its own process group, as a supervisor runs it: SIGTERM reaches make and the server alike.
     process = subprocess.Popen(
-        ["make", "serve"], cwd=PROJECT_ROOT, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        ["make", "serve"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/health", timeout=120, process=process)

@@ -99,7 +99,9 @@ def test_the_replica_gets_the_name_nginx_matched_not_the_clients_host_header(pro
     # nginx picks the server by an absolute request line's host; the Host header could say anything.
     port, replica = proxy
 
-    status, _ = exchange(port, b"GET http://localhost/health HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n")
+    status, _ = exchange(
+        port, b"GET http://localhost/health HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n"
+    )
 
     assert status == 200
     assert replica.hosts == ["localhost"]

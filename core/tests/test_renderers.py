@@ -1,8 +1,7 @@
 import pytest
 
 PRINT_RENDERERS = (
-    "from django.conf import settings; "
-    "print(','.join(settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES']))"
+    "from django.conf import settings; print(','.join(settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES']))"
 )
 
 

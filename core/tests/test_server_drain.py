@@ -1,4 +1,6 @@
-"""On SIGTERM the server drains: /ready turns 503 first, requests go on being served, queued connections are not reset, exit 0."""
+"""On SIGTERM the server drains: /ready turns 503 first, requests go on being served, queued connections are not reset,
+exit 0.
+"""
 
 import os
 import select
@@ -120,16 +122,23 @@ def test_connections_in_the_kernels_queue_are_served_and_no_new_one_completes_af
 def test_sigterm_to_the_whole_process_group_drains_all_the_same(tmp_path):
     # As a supervisor or Ctrl-C sends it: to the main process and every worker at once.
     port = free_port()
-    env = project_env(**{
-        **PRODUCTION_ENV,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        "SERVER_BIND": f"127.0.0.1:{port}",
-        "SERVER_WORKERS": WORKERS,
-        "SERVER_DRAIN_SECONDS": DRAIN_SECONDS,
-    })
+    env = project_env(
+        **{
+            **PRODUCTION_ENV,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+            "SERVER_BIND": f"127.0.0.1:{port}",
+            "SERVER_WORKERS": WORKERS,
+            "SERVER_DRAIN_SECONDS": DRAIN_SECONDS,
+        }
+    )
     process = subprocess.Popen(
-        SERVER, cwd=PROJECT_ROOT, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        SERVER,
+        cwd=PROJECT_ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:

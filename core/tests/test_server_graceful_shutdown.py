@@ -1,4 +1,6 @@
-"""Served by the production server (granian), the API answers /ready and stops cleanly on SIGTERM, finishing what it started."""
+"""Served by the production server (granian), the API answers /ready and stops cleanly on SIGTERM, finishing what it
+started.
+"""
 
 import signal
 import socket

@@ -11,9 +11,7 @@ def check_secrets():
 
 
 def test_a_weak_better_auth_secret_refuses_to_start_with_debug_off(run_manage):
-    result = run_manage(
-        "check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=STRONG, BETTER_AUTH_SECRET="too-short"
-    )
+    result = run_manage("check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=STRONG, BETTER_AUTH_SECRET="too-short")
 
     assert result.returncode != 0
     assert "BETTER_AUTH_SECRET is too weak" in result.stderr
@@ -136,7 +134,10 @@ def test_the_webhook_secret_must_be_a_secret_of_its_own(settings, shared):
 
 def test_a_weak_webhook_secret_refuses_to_start_with_debug_off(run_manage):
     result = run_manage(
-        "check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY=STRONG, BETTER_AUTH_SECRET=STRONG + "b",
+        "check",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=STRONG,
+        BETTER_AUTH_SECRET=STRONG + "b",
         BETTER_AUTH_WEBHOOK_SECRET="short-webhook-secret",
     )
 

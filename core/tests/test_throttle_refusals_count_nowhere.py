@@ -1,4 +1,6 @@
-"""A request one throttle refuses is counted by no other: an IP cannot spend an address's allowance, nor fill the table."""
+"""A request one throttle refuses is counted by no other: an IP cannot spend an address's allowance, nor fill the
+table.
+"""
 
 import pytest
 

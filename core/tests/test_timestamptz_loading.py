@@ -75,7 +75,7 @@ def read_timestamptz(texts):
 
 def assert_read_alike(ours, djangos):
     assert ours == djangos  # the instants, and NULLs
-    for our, django in zip(ours, djangos):
+    for our, django in zip(ours, djangos, strict=True):
         if django is not None:
             assert our.tzinfo is django.tzinfo
             assert (our.replace(tzinfo=None), our.fold) == (django.replace(tzinfo=None), django.fold)
@@ -103,8 +103,8 @@ def test_timestamptz_values_read_exactly_as_with_djangos_loader():
         djangos = read_timestamptz(LITERALS)
 
     assert_read_alike(ours, djangos)
-    assert ours[0] == datetime.datetime(2024, 3, 10, 12, 34, 56, 789012, tzinfo=datetime.timezone.utc)
-    assert ours[0].tzinfo is datetime.timezone.utc
+    assert ours[0] == datetime.datetime(2024, 3, 10, 12, 34, 56, 789012, tzinfo=datetime.UTC)
+    assert ours[0].tzinfo is datetime.UTC
 
 
 @hypothesis_settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -143,7 +143,7 @@ def test_a_task_saved_and_read_back_through_the_orm_has_the_same_aware_datetimes
 
     assert_read_alike(ours, djangos)
     assert ours == [task.created_at, task.updated_at, task.completed_at]
-    assert all(value.tzinfo is datetime.timezone.utc for value in ours)
+    assert all(value.tzinfo is datetime.UTC for value in ours)
 
 
 @pytest.mark.parametrize("time_zone", ["Europe/Paris", "UTC"])

@@ -33,9 +33,7 @@ def test_the_task_list_filters_by_completion(staff_client, owner):
     assert list(response.context["cl"].result_list.values_list("title", flat=True)) == ["Done"]
 
 
-def test_the_task_list_costs_the_same_queries_for_many_owners(
-    staff_client, django_assert_max_num_queries
-):
+def test_the_task_list_costs_the_same_queries_for_many_owners(staff_client, django_assert_max_num_queries):
     TaskFactory.create_batch(3)
     staff_client.get("/admin/tasks/task/")
     with django_assert_max_num_queries(12) as few:

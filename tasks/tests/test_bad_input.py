@@ -9,7 +9,8 @@ from tasks.models import Task
 
 
 @pytest.mark.parametrize(
-    "raw", ['{"title": ', "not json", '{"title": NaN}', '{"title": "x"} trailing'],
+    "raw",
+    ['{"title": ', "not json", '{"title": NaN}', '{"title": "x"} trailing'],
     ids=["truncated", "not-json", "nan", "trailing-garbage"],
 )
 def test_malformed_json_is_a_400_parse_error(owner_client, tasks_url, raw):
@@ -42,9 +43,17 @@ def test_a_json_body_that_is_not_an_object_is_a_400(owner_client, tasks_url):
         ({"title": "nul\x00byte"}, "title"),
     ],
     ids=[
-        "title-list", "title-object", "completed-word", "due-date-word", "due-date-number",
-        "description-list", "priority-number", "priority-unknown", "priority-wrong-case",
-        "priority-null", "title-with-nul",
+        "title-list",
+        "title-object",
+        "completed-word",
+        "due-date-word",
+        "due-date-number",
+        "description-list",
+        "priority-number",
+        "priority-unknown",
+        "priority-wrong-case",
+        "priority-null",
+        "title-with-nul",
     ],
 )
 def test_a_wrong_type_or_unknown_value_is_a_400_naming_the_field(owner_client, tasks_url, body, field):
@@ -89,7 +98,10 @@ def test_a_body_over_the_upload_limit_is_a_json_413_not_a_500(owner_client, task
     response = owner_client.generic("POST", tasks_url, body, content_type="application/json")
 
     assert response.status_code == 413
-    assert response.json() == {"detail": "The request body is larger than the server accepts.", "code": "request_too_large"}
+    assert response.json() == {
+        "detail": "The request body is larger than the server accepts.",
+        "code": "request_too_large",
+    }
     assert not Task.objects.exists()
 
 

@@ -102,9 +102,7 @@ def test_an_empty_list_changes_nothing(owner_client, owner, bulk_url):
 
 
 @pytest.mark.parametrize("action", ["complete", "reopen", "delete"])
-def test_naming_one_of_a_strangers_tasks_changes_nothing_of_anyones(
-    owner_client, owner, stranger, bulk_url, action
-):
+def test_naming_one_of_a_strangers_tasks_changes_nothing_of_anyones(owner_client, owner, stranger, bulk_url, action):
     mine = [TaskFactory(owner=owner), TaskFactory(owner=owner, completed=True)]
     theirs = [TaskFactory(owner=stranger), TaskFactory(owner=stranger, completed=True)]
     before = snapshot()
@@ -146,7 +144,8 @@ def test_more_than_100_ids_is_a_400_before_any_query(owner_client, owner, bulk_u
 
     assert response.status_code == 400
     assert response.json() == {
-        "detail": "A bulk request names at most 100 tasks.", "code": "too_many_ids",
+        "detail": "A bulk request names at most 100 tasks.",
+        "code": "too_many_ids",
         "errors": {"ids": ["A bulk request names at most 100 tasks."]},
     }
     assert not any("tasks_task" in query["sql"] for query in queries.captured_queries)

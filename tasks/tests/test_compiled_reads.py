@@ -70,9 +70,7 @@ def test_a_task_reads_the_same_on_both_roads(owner_client, tasks_url, task):
 
 
 @pytest.mark.parametrize("whose", ["strangers", "missing"])
-def test_another_owners_task_and_a_missing_one_are_not_found_on_both_roads(
-    owner_client, tasks_url, stranger, whose
-):
+def test_another_owners_task_and_a_missing_one_are_not_found_on_both_roads(owner_client, tasks_url, stranger, whose):
     task_id = TaskFactory(owner=stranger).pk if whose == "strangers" else "8d5e2a52-3f1c-4c39-9a4e-0a6a0d8a3f10"
 
     compiled = owner_client.get(f"{tasks_url}{task_id}/")

@@ -36,7 +36,9 @@ def test_a_bad_filter_or_ordering_value_is_a_400_naming_the_parameter(owner_clie
 
     assert response.status_code == 400
     assert response.json() == {
-        "detail": "Invalid input.", "code": "invalid", "errors": {parameter: response.json()["errors"][parameter]},
+        "detail": "Invalid input.",
+        "code": "invalid",
+        "errors": {parameter: response.json()["errors"][parameter]},
     }
     assert response.json()["errors"][parameter]
 
@@ -74,9 +76,19 @@ def test_a_whole_page_size_is_honoured_up_to_100_and_an_empty_one_is_the_default
 @pytest.mark.parametrize(
     "params",
     [
-        {"completed": "true"}, {"completed": "False"}, {"completed": "1"}, {"completed": "0"}, {"completed": ""},
-        {"priority": "low"}, {"priority": ""}, {"due_before": "2030-01-01"}, {"due_after": ""},
-        {"ordering": "-due_date"}, {"ordering": ""}, {"ordering": "priority,-title"}, {"unknown": "anything"},
+        {"completed": "true"},
+        {"completed": "False"},
+        {"completed": "1"},
+        {"completed": "0"},
+        {"completed": ""},
+        {"priority": "low"},
+        {"priority": ""},
+        {"due_before": "2030-01-01"},
+        {"due_after": ""},
+        {"ordering": "-due_date"},
+        {"ordering": ""},
+        {"ordering": "priority,-title"},
+        {"unknown": "anything"},
     ],
     ids=repr,
 )

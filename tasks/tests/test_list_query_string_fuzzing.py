@@ -16,17 +16,49 @@ from .factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = hypothesis_settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FUZZ = hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 PARAMETERS = [
-    "page", "page_size", "completed", "priority", "due_before", "due_after", "search", "ordering", "format", "tz",
+    "page",
+    "page_size",
+    "completed",
+    "priority",
+    "due_before",
+    "due_after",
+    "search",
+    "ordering",
+    "format",
+    "tz",
 ]
 NEAR_VALID = [
-    "", "1", "0", "-1", "2", "100", "101", "true", "false", "True", "maybe", "low", "high", "urgent",
-    "2030-01-01", "2030-02-30", "0001-01-01", "9999-12-31", "10000-01-01", "title", "-priority", "due_date,title",
-    "bogus", "json", "api", "\x00", "%00", "9" * 400,
+    "",
+    "1",
+    "0",
+    "-1",
+    "2",
+    "100",
+    "101",
+    "true",
+    "false",
+    "True",
+    "maybe",
+    "low",
+    "high",
+    "urgent",
+    "2030-01-01",
+    "2030-02-30",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "title",
+    "-priority",
+    "due_date,title",
+    "bogus",
+    "json",
+    "api",
+    "\x00",
+    "%00",
+    "9" * 400,
 ]
 keys = st.sampled_from(PARAMETERS) | st.text(max_size=12)
 values = st.sampled_from(NEAR_VALID) | st.text(max_size=60) | st.integers().map(str)
@@ -38,9 +70,7 @@ def encoded(text):
     return quote(text, safe="")
 
 
-pairs = st.lists(
-    st.tuples(keys.map(encoded), values.map(encoded) | raw_bytes), max_size=6
-)
+pairs = st.lists(st.tuples(keys.map(encoded), values.map(encoded) | raw_bytes), max_size=6)
 query_strings = pairs.map(lambda items: "&".join(f"{key}={value}" for key, value in items)) | st.text(
     alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="#"), max_size=80
 )

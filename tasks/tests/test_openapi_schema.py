@@ -89,7 +89,12 @@ def test_the_summary_and_bulk_endpoints_are_described_in_both_shapes(schema):
         assert bulk["requestBody"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/BulkActionRequest"
         }
-    assert set(schema["components"]["schemas"]["TaskSummary"]["properties"]) == {"open", "completed", "overdue", "due_today"}
+    assert set(schema["components"]["schemas"]["TaskSummary"]["properties"]) == {
+        "open",
+        "completed",
+        "overdue",
+        "due_today",
+    }
     bulk_request = schema["components"]["schemas"]["BulkActionRequest"]["properties"]
     assert bulk_request["ids"]["maxItems"] == 100
     assert schema["components"]["schemas"]["ActionEnum"]["enum"] == ["complete", "reopen", "delete"]

@@ -40,9 +40,7 @@ def test_getting_and_toggling_a_task_cost_a_fixed_few_queries(
         assert warm_client.post(f"{tasks_url}{task.pk}/toggle/").status_code == 200
 
 
-def test_a_list_that_fits_on_its_first_page_is_not_counted(
-    warm_client, owner, tasks_url, django_assert_num_queries
-):
+def test_a_list_that_fits_on_its_first_page_is_not_counted(warm_client, owner, tasks_url, django_assert_num_queries):
     TaskFactory.create_batch(20, owner=owner)
 
     with django_assert_num_queries(2) as queries:

@@ -21,7 +21,8 @@ def crowded_table(owner):
         cursor.execute(
             "INSERT INTO accounts_user (id, password, email, name, is_active, is_staff, is_superuser, email_verified, "
             "email_proof, identity, date_joined) "
-            "SELECT 'crowd' || u, '!', 'crowd' || u || '@example.com', '', true, false, false, false, '', 'local', now() "
+            "SELECT 'crowd' || u, '!', 'crowd' || u || '@example.com', '', true, false, false, false, '', 'local', "
+            "now() "
             "FROM generate_series(1, %s) AS u",
             [OTHER_PEOPLE],
         )
@@ -75,7 +76,10 @@ def test_listing_reads_the_owner_index_and_counts_from_an_index(owner_client, cr
     assert "COUNT(" in count_query
     # Counted through an index (a bitmap of it before VACUUM marks the pages all-visible).
     assert {node_type for node_type, _ in scans(count_query)} <= {
-        "Index Only Scan", "Index Scan", "Bitmap Index Scan", "Bitmap Heap Scan"
+        "Index Only Scan",
+        "Index Scan",
+        "Bitmap Index Scan",
+        "Bitmap Heap Scan",
     }
 
 

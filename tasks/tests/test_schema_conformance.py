@@ -5,7 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from accounts.tests.factories import UserFactory
 from accounts.tokens import AccessToken
 from tasks.models import Task
@@ -26,19 +25,31 @@ def test_generated_requests_never_get_a_server_error_or_an_off_schema_response(p
 
     result = subprocess.run(
         [
-            str(SCHEMATHESIS), "--config-file", str(CONFIG_FILE), "--no-color",
-            "run", f"{plain_http_live_server.url}/api/schema/?format=json",
-            "--include-path-regex", "/tasks",
-            "--checks", "not_a_server_error,response_schema_conformance",
-            "--max-examples", str(MAX_EXAMPLES),
-            "--workers", "1",
-            "--generation-database", "none",
-            "--request-timeout", "10",
-            "--header", f"Authorization: Bearer {token}",
+            str(SCHEMATHESIS),
+            "--config-file",
+            str(CONFIG_FILE),
+            "--no-color",
+            "run",
+            f"{plain_http_live_server.url}/api/schema/?format=json",
+            "--include-path-regex",
+            "/tasks",
+            "--checks",
+            "not_a_server_error,response_schema_conformance",
+            "--max-examples",
+            str(MAX_EXAMPLES),
+            "--workers",
+            "1",
+            "--generation-database",
+            "none",
+            "--request-timeout",
+            "10",
+            "--header",
+            f"Authorization: Bearer {token}",
             # A fresh connection per request: on a kept-alive one, each small
             # request waits out TCP's delayed ACK (~40 ms), which made the
             # run six times slower.
-            "--header", "Connection: close",
+            "--header",
+            "Connection: close",
         ],
         env={**os.environ, "TASKS_FUZZ_USER_ID": user.pk},
         capture_output=True,

@@ -28,9 +28,7 @@ def test_swagger_ui_renders_the_task_operations_without_leaving_the_machine(plai
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(f"{plain_http_live_server.url}/api/docs/")
-    WebDriverWait(browser, 30).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".opblock"))
-    )
+    WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".opblock")))
 
     summaries = browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")
     paths = {summary.get_attribute("data-path") for summary in summaries}
@@ -38,7 +36,8 @@ def test_swagger_ui_renders_the_task_operations_without_leaving_the_machine(plai
     urls = requested_urls(browser)
     assert any(url.endswith("/api/schema/") for url in urls), urls
     outside = [
-        url for url in urls
+        url
+        for url in urls
         if urlsplit(url).scheme not in LOCAL_SCHEMES and urlsplit(url).hostname not in LOOPBACK_HOSTS
     ]
     assert outside == []

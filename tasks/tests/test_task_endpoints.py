@@ -154,6 +154,12 @@ def test_every_route_answers_with_or_without_the_trailing_slash(owner_client, ow
     }
 
     assert {name: r.status_code for name, r in responses.items()} == {
-        "create": 201, "list": 200, "retrieve": 200, "patch": 200, "put": 200, "toggle": 200, "delete": 204,
+        "create": 201,
+        "list": 200,
+        "retrieve": 200,
+        "patch": 200,
+        "put": 200,
+        "toggle": 200,
+        "delete": 204,
     }
     assert responses["create"].json()["title"] == "Kept body"

@@ -90,12 +90,8 @@ def test_another_users_tasks_are_not_listed(stranger_client, stranger, victims_t
 
 
 @pytest.mark.parametrize("base", BASES.values(), ids=BASES.keys())
-def test_a_created_task_belongs_to_the_caller_whatever_owner_the_body_names(
-    stranger_client, stranger, owner, base
-):
-    response = stranger_client.post(
-        base.format(me=stranger.pk), {"title": "Mine", "owner": owner.pk}, format="json"
-    )
+def test_a_created_task_belongs_to_the_caller_whatever_owner_the_body_names(stranger_client, stranger, owner, base):
+    response = stranger_client.post(base.format(me=stranger.pk), {"title": "Mine", "owner": owner.pk}, format="json")
 
     assert response.status_code == 201
     assert Task.objects.get(pk=response.json()["id"]).owner == stranger

@@ -99,7 +99,9 @@ def test_two_creates_racing_at_one_below_the_limit_cannot_both_succeed(owner, se
         try:
             barrier.wait()
             client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-            statuses.append(client.post("/api/tasks/", {"title": "Racing"}, content_type="application/json").status_code)
+            statuses.append(
+                client.post("/api/tasks/", {"title": "Racing"}, content_type="application/json").status_code
+            )
         finally:
             connection.close()
 

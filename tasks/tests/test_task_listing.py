@@ -87,9 +87,7 @@ def test_search_looks_in_title_and_description_ignoring_case(owner_client, owner
         ("title", ["high", "low", "medium"]),
     ],
 )
-def test_ordering_by_priority_follows_importance_not_the_alphabet(
-    owner_client, owner, tasks_url, ordering, expected
-):
+def test_ordering_by_priority_follows_importance_not_the_alphabet(owner_client, owner, tasks_url, ordering, expected):
     for priority in (Priority.MEDIUM, Priority.HIGH, Priority.LOW):
         TaskFactory(owner=owner, title=priority.api_name, priority=priority)
 

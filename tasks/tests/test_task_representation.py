@@ -37,7 +37,7 @@ def test_every_field_is_rendered_as_drf_renders_it(values):
 
 def test_timestamps_without_microseconds_and_empty_values_match_drf():
     task = TaskFactory(completed=True)
-    task.created_at = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+    task.created_at = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
     task.completed_at = None
 
     assert TaskSerializer(task).data == drf_field_walk(task)

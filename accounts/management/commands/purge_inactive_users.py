@@ -25,7 +25,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--older-than", required=True, type=positive_days, metavar="DAYS",
+            "--older-than",
+            required=True,
+            type=positive_days,
+            metavar="DAYS",
             help="Erase accounts deactivated more than this many days ago.",
         )
 
@@ -34,4 +37,7 @@ class Command(BaseCommand):
         # Ids only: an address is personal data, and this output lands in cron mail and logs.
         for user_id in left:
             self.stdout.write(f"Left staff account {user_id}: remove its staff status first to erase it.")
-        self.stdout.write(f"Erased {len(erased)} account{'' if len(erased) == 1 else 's'} deactivated more than {older_than} days ago.")
+        self.stdout.write(
+            f"Erased {len(erased)} account{'' if len(erased) == 1 else 's'} "
+            f"deactivated more than {older_than} days ago."
+        )

@@ -7,10 +7,7 @@ from accounts.management.lookup import user_from_argument
 
 
 class Command(BaseCommand):
-    help = (
-        "Refuse every token issued so far to the user with this email address or id "
-        "(ours and Better Auth's)."
-    )
+    help = "Refuse every token issued so far to the user with this email address or id (ours and Better Auth's)."
 
     def add_arguments(self, parser):
         parser.add_argument("user", help="The user's email address or id.")
