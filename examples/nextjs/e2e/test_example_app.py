@@ -56,11 +56,15 @@ class Page:
         self._submit_credentials("Sign up", email, name)
         return email
 
-    def sign_in(self, email):
-        self._submit_credentials("Sign in", email)
+    def sign_in(self, email, *, here=False):
+        """From a fresh load of the sign-in page, or (here) from the one the tab shows, as after signing out."""
+        self._submit_credentials("Sign in", email, here=here)
 
-    def _submit_credentials(self, button, email, name=""):
-        self.open("/")
+    def _submit_credentials(self, button, email, name="", here=False):
+        if here:
+            self.wait.until(EC.url_to_be(f"{self.stack.app_url}/"))
+        else:
+            self.open("/")
         form = self.wait.until(EC.presence_of_element_located((By.TAG_NAME, "form")))
         form.find_element(By.NAME, "name").send_keys(name)
         form.find_element(By.NAME, "email").send_keys(email)
@@ -219,6 +223,21 @@ def test_a_token_claiming_another_person_is_refused_and_the_page_reads_the_api_h
     assert forged["requestId"] == "example-e2e-42"
     assert forged["challenge"].startswith("Bearer")
     assert page.call_api("GET", "/api/tasks/")["status"] == 200
+
+
+def test_signing_out_and_back_in_in_the_same_tab_lands_on_the_tasks_page_every_time(page):
+    email = page.sign_up("Ada")
+    page.add("Still here")
+    # A full page load would drop this, so the test knows the tab never reloaded.
+    page.browser.execute_script("window.sameDocument = true")
+
+    for _ in range(3):
+        page.sign_out()
+        page.sign_in(email, here=True)
+        assert page.tasks() == {"Still here": False}
+
+    assert page.browser.current_url == f"{page.stack.app_url}/tasks"
+    assert page.browser.execute_script("return window.sameDocument") is True
 
 
 def test_signing_out_makes_the_pages_earlier_token_fail_on_the_api_at_once(page):

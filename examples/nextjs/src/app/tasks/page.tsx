@@ -1,17 +1,17 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 
 import { type ApiError, type Task, forgetToken } from "@/lib/api/client";
 import { authClient } from "@/lib/auth-client";
+import { useRequiredSession } from "@/lib/session";
 
 import { useApi } from "../api-provider";
 
 export default function TasksPage() {
   const api = useApi();
-  const router = useRouter();
-  const { data: session, isPending } = authClient.useSession();
+  const session = useRequiredSession();
+  const userId = session?.user.id;
   const [tasks, setTasks] = useState<Task[] | null>(null);
   const [error, setError] = useState("");
 
@@ -26,10 +26,8 @@ export default function TasksPage() {
   }, [api]);
 
   useEffect(() => {
-    if (isPending) return;
-    if (!session) router.replace("/");
-    else void load();
-  }, [isPending, session, router, load]);
+    if (userId) void load();
+  }, [userId, load]);
 
   async function add(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -58,9 +56,13 @@ export default function TasksPage() {
   }
 
   async function signOut() {
-    await authClient.signOut();
+    const { error } = await authClient.signOut();
+    if (error) {
+      setError(error.message ?? error.statusText);
+      return;
+    }
+    // useRequiredSession leads to the sign-in page once the session store has seen the sign-out.
     forgetToken();
-    router.replace("/");
   }
 
   async function deleteAccount() {
@@ -71,8 +73,8 @@ export default function TasksPage() {
       setError(error.message ?? error.statusText);
       return;
     }
+    // useRequiredSession leads to the sign-in page once the session store has seen the session end.
     forgetToken();
-    router.replace("/");
   }
 
   if (!session) return <main>Loading…</main>;
