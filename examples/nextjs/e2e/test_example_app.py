@@ -77,8 +77,36 @@ class Page:
         self.browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
         self.wait.until(EC.url_to_be(f"{self.stack.app_url}/"))
 
+    def open_account(self):
+        """From the tasks page, through its link, as a person would."""
+        self.browser.find_element(By.LINK_TEXT, "Account").click()
+        self.wait.until(EC.presence_of_element_located((By.ID, "profile")))
+
+    def profile(self):
+        """{field: text} as the account page shows the API's profile."""
+        return dict(self.browser.execute_script(
+            "return [...document.querySelectorAll('#profile dd')].map((dd) => [dd.dataset.field, dd.textContent])"
+        ))
+
+    def rename_account(self, name):
+        field = self.browser.find_element(By.NAME, "name")
+        field.clear()
+        field.send_keys(name)
+        field.submit()
+        self.wait.until(lambda _: self.profile()["name"] == name)
+
+    def download_my_data(self, folder):
+        """The account page's export as the browser saved it in `folder`, parsed."""
+        self.browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+        self.browser.find_element(By.XPATH, "//button[text()='Download my data']").click()
+        # Chromium writes a .crdownload first: the file has its name once it is complete.
+        saved = folder / f"account-{self.user_id()}.json"
+        self.wait.until(lambda _: saved.is_file())
+        return json.loads(saved.read_text())
+
     def delete_account(self):
-        self.browser.find_element(By.XPATH, "//button[text()='Delete account']").click()
+        self.open_account()
+        self.browser.find_element(By.XPATH, "//button[text()='Delete my account']").click()
         self.wait.until(EC.alert_is_present()).accept()
         self.wait.until(EC.url_to_be(f"{self.stack.app_url}/"))
 
@@ -252,7 +280,35 @@ def test_signing_out_makes_the_pages_earlier_token_fail_on_the_api_at_once(page)
     assert ended["body"]["detail"] == "Token's session has ended"
 
 
-def test_deleting_the_account_in_better_auth_erases_the_person_and_their_tasks_on_the_api(page):
+def test_the_account_page_shows_the_apis_profile_and_saves_a_new_name(page):
+    email = page.sign_up("Ada")
+    page.open_account()
+    assert page.profile()["email"] == email
+    assert page.profile()["name"] == "Ada"
+
+    page.rename_account("Ada Lovelace")
+    page.browser.refresh()
+    page.wait.until(EC.presence_of_element_located((By.ID, "profile")))
+
+    assert page.profile()["name"] == "Ada Lovelace"
+    me = page.call_api("GET", "/api/auth/me/")
+    assert (me["status"], me["body"]["name"]) == (200, "Ada Lovelace")
+
+
+def test_downloading_my_data_saves_a_file_holding_my_tasks(page, tmp_path):
+    page.sign_up("Ada")
+    page.add("Buy milk")
+    page.add("Write report")
+    page.toggle("Buy milk")
+    page.open_account()
+
+    export = page.download_my_data(tmp_path)
+
+    assert export["profile"]["id"] == page.user_id()
+    assert {task["title"]: task["completed"] for task in export["tasks"]} == {"Buy milk": True, "Write report": False}
+
+
+def test_deleting_the_account_from_the_account_page_erases_the_person_and_their_tasks_on_the_api(page):
     page.sign_up("Ada")
     page.add("Private plans")
     user_id, token = page.user_id(), page.token()

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 
 import { type ApiError, type Task, forgetToken } from "@/lib/api/client";
@@ -65,24 +66,14 @@ export default function TasksPage() {
     forgetToken();
   }
 
-  async function deleteAccount() {
-    if (!window.confirm("Delete your account? You are signed out, and this API no longer accepts you.")) return;
-    // Without a password Better Auth asks for a session younger than a day.
-    const { error } = await authClient.deleteUser();
-    if (error) {
-      setError(error.message ?? error.statusText);
-      return;
-    }
-    // useRequiredSession leads to the sign-in page once the session store has seen the session end.
-    forgetToken();
-  }
-
   if (!session) return <main>Loading…</main>;
   return (
     <main data-user-id={session.user.id}>
       <h1>{session.user.name || session.user.email}&apos;s tasks</h1>
-      <button onClick={signOut}>Sign out</button>
-      <button onClick={deleteAccount}>Delete account</button>
+      <nav>
+        <Link href="/account">Account</Link>
+        <button onClick={signOut}>Sign out</button>
+      </nav>
       <form onSubmit={add}>
         <input type="text" name="title" placeholder="New task" aria-label="New task" required maxLength={200} />
         <button type="submit">Add</button>

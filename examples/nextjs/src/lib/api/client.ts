@@ -14,6 +14,7 @@ import { authClient } from "@/lib/auth-client";
 import type { components, paths } from "./schema";
 
 export type Task = components["schemas"]["Task"];
+export type Profile = components["schemas"]["User"];
 export type ApiError = components["schemas"]["Error"];
 
 const RENEW_BEFORE_EXPIRY_MS = 60_000;
