@@ -1,5 +1,6 @@
 """Two people use the example Next.js app in Chromium; its browser code calls the API directly."""
 
+import datetime
 import itertools
 import json
 
@@ -7,7 +8,7 @@ import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -124,6 +125,25 @@ class Page:
             "(li) => [li.querySelector('.title')?.textContent, li.classList.contains('completed')])"
         ))
 
+    def details(self):
+        """{title: (priority, due date or None)} as the page shows them."""
+        self.wait_for_tasks()
+        return {title: tuple(shown) for title, shown in self.browser.execute_script(
+            "return [...document.querySelectorAll('#tasks li')].map((li) => [li.querySelector('.title')?.textContent,"
+            " [li.querySelector('.priority')?.textContent, li.querySelector('.due')?.getAttribute('datetime') ?? null]])"
+        )}
+
+    def summary(self):
+        """The counts the page shows above the list, {name: count}."""
+        return dict(self.browser.execute_script(
+            "return [...document.querySelectorAll('#summary li')].map("
+            "(li) => [li.dataset.count, Number(li.querySelector('strong').textContent)])"
+        ))
+
+    def today(self):
+        """The browser's date where it is, YYYY-MM-DD."""
+        return datetime.date.fromisoformat(self.browser.execute_script("return new Date().toLocaleDateString('en-CA')"))
+
     def _until_tasks(self, expected):
         self.wait.until(lambda _: self.tasks() == expected)
 
@@ -152,6 +172,22 @@ class Page:
         field.submit()
         expected = {(new_title if key == title else key): done for key, done in before.items()}
         self._until_tasks(expected)
+
+    def edit(self, title, *, priority=None, due_date=None):
+        """Sets what is given through the task's Edit form (a due_date of "" clears it) and saves."""
+        before = self.details()
+        item = self.item(title)
+        item.find_element(By.XPATH, ".//button[text()='Edit']").click()
+        form = item.find_element(By.TAG_NAME, "form")
+        if priority is not None:
+            Select(form.find_element(By.NAME, "priority")).select_by_value(priority)
+        if due_date is not None:
+            # What typing into a date field means depends on the browser's locale; its value does not.
+            self.browser.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "due_date"), due_date)
+        form.find_element(By.XPATH, ".//button[text()='Save']").click()
+        old_priority, old_due = before[title]
+        expected = (priority or old_priority, old_due if due_date is None else (due_date or None))
+        self.wait.until(lambda _: self.details()[title] == expected)
 
     def delete(self, title):
         before = self.tasks()
@@ -278,6 +314,33 @@ def test_signing_out_makes_the_pages_earlier_token_fail_on_the_api_at_once(page)
     ended = page.call_api("GET", "/api/tasks/", token=token)
     assert (ended["status"], ended["body"]["code"]) == (401, "token_not_valid")
     assert ended["body"]["detail"] == "Token's session has ended"
+
+
+def test_a_task_gets_a_priority_and_a_due_date_and_the_counts_follow_the_browsers_own_day(page):
+    # A zone whose date differs from UTC's right now: counting in UTC would put
+    # the task due "today" on another day (UTC+14 from 11:00 UTC, UTC-11 before).
+    zone = "Pacific/Kiritimati" if datetime.datetime.now(datetime.UTC).hour >= 11 else "Pacific/Pago_Pago"
+    page.browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": zone})
+    page.sign_up("Ada")
+    today = page.today()
+    assert today.isoformat() != page.browser.execute_script("return new Date().toISOString().slice(0, 10)")
+    for title in ["Pay rent", "Old chore", "Call mom", "Someday"]:
+        page.add(title)
+
+    page.edit("Pay rent", priority="high", due_date=today.isoformat())
+    page.edit("Old chore", priority="low", due_date=(today - datetime.timedelta(days=1)).isoformat())
+    page.edit("Someday", due_date=(today + datetime.timedelta(days=30)).isoformat())
+    page.edit("Someday", due_date="")
+    page.toggle("Call mom")
+
+    assert page.summary() == {"open": 3, "overdue": 1, "due_today": 1, "completed": 1}
+    page.browser.refresh()
+    assert page.details() == {
+        "Pay rent": ("high", today.isoformat()),
+        "Old chore": ("low", (today - datetime.timedelta(days=1)).isoformat()),
+        "Call mom": ("medium", None),
+        "Someday": ("medium", None),
+    }
 
 
 def test_the_account_page_shows_the_apis_profile_and_saves_a_new_name(page):
