@@ -1,5 +1,6 @@
 """Two people use the example Next.js app in Chromium; its browser code calls the API directly."""
 
+import datetime
 import itertools
 import json
 
@@ -7,7 +8,7 @@ import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -56,11 +57,15 @@ class Page:
         self._submit_credentials("Sign up", email, name)
         return email
 
-    def sign_in(self, email):
-        self._submit_credentials("Sign in", email)
+    def sign_in(self, email, *, here=False):
+        """From a fresh load of the sign-in page, or (here) from the one the tab shows, as after signing out."""
+        self._submit_credentials("Sign in", email, here=here)
 
-    def _submit_credentials(self, button, email, name=""):
-        self.open("/")
+    def _submit_credentials(self, button, email, name="", here=False):
+        if here:
+            self.wait.until(EC.url_to_be(f"{self.stack.app_url}/"))
+        else:
+            self.open("/")
         form = self.wait.until(EC.presence_of_element_located((By.TAG_NAME, "form")))
         form.find_element(By.NAME, "name").send_keys(name)
         form.find_element(By.NAME, "email").send_keys(email)
@@ -73,8 +78,36 @@ class Page:
         self.browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
         self.wait.until(EC.url_to_be(f"{self.stack.app_url}/"))
 
+    def open_account(self):
+        """From the tasks page, through its link, as a person would."""
+        self.browser.find_element(By.LINK_TEXT, "Account").click()
+        self.wait.until(EC.presence_of_element_located((By.ID, "profile")))
+
+    def profile(self):
+        """{field: text} as the account page shows the API's profile."""
+        return dict(self.browser.execute_script(
+            "return [...document.querySelectorAll('#profile dd')].map((dd) => [dd.dataset.field, dd.textContent])"
+        ))
+
+    def rename_account(self, name):
+        field = self.browser.find_element(By.NAME, "name")
+        field.clear()
+        field.send_keys(name)
+        field.submit()
+        self.wait.until(lambda _: self.profile()["name"] == name)
+
+    def download_my_data(self, folder):
+        """The account page's export as the browser saved it in `folder`, parsed."""
+        self.browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+        self.browser.find_element(By.XPATH, "//button[text()='Download my data']").click()
+        # Chromium writes a .crdownload first: the file has its name once it is complete.
+        saved = folder / f"account-{self.user_id()}.json"
+        self.wait.until(lambda _: saved.is_file())
+        return json.loads(saved.read_text())
+
     def delete_account(self):
-        self.browser.find_element(By.XPATH, "//button[text()='Delete account']").click()
+        self.open_account()
+        self.browser.find_element(By.XPATH, "//button[text()='Delete my account']").click()
         self.wait.until(EC.alert_is_present()).accept()
         self.wait.until(EC.url_to_be(f"{self.stack.app_url}/"))
 
@@ -91,6 +124,25 @@ class Page:
             "return [...document.querySelectorAll('#tasks li')].map("
             "(li) => [li.querySelector('.title')?.textContent, li.classList.contains('completed')])"
         ))
+
+    def details(self):
+        """{title: (priority, due date or None)} as the page shows them."""
+        self.wait_for_tasks()
+        return {title: tuple(shown) for title, shown in self.browser.execute_script(
+            "return [...document.querySelectorAll('#tasks li')].map((li) => [li.querySelector('.title')?.textContent,"
+            " [li.querySelector('.priority')?.textContent, li.querySelector('.due')?.getAttribute('datetime') ?? null]])"
+        )}
+
+    def summary(self):
+        """The counts the page shows above the list, {name: count}."""
+        return dict(self.browser.execute_script(
+            "return [...document.querySelectorAll('#summary li')].map("
+            "(li) => [li.dataset.count, Number(li.querySelector('strong').textContent)])"
+        ))
+
+    def today(self):
+        """The browser's date where it is, YYYY-MM-DD."""
+        return datetime.date.fromisoformat(self.browser.execute_script("return new Date().toLocaleDateString('en-CA')"))
 
     def _until_tasks(self, expected):
         self.wait.until(lambda _: self.tasks() == expected)
@@ -120,6 +172,22 @@ class Page:
         field.submit()
         expected = {(new_title if key == title else key): done for key, done in before.items()}
         self._until_tasks(expected)
+
+    def edit(self, title, *, priority=None, due_date=None):
+        """Sets what is given through the task's Edit form (a due_date of "" clears it) and saves."""
+        before = self.details()
+        item = self.item(title)
+        item.find_element(By.XPATH, ".//button[text()='Edit']").click()
+        form = item.find_element(By.TAG_NAME, "form")
+        if priority is not None:
+            Select(form.find_element(By.NAME, "priority")).select_by_value(priority)
+        if due_date is not None:
+            # What typing into a date field means depends on the browser's locale; its value does not.
+            self.browser.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "due_date"), due_date)
+        form.find_element(By.XPATH, ".//button[text()='Save']").click()
+        old_priority, old_due = before[title]
+        expected = (priority or old_priority, old_due if due_date is None else (due_date or None))
+        self.wait.until(lambda _: self.details()[title] == expected)
 
     def delete(self, title):
         before = self.tasks()
@@ -221,6 +289,21 @@ def test_a_token_claiming_another_person_is_refused_and_the_page_reads_the_api_h
     assert page.call_api("GET", "/api/tasks/")["status"] == 200
 
 
+def test_signing_out_and_back_in_in_the_same_tab_lands_on_the_tasks_page_every_time(page):
+    email = page.sign_up("Ada")
+    page.add("Still here")
+    # A full page load would drop this, so the test knows the tab never reloaded.
+    page.browser.execute_script("window.sameDocument = true")
+
+    for _ in range(3):
+        page.sign_out()
+        page.sign_in(email, here=True)
+        assert page.tasks() == {"Still here": False}
+
+    assert page.browser.current_url == f"{page.stack.app_url}/tasks"
+    assert page.browser.execute_script("return window.sameDocument") is True
+
+
 def test_signing_out_makes_the_pages_earlier_token_fail_on_the_api_at_once(page):
     page.sign_up("Ada")
     token = page.token()
@@ -233,7 +316,62 @@ def test_signing_out_makes_the_pages_earlier_token_fail_on_the_api_at_once(page)
     assert ended["body"]["detail"] == "Token's session has ended"
 
 
-def test_deleting_the_account_in_better_auth_erases_the_person_and_their_tasks_on_the_api(page):
+def test_a_task_gets_a_priority_and_a_due_date_and_the_counts_follow_the_browsers_own_day(page):
+    # A zone whose date differs from UTC's right now: counting in UTC would put
+    # the task due "today" on another day (UTC+14 from 11:00 UTC, UTC-11 before).
+    zone = "Pacific/Kiritimati" if datetime.datetime.now(datetime.UTC).hour >= 11 else "Pacific/Pago_Pago"
+    page.browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": zone})
+    page.sign_up("Ada")
+    today = page.today()
+    assert today.isoformat() != page.browser.execute_script("return new Date().toISOString().slice(0, 10)")
+    for title in ["Pay rent", "Old chore", "Call mom", "Someday"]:
+        page.add(title)
+
+    page.edit("Pay rent", priority="high", due_date=today.isoformat())
+    page.edit("Old chore", priority="low", due_date=(today - datetime.timedelta(days=1)).isoformat())
+    page.edit("Someday", due_date=(today + datetime.timedelta(days=30)).isoformat())
+    page.edit("Someday", due_date="")
+    page.toggle("Call mom")
+
+    assert page.summary() == {"open": 3, "overdue": 1, "due_today": 1, "completed": 1}
+    page.browser.refresh()
+    assert page.details() == {
+        "Pay rent": ("high", today.isoformat()),
+        "Old chore": ("low", (today - datetime.timedelta(days=1)).isoformat()),
+        "Call mom": ("medium", None),
+        "Someday": ("medium", None),
+    }
+
+
+def test_the_account_page_shows_the_apis_profile_and_saves_a_new_name(page):
+    email = page.sign_up("Ada")
+    page.open_account()
+    assert page.profile()["email"] == email
+    assert page.profile()["name"] == "Ada"
+
+    page.rename_account("Ada Lovelace")
+    page.browser.refresh()
+    page.wait.until(EC.presence_of_element_located((By.ID, "profile")))
+
+    assert page.profile()["name"] == "Ada Lovelace"
+    me = page.call_api("GET", "/api/auth/me/")
+    assert (me["status"], me["body"]["name"]) == (200, "Ada Lovelace")
+
+
+def test_downloading_my_data_saves_a_file_holding_my_tasks(page, tmp_path):
+    page.sign_up("Ada")
+    page.add("Buy milk")
+    page.add("Write report")
+    page.toggle("Buy milk")
+    page.open_account()
+
+    export = page.download_my_data(tmp_path)
+
+    assert export["profile"]["id"] == page.user_id()
+    assert {task["title"]: task["completed"] for task in export["tasks"]} == {"Buy milk": True, "Write report": False}
+
+
+def test_deleting_the_account_from_the_account_page_erases_the_person_and_their_tasks_on_the_api(page):
     page.sign_up("Ada")
     page.add("Private plans")
     user_id, token = page.user_id(), page.token()

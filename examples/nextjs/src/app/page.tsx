@@ -1,12 +1,13 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import { authClient } from "@/lib/auth-client";
+import { useLeaveWhenSignedIn } from "@/lib/session";
 
 export default function SignInPage() {
-  const router = useRouter();
+  // A successful sign-in or sign-up leads on from here once the session store has the new session.
+  useLeaveWhenSignedIn();
   const [error, setError] = useState("");
 
   async function submit(event: React.FormEvent<HTMLFormElement>) {
@@ -19,11 +20,7 @@ export default function SignInPage() {
       submitter.value === "sign-up"
         ? await authClient.signUp.email({ email, password, name: String(form.get("name")) })
         : await authClient.signIn.email({ email, password });
-    if (error) {
-      setError(error.message ?? error.statusText);
-      return;
-    }
-    router.push("/tasks");
+    setError(error ? (error.message ?? error.statusText) : "");
   }
 
   return (

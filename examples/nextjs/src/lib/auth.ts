@@ -54,7 +54,7 @@ function createAuth() {
     // the same email comes back with a new id, which the API refuses as user_conflict).
     database: new Pool({ connectionString: process.env.DATABASE_URL }),
     emailAndPassword: { enabled: true, autoSignIn: true },
-    // The tasks page's "Delete account" (a session younger than a day needs no password).
+    // The account page's "Delete my account" (a session younger than a day needs no password).
     user: { deleteUser: { enabled: true } },
     ...(webhookSecret ? { databaseHooks: apiEventHooks({ apiUrl, secret: webhookSecret }) } : {}),
     telemetry: { enabled: false },

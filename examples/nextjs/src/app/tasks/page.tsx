@@ -1,18 +1,30 @@
 "use client";
 
-import { useRouter } from "next/navigation";
+import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 
-import { type ApiError, type Task, forgetToken } from "@/lib/api/client";
+import { type ApiError, type Priority, type Task, type TaskSummary, forgetToken } from "@/lib/api/client";
 import { authClient } from "@/lib/auth-client";
+import { useRequiredSession } from "@/lib/session";
 
 import { useApi } from "../api-provider";
 
+const PRIORITIES: readonly Priority[] = ["low", "medium", "high"];
+const COUNTS: readonly [keyof TaskSummary, string][] = [
+  ["open", "open"],
+  ["overdue", "overdue"],
+  ["due_today", "due today"],
+  ["completed", "completed"],
+];
+
+type TaskChanges = Pick<Task, "title" | "priority" | "due_date">;
+
 export default function TasksPage() {
   const api = useApi();
-  const router = useRouter();
-  const { data: session, isPending } = authClient.useSession();
+  const session = useRequiredSession();
+  const userId = session?.user.id;
   const [tasks, setTasks] = useState<Task[] | null>(null);
+  const [summary, setSummary] = useState<TaskSummary | null>(null);
   const [error, setError] = useState("");
 
   const report = (problem: ApiError | undefined) => {
@@ -21,15 +33,21 @@ export default function TasksPage() {
   };
 
   const load = useCallback(async () => {
-    const { data, error } = await api.GET("/api/tasks/", { params: { query: { ordering: "created_at" } } });
-    if (report(error)) setTasks(data!.results);
+    // "Overdue" and "due today" depend on which day it is where the person is, not on the server.
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const [list, counts] = await Promise.all([
+      api.GET("/api/tasks/", { params: { query: { ordering: "created_at" } } }),
+      api.GET("/api/tasks/summary/", { params: { query: { tz } } }),
+    ]);
+    if (report(list.error ?? counts.error)) {
+      setTasks(list.data!.results);
+      setSummary(counts.data!);
+    }
   }, [api]);
 
   useEffect(() => {
-    if (isPending) return;
-    if (!session) router.replace("/");
-    else void load();
-  }, [isPending, session, router, load]);
+    if (userId) void load();
+  }, [userId, load]);
 
   async function add(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -47,8 +65,8 @@ export default function TasksPage() {
     if (report(error)) await load();
   }
 
-  async function rename(task: Task, title: string) {
-    const { error } = await api.PATCH("/api/tasks/{id}/", { params: { path: { id: task.id } }, body: { title } });
+  async function save(task: Task, changes: TaskChanges) {
+    const { error } = await api.PATCH("/api/tasks/{id}/", { params: { path: { id: task.id } }, body: changes });
     if (report(error)) await load();
   }
 
@@ -58,29 +76,32 @@ export default function TasksPage() {
   }
 
   async function signOut() {
-    await authClient.signOut();
-    forgetToken();
-    router.replace("/");
-  }
-
-  async function deleteAccount() {
-    if (!window.confirm("Delete your account? You are signed out, and this API no longer accepts you.")) return;
-    // Without a password Better Auth asks for a session younger than a day.
-    const { error } = await authClient.deleteUser();
+    const { error } = await authClient.signOut();
     if (error) {
       setError(error.message ?? error.statusText);
       return;
     }
+    // useRequiredSession leads to the sign-in page once the session store has seen the sign-out.
     forgetToken();
-    router.replace("/");
   }
 
   if (!session) return <main>Loading…</main>;
   return (
     <main data-user-id={session.user.id}>
       <h1>{session.user.name || session.user.email}&apos;s tasks</h1>
-      <button onClick={signOut}>Sign out</button>
-      <button onClick={deleteAccount}>Delete account</button>
+      <nav>
+        <Link href="/account">Account</Link>
+        <button onClick={signOut}>Sign out</button>
+      </nav>
+      {summary && (
+        <ul id="summary">
+          {COUNTS.map(([key, label]) => (
+            <li key={key} data-count={key}>
+              <strong>{summary[key]}</strong> {label}
+            </li>
+          ))}
+        </ul>
+      )}
       <form onSubmit={add}>
         <input type="text" name="title" placeholder="New task" aria-label="New task" required maxLength={200} />
         <button type="submit">Add</button>
@@ -93,7 +114,7 @@ export default function TasksPage() {
       ) : (
         <ul id="tasks">
           {tasks.map((task) => (
-            <TaskItem key={task.id} task={task} onToggle={toggle} onRename={rename} onRemove={remove} />
+            <TaskItem key={task.id} task={task} onToggle={toggle} onSave={save} onRemove={remove} />
           ))}
         </ul>
       )}
@@ -101,10 +122,10 @@ export default function TasksPage() {
   );
 }
 
-function TaskItem({ task, onToggle, onRename, onRemove }: {
+function TaskItem({ task, onToggle, onSave, onRemove }: {
   task: Task;
   onToggle: (task: Task) => void;
-  onRename: (task: Task, title: string) => void;
+  onSave: (task: Task, changes: TaskChanges) => void;
   onRemove: (task: Task) => void;
 }) {
   const [editing, setEditing] = useState(false);
@@ -115,15 +136,32 @@ function TaskItem({ task, onToggle, onRename, onRemove }: {
         <form
           onSubmit={(event) => {
             event.preventDefault();
+            const form = new FormData(event.currentTarget);
             setEditing(false);
-            onRename(task, String(new FormData(event.currentTarget).get("title")));
+            onSave(task, {
+              title: String(form.get("title")),
+              // The select offers only the API's priorities.
+              priority: form.get("priority") as Priority,
+              // An empty date field clears the due date.
+              due_date: String(form.get("due_date")) || null,
+            });
           }}
         >
           <input type="text" name="title" defaultValue={task.title} aria-label="Title" required maxLength={200} />
+          <select name="priority" defaultValue={task.priority} aria-label="Priority">
+            {PRIORITIES.map((priority) => (
+              <option key={priority} value={priority}>{priority}</option>
+            ))}
+          </select>
+          <input type="date" name="due_date" defaultValue={task.due_date ?? ""} aria-label="Due date" />
           <button type="submit">Save</button>
         </form>
       ) : (
-        <span className="title">{task.title}</span>
+        <>
+          <span className="title">{task.title}</span>
+          <span className="priority">{task.priority}</span>
+          {task.due_date && <time className="due" dateTime={task.due_date}>due {task.due_date}</time>}
+        </>
       )}
       {!editing && <button onClick={() => setEditing(true)}>Edit</button>}
       <button onClick={() => onRemove(task)}>Delete</button>

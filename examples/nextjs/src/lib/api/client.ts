@@ -14,6 +14,9 @@ import { authClient } from "@/lib/auth-client";
 import type { components, paths } from "./schema";
 
 export type Task = components["schemas"]["Task"];
+export type Priority = components["schemas"]["PriorityEnum"];
+export type TaskSummary = components["schemas"]["TaskSummary"];
+export type Profile = components["schemas"]["User"];
 export type ApiError = components["schemas"]["Error"];
 
 const RENEW_BEFORE_EXPIRY_MS = 60_000;
