@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 
@@ -112,7 +112,11 @@ def stack(request, example_build, new_database, tmp_path_factory):
     }
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=PROJECT_ROOT, env=project_env(**api_env), capture_output=True, text=True, timeout=180,
+        cwd=PROJECT_ROOT,
+        env=project_env(**api_env),
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert migrate.returncode == 0, migrate.stderr
     app_env = {
@@ -129,8 +133,13 @@ def stack(request, example_build, new_database, tmp_path_factory):
     processes, running = [], []
     for name, argv, cwd, env, url in [
         ("api", SERVER, PROJECT_ROOT, project_env(**api_env, SERVER_BIND=f"127.0.0.1:{api_port}"), f"{api_url}/health"),
-        ("app", ["node", str(NEXT), "start", "--hostname", "127.0.0.1", "--port", str(app_port)], EXAMPLE,
-         {**project_env(), **app_env}, f"{app_url}/api/auth/ok"),
+        (
+            "app",
+            ["node", str(NEXT), "start", "--hostname", "127.0.0.1", "--port", str(app_port)],
+            EXAMPLE,
+            {**project_env(), **app_env},
+            f"{app_url}/api/auth/ok",
+        ),
     ]:
         log = logs / f"{name}.log"
         with log.open("w") as sink:

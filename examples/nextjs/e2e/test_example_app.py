@@ -85,9 +85,11 @@ class Page:
 
     def profile(self):
         """{field: text} as the account page shows the API's profile."""
-        return dict(self.browser.execute_script(
-            "return [...document.querySelectorAll('#profile dd')].map((dd) => [dd.dataset.field, dd.textContent])"
-        ))
+        return dict(
+            self.browser.execute_script(
+                "return [...document.querySelectorAll('#profile dd')].map((dd) => [dd.dataset.field, dd.textContent])"
+            )
+        )
 
     def rename_account(self, name):
         field = self.browser.find_element(By.NAME, "name")
@@ -120,25 +122,34 @@ class Page:
         """{title: completed} as the page shows them."""
         self.wait_for_tasks()
         # One script, so a re-render between two element lookups cannot go stale.
-        return dict(self.browser.execute_script(
-            "return [...document.querySelectorAll('#tasks li')].map("
-            "(li) => [li.querySelector('.title')?.textContent, li.classList.contains('completed')])"
-        ))
+        return dict(
+            self.browser.execute_script(
+                "return [...document.querySelectorAll('#tasks li')].map("
+                "(li) => [li.querySelector('.title')?.textContent, li.classList.contains('completed')])"
+            )
+        )
 
     def details(self):
         """{title: (priority, due date or None)} as the page shows them."""
         self.wait_for_tasks()
-        return {title: tuple(shown) for title, shown in self.browser.execute_script(
-            "return [...document.querySelectorAll('#tasks li')].map((li) => [li.querySelector('.title')?.textContent,"
-            " [li.querySelector('.priority')?.textContent, li.querySelector('.due')?.getAttribute('datetime') ?? null]])"
-        )}
+        return {
+            title: tuple(shown)
+            for title, shown in self.browser.execute_script(
+                "return [...document.querySelectorAll('#tasks li')].map((li) => ["
+                "li.querySelector('.title')?.textContent, ["
+                "li.querySelector('.priority')?.textContent, "
+                "li.querySelector('.due')?.getAttribute('datetime') ?? null]])"
+            )
+        }
 
     def summary(self):
         """The counts the page shows above the list, {name: count}."""
-        return dict(self.browser.execute_script(
-            "return [...document.querySelectorAll('#summary li')].map("
-            "(li) => [li.dataset.count, Number(li.querySelector('strong').textContent)])"
-        ))
+        return dict(
+            self.browser.execute_script(
+                "return [...document.querySelectorAll('#summary li')].map("
+                "(li) => [li.dataset.count, Number(li.querySelector('strong').textContent)])"
+            )
+        )
 
     def today(self):
         """The browser's date where it is, YYYY-MM-DD."""
@@ -183,7 +194,9 @@ class Page:
             Select(form.find_element(By.NAME, "priority")).select_by_value(priority)
         if due_date is not None:
             # What typing into a date field means depends on the browser's locale; its value does not.
-            self.browser.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "due_date"), due_date)
+            self.browser.execute_script(
+                "arguments[0].value = arguments[1]", form.find_element(By.NAME, "due_date"), due_date
+            )
         form.find_element(By.XPATH, ".//button[text()='Save']").click()
         old_priority, old_due = before[title]
         expected = (priority or old_priority, old_due if due_date is None else (due_date or None))
@@ -203,8 +216,7 @@ class Page:
     def fetch_own(self, path):
         """A same-origin GET from the page, as (status, JSON body)."""
         return self.browser.execute_async_script(
-            "const done = arguments[1];"
-            "fetch(arguments[0]).then(async (r) => done([r.status, await r.json()]));",
+            "const done = arguments[1];fetch(arguments[0]).then(async (r) => done([r.status, await r.json()]));",
             path,
         )
 

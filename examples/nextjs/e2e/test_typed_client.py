@@ -25,7 +25,10 @@ def test_the_committed_types_are_generated_from_the_committed_schema(tmp_path):
 
     subprocess.run(
         ["node", str(OPENAPI_TYPESCRIPT), str(SCHEMA), "--output", str(fresh)],
-        cwd=EXAMPLE, check=True, capture_output=True, timeout=120,
+        cwd=EXAMPLE,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
     assert fresh.read_text() == TYPES.read_text(), REGENERATE
