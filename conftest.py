@@ -188,7 +188,8 @@ def start_server():
         port = free_port()
         if command is None:
             command = SERVER
-            env = {"SERVER_BIND": "127.0.0.1:{port}", "SERVER_WORKERS": "1", **env}
+            # No drain before stopping: the tests of the drain set their own, the others need not wait it out.
+            env = {"SERVER_BIND": "127.0.0.1:{port}", "SERVER_WORKERS": "1", "SERVER_DRAIN_SECONDS": "0", **env}
         argv = [part.format(port=port) for part in command]
         env = {key: str(value).format(port=port) for key, value in env.items()}
         process = subprocess.Popen(
@@ -205,13 +206,15 @@ def start_server():
         return process, base_url
 
     yield start
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    # All stop at once: each may take its graceful shutdown's time.
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
+        process.terminate()
+    for process in running:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 # `make serve`'s server (config/server.py, granian); the tests add SERVER_BIND on loopback.
@@ -330,7 +333,7 @@ class Replicas:
 
     def start(self, count=2, **env):
         """The base URLs of `count` servers as `make serve` runs them, each with SERVER_WORKERS (2) workers."""
-        environment = {**self.environment, "SERVER_BIND": "127.0.0.1:{port}", **env}
+        environment = {**self.environment, "SERVER_BIND": "127.0.0.1:{port}", "SERVER_DRAIN_SECONDS": "0", **env}
         return [self._start_server(SERVER, **environment)[1] for _ in range(count)]
 
 
