@@ -109,7 +109,7 @@ class Config:
             # bodies (config/wsgi.py): this many clients sending a body slowly
             # delay nobody else. Past them, requests queue until a body
             # arrives or its deadline passes.
-            body_threads=env.int("SERVER_BODY_THREADS", default=8),
+            body_threads=env.int("SERVER_BODY_THREADS", default=0),
             # Seconds a request's declared body has to arrive once its
             # headers are in; then 408 (core/bodies.py). Granian has no such
             # deadline of its own.

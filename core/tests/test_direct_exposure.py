@@ -22,6 +22,9 @@ TIMED_OUT = {"detail": "The request body did not arrive in time.", "code": "requ
 # The client connection preface of HTTP/2 (RFC 9113, 3.4), then an empty SETTINGS frame.
 HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
 
+# The README's setting for direct exposure.
+DIRECT_EXPOSURE_BODY_THREADS = 8
+
 
 def address_of(base_url):
     return "127.0.0.1", urlsplit(base_url).port
@@ -56,7 +59,8 @@ def test_the_server_listens_on_loopback_unless_told_otherwise(monkeypatch):
 @pytest.mark.server
 def test_slow_bodies_past_the_django_threads_leave_health_answering_promptly(serve):
     assert SLOW_BODIES > int(PRODUCTION_ENV["SERVER_WORKERS"]) * Config.from_env().blocking_threads
-    _, base_url = serve()
+    # What the README tells an operator to set on a replica that faces clients without a proxy.
+    _, base_url = serve(SERVER_BODY_THREADS=str(DIRECT_EXPOSURE_BODY_THREADS))
     held = slow_bodies(base_url, SLOW_BODIES)
     try:
         time.sleep(0.5)  # every slow request has reached a worker
