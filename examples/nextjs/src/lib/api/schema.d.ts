@@ -216,7 +216,10 @@ export interface paths {
         delete: operations["auth_me_destroy"];
         options?: never;
         head?: never;
-        /** @description Change the profile (`name`); for a Better Auth identity it stays until Better Auth's profile changes later. */
+        /**
+         * @description Change the profile (`name`); for a Better Auth identity it stays until Better Auth's profile changes
+         *     later.
+         */
         patch: operations["auth_me_partial_update"];
         trace?: never;
     };
