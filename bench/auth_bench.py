@@ -30,11 +30,11 @@ import jwt  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from drf_better_auth.authentication import BetterAuthJWTAuthentication  # noqa: E402
+from drf_better_auth.tokens import AccessToken  # noqa: E402
 from rest_framework.test import APIRequestFactory  # noqa: E402
 
-from accounts.authentication import BetterAuthJWTAuthentication  # noqa: E402
 from accounts.models import User  # noqa: E402
-from accounts.tokens import AccessToken  # noqa: E402
 
 ROUNDS = 5
 
@@ -112,7 +112,7 @@ def main():
 
 
 def decode_only(token, iterations):
-    from accounts.state import token_backend
+    from drf_better_auth.state import token_backend
 
     backend = token_backend()
     started = time.perf_counter()
