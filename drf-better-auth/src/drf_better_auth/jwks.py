@@ -118,7 +118,8 @@ class JWKSClient:
                 continue
             try:
                 key = jwt.PyJWK(jwk)
-            except PyJWKError:
+            except (PyJWKError, jwt.InvalidKeyError):
+                # A key PyJWT cannot read (a missing parameter, an unknown curve) verifies nothing.
                 continue
             if key.algorithm_name in self.algorithms:
                 keys[kid] = key
