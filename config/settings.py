@@ -216,7 +216,7 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 # djangorestframework-simplejwt; `drf_better_auth.settings` holds every default and
 # documents each key. Its system checks are accounts.checks (named as the environment
 # variables below), so the package's app is not in INSTALLED_APPS.
-# Signs our tokens and verifies HS256 ones: the package reads it when SIMPLE_JWT has no SIGNING_KEY.
+# Signs our tokens and verifies HS256 ones (SIMPLE_JWT's SIGNING_KEY).
 BETTER_AUTH_SECRET = env.str("BETTER_AUTH_SECRET", default="") or DEVELOPMENT_BETTER_AUTH_SECRET
 # Signs Better Auth's event deliveries (accounts.events): the package's WEBHOOK_SECRET when SIMPLE_JWT
 # has none; unset turns the endpoint off (503).
@@ -227,6 +227,8 @@ BETTER_AUTH_DELETED_USERS = env.str("BETTER_AUTH_DELETED_USERS", default="delete
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default=15 * 60)),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 3600)),
+    # Named although it is the package's default: real SimpleJWT, an interop peer in the tests, reads this block too.
+    "SIGNING_KEY": BETTER_AUTH_SECRET,
     # "old-a, old-b" lists two secrets; accounts.checks holds each to BETTER_AUTH_SECRET's rules.
     "PREVIOUS_SIGNING_KEYS": [
         secret for secret in env.list("BETTER_AUTH_PREVIOUS_SECRETS", cast=str.strip, default=[]) if secret

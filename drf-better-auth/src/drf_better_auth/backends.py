@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from django.core.exceptions import ImproperlyConfigured
@@ -28,6 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .exceptions import TokenBackendError
 from .jwks import JWKSClient, UnknownSigningKey
+
+if TYPE_CHECKING:
+    from jwt.types import Options
 
 HMAC_ALGORITHM = "HS256"
 # A base64url segment as PyJWT accepts it without padding.
@@ -61,7 +64,7 @@ class TokenBackend:
         self.leeway = leeway
         self.max_token_bytes = max_token_bytes
         self.jwks = jwks
-        self._options: dict[str, Any] = {"require": ["exp", "iat"], "verify_aud": False, "verify_iss": False}
+        self._options: Options = {"require": ["exp", "iat"], "verify_aud": False, "verify_iss": False}
 
     @classmethod
     def from_settings(cls, settings: Any) -> "TokenBackend":

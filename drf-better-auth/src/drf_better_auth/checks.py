@@ -5,6 +5,7 @@ operators set, its check ids); `DrfBetterAuthConfig.ready` registers them with
 the package's.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -86,11 +87,11 @@ def webhook_secret_problems(*, variable: str, id_prefix: str) -> list[CheckMessa
                 id=f"{id_prefix}.E002",
             )
         ]
-    if value in (api_settings.SIGNING_KEY, settings.SECRET_KEY):
+    if value in (api_settings.SIGNING_KEY, getattr(settings, SIGNING_KEY_FALLBACK, None), settings.SECRET_KEY):
         # Whoever holds a token-signing secret must not also be able to sign events, and back.
         return [
             Error(
-                f"{variable} must be a secret of its own, not {_signing_key_variable()} or SECRET_KEY.",
+                f"{variable} must be a secret of its own, not the signing key, {SIGNING_KEY_FALLBACK} or SECRET_KEY.",
                 hint=GENERATE_HINT,
                 id=f"{id_prefix}.E005",
             )
@@ -103,7 +104,9 @@ def _signing_key_variable() -> str:
     return f"{SETTINGS_KEY}['SIGNING_KEY']" if explicit else SIGNING_KEY_FALLBACK
 
 
-def check_signing_keys(app_configs: list[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def check_signing_keys(
+    *, app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     """With DEBUG off, the signing key is set, at least 32 characters and no placeholder; previous keys too."""
     problems = previous_key_problems(variable=f"{SETTINGS_KEY}['PREVIOUS_SIGNING_KEYS']", id_prefix="drf_better_auth")
     if not settings.DEBUG:
@@ -118,7 +121,9 @@ def check_signing_keys(app_configs: list[AppConfig] | None = None, **kwargs: Any
     return problems
 
 
-def check_webhook_secret(app_configs: list[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+def check_webhook_secret(
+    *, app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     explicit = getattr(settings, SETTINGS_KEY, {}).get("WEBHOOK_SECRET")
     variable = f"{SETTINGS_KEY}['WEBHOOK_SECRET']" if explicit is not None else WEBHOOK_SECRET_FALLBACK
     return webhook_secret_problems(variable=variable, id_prefix="drf_better_auth")

@@ -188,16 +188,16 @@ class _CutoffHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
         super().__init__()
         self.cutoff = cutoff
 
-    def do_open(self, http_class: Any, request: urllib.request.Request, **connection_arguments: Any) -> Any:
+    def do_open(self, http_class: Any, req: urllib.request.Request, **http_conn_args: Any) -> http.client.HTTPResponse:
         cutoff = self.cutoff
 
-        class Connection(http_class):
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)
-                # http.client opens its socket (before any TLS handshake) through this hook.
-                self._create_connection = cutoff.connect
+        def connection(*args: Any, **kwargs: Any) -> Any:
+            made = http_class(*args, **kwargs)
+            # http.client opens its socket (before any TLS handshake) through this hook.
+            made._create_connection = cutoff.connect
+            return made
 
-        return super().do_open(Connection, request, **connection_arguments)
+        return super().do_open(connection, req, **http_conn_args)
 
 
 def _shut_down(sock: socket.socket) -> None:

@@ -19,11 +19,12 @@ so DRF neither parses the header nor verifies the token again.
 import functools
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
@@ -45,7 +46,8 @@ class EarlyRefusalMixin(APIView):
     """
 
     @classmethod
-    def as_view(cls, *args: Any, **initkwargs: Any) -> Callable[..., HttpResponse]:
+    # *args: a ViewSet's as_view takes its actions first, positionally (DRF's stubs know only APIView's).
+    def as_view(cls, *args: Any, **initkwargs: Any) -> Callable[..., HttpResponse]:  # type: ignore[override]
         view = super().as_view(*args, **initkwargs)
         authentication_classes = initkwargs.get("authentication_classes", cls.authentication_classes)
         if not authentication_classes or not issubclass(authentication_classes[0], BetterAuthJWTAuthentication):
@@ -129,7 +131,9 @@ class Refusal:
         error = InvalidToken.from_token_error(TokenError(reason))
         # What APIView.handle_exception sets before calling the handler: it makes the answer a 401.
         error.auth_header = BetterAuthJWTAuthentication().authenticate_header(None)  # type: ignore[attr-defined]
-        handled = drf_settings.EXCEPTION_HANDLER(error, {"view": None, "args": (), "kwargs": {}, "request": None})
+        # DRF's handlers answer every APIException (None is for the exceptions they leave to Django).
+        handler = cast("Callable[[Exception, dict[str, Any]], Response]", drf_settings.EXCEPTION_HANDLER)
+        handled = handler(error, {"view": None, "args": (), "kwargs": {}, "request": None})
         headers = {name: value for name, value in handled.items() if name.lower() != "content-type"}
         body = JSONRenderer().render(handled.data, JSONRenderer.media_type, {})
         return error, body, {**headers, **self.view_headers}

@@ -8,7 +8,7 @@ changes them (`setting_changed`).
 
 from collections.abc import Collection
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -133,7 +133,7 @@ class BetterAuthSettings(APISettings):
         return value
 
 
-api_settings = BetterAuthSettings(None, DEFAULTS, IMPORT_STRINGS)
+api_settings = BetterAuthSettings(None, cast(Any, DEFAULTS), IMPORT_STRINGS)
 
 
 def _reload_on_change(*, setting: str, **kwargs: Any) -> None:

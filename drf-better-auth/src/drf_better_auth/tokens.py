@@ -18,10 +18,10 @@ import enum
 import re
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django.utils.translation import gettext_lazy as _
 
@@ -111,7 +111,7 @@ class Token:
         raise NotImplementedError
 
     @classmethod
-    def for_user(cls, user: Any) -> "Token":
+    def for_user(cls, user: Any) -> Self:
         token = cls()
         user_id = str(getattr(user, api_settings.USER_ID_FIELD))
         token[api_settings.USER_ID_CLAIM] = user_id
@@ -177,7 +177,7 @@ class RefreshToken(Token):
         return access
 
 
-def token_identity(raw_token: str, *, token_types: Iterable[str] = (AccessToken.token_type,)) -> TokenIdentity:
+def token_identity(raw_token: str, *, token_types: Collection[str] = (AccessToken.token_type,)) -> TokenIdentity:
     """The TokenIdentity of a token of any accepted shape, verified; TokenError if refused.
 
     SimpleJWT-shaped tokens must be of one of `token_types`; Better Auth's are access tokens.
@@ -196,7 +196,7 @@ def token_identity(raw_token: str, *, token_types: Iterable[str] = (AccessToken.
     return _better_auth_identity(_user_id(payload.get("sub")), payload, payload, session_id=payload.get("sid"))
 
 
-def _check_simplejwt_claims(payload: dict[str, Any], token_types: Iterable[str]) -> None:
+def _check_simplejwt_claims(payload: dict[str, Any], token_types: Collection[str]) -> None:
     if payload.get(api_settings.TOKEN_TYPE_CLAIM) not in token_types:
         raise TokenError(_("Token has wrong type"))
     jti = payload.get(api_settings.JTI_CLAIM)

@@ -25,13 +25,14 @@ processes).
 """
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Field
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -103,7 +104,7 @@ def sign_in(*, request: HttpRequest | None, password: str, **credentials: str) -
 
 def _user_named(identity: TokenIdentity) -> Any:
     user_model = get_user_model()
-    field = user_model._meta.get_field(api_settings.USER_ID_FIELD)
+    field = cast("Field[Any, Any]", user_model._meta.get_field(api_settings.USER_ID_FIELD))
     try:
         value = field.to_python(identity.user_id)
     except ValidationError:
