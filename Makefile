@@ -27,24 +27,25 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Rebuilt whenever a file of the package changes; the project's venv gets the wheel
-# (requirements.txt also names the package by its path, for a plain pip install).
+# requirements.txt names drf-better-auth by its path (pip builds its wheel and installs it);
+# between changes of the requirements, the wheel is rebuilt and reinstalled whenever a file
+# of the package changes.
+$(RUNTIME): requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(RUNTIME)
+
 $(WHEEL): $(PACKAGE_SOURCES) | $(VENV)/bin/python
 	rm -rf $(WHEELS)
 	$(BIN)/pip wheel --quiet --no-deps ./$(PACKAGE) -w $(WHEELS)
 	touch $@
 
-$(PACKAGE_INSTALLED): $(WHEEL)
+$(PACKAGE_INSTALLED): $(WHEEL) | $(RUNTIME)
 	$(BIN)/pip install --quiet --no-deps --force-reinstall $(WHEELS)/drf_better_auth-*.whl
 	touch $@
-
-$(RUNTIME): requirements.txt $(PACKAGE_INSTALLED) | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -r requirements.txt
-	touch $@
-
-$(DEV): requirements.txt requirements-dev.txt $(PACKAGE_INSTALLED) | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $@ $(RUNTIME)
 
 # A venv per Django the package supports: its pins, then the wheel with the
 # dependencies it declares (so they must accept those pins), then the wheel afresh.
@@ -67,27 +68,27 @@ $(EXAMPLE_DEPS): $(EXAMPLE)/package.json $(EXAMPLE)/package-lock.json
 $(EXAMPLE_BUILD): $(EXAMPLE_DEPS) $(shell find $(EXAMPLE)/src -type f 2>/dev/null) $(EXAMPLE)/next.config.ts $(EXAMPLE)/tsconfig.json
 	cd $(EXAMPLE) && NEXT_TELEMETRY_DISABLED=1 npx --no-install next build
 
-install: $(RUNTIME)
+install: $(RUNTIME) $(PACKAGE_INSTALLED)
 
 # Development server on SQLite; DEBUG on unless DJANGO_DEBUG says otherwise.
 run: export DJANGO_DEBUG ?= true
-run: $(RUNTIME)
+run: $(RUNTIME) $(PACKAGE_INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-migrate: $(RUNTIME)
+migrate: $(RUNTIME) $(PACKAGE_INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 
 # Production-like serving: granian, started by config/server.py (every knob from
 # the environment, .env.example), static files through whitenoise. Secrets and DJANGO_ALLOWED_HOSTS come from the environment or
 # .env; start-up stops when a secret is missing or weak. Migrations are a
 # separate step (`make migrate`), never run by a serving process.
-serve: $(RUNTIME)
+serve: $(RUNTIME) $(PACKAGE_INSTALLED)
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python -m config.server
 
 # The project alone under load (wrk), on a throwaway PostgreSQL: bench/run.sh says what it runs.
-bench: $(RUNTIME)
+bench: $(RUNTIME) $(PACKAGE_INSTALLED)
 	bench/run.sh
 
 # Ruff with zero warnings, and the code as ruff formats it (rules and why: ruff.toml).
@@ -95,7 +96,7 @@ lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(DEV) $(INTEROP)
+test: $(DEV) $(PACKAGE_INSTALLED) $(INTEROP)
 	$(MAKE) lint
 	$(MAKE) test-package
 	scripts/ensure-chromium
@@ -107,7 +108,7 @@ test: $(DEV) $(INTEROP)
 # drf-better-auth alone, from its wheel, on Django 4.2 and 5.2, the two at once (about a
 # minute): its tiny test project in drf-better-auth/tests, a real Better Auth among its
 # peers, and a coverage floor (90 %) that fails the run. Then `mypy --strict` on its sources.
-test-package: $(PACKAGE_VENVS) $(INTEROP) $(DEV)
+test-package: $(PACKAGE_VENVS) $(INTEROP) $(DEV) $(PACKAGE_INSTALLED)
 	status=0; \
 	for django in $(PACKAGE_DJANGOS); do \
 	  (cd $(PACKAGE) && REQUIRE_BETTER_AUTH=1 COVERAGE_FILE=../.venv-django$$django/.coverage \
@@ -123,14 +124,14 @@ test-package: $(PACKAGE_VENVS) $(INTEROP) $(DEV)
 
 # The Next.js example in Chromium against the API on PostgreSQL, and the typed
 # client's drift check (the end-to-end tests skip themselves on the SQLite pass).
-test-example: $(DEV) $(EXAMPLE_BUILD)
+test-example: $(DEV) $(PACKAGE_INSTALLED) $(EXAMPLE_BUILD)
 	scripts/ensure-chromium
 	scripts/run-tests $(EXAMPLE)/e2e $(ARGS)
 
 # The production topology (nginx, two replicas, PostgreSQL, Redis) under
 # faults: database and Redis outages, slow clients, a killed replica, a drain,
 # a soak. A few minutes; docs/reliability.md has its figures.
-test-topology: $(DEV)
+test-topology: $(DEV) $(PACKAGE_INSTALLED)
 	scripts/ensure-nginx
 	scripts/ensure-redis
 	scripts/test-topology $(ARGS)
