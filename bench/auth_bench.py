@@ -34,7 +34,7 @@ from drf_better_auth.authentication import BetterAuthJWTAuthentication  # noqa: 
 from drf_better_auth.tokens import AccessToken  # noqa: E402
 from rest_framework.test import APIRequestFactory  # noqa: E402
 
-from accounts.models import User  # noqa: E402
+from accounts.models import Identity, User  # noqa: E402
 
 ROUNDS = 5
 
@@ -96,7 +96,8 @@ def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        user = User.objects.create_user("bench@example.com", name="Bench Person")
+        # A Better Auth identity: its tokens may only name the account Better Auth's identity created.
+        user = User.objects.create_user("bench@example.com", name="Bench Person", identity=Identity.BETTER_AUTH)
         print(
             f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
             f"database {connection.vendor}, {args.iterations} calls x {ROUNDS} rounds"
