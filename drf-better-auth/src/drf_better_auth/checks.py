@@ -79,14 +79,8 @@ def webhook_secret_problems(*, variable: str, id_prefix: str) -> list[CheckMessa
     value: str = api_settings.WEBHOOK_SECRET
     if settings.DEBUG or not value:
         return []
-    if len(value) < MINIMUM_SECRET_LENGTH:
-        return [
-            Error(
-                f"{variable} is too weak: {len(value)} characters, at least {MINIMUM_SECRET_LENGTH} are required.",
-                hint=GENERATE_HINT,
-                id=f"{id_prefix}.E002",
-            )
-        ]
+    if weak := secret_errors(variable=variable, value=value, placeholder=None, id_prefix=id_prefix):
+        return weak
     if value in (api_settings.SIGNING_KEY, getattr(settings, SIGNING_KEY_FALLBACK, None), settings.SECRET_KEY):
         # Whoever holds a token-signing secret must not also be able to sign events, and back.
         return [
