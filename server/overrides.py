@@ -1,8 +1,21 @@
-"""What this server changes inside granian, why, and the granian versions that was checked against.
+"""What this server changes inside granian, why, and the granian versions it was verified against.
 
-Everything else uses granian's public API: `granian.Granian`'s arguments, its
-`on_startup`/`on_shutdown` hooks and `serve()`. Two needs have no public way,
-and reach into granian's private parts:
+Most of it goes through granian's public API (server/run.py): the
+constructor's arguments, the `on_startup`/`on_shutdown` hooks and `serve()`.
+
+- The system checks run in the main process before `serve()`, so before any
+  worker is forked: one refusal, at once, instead of every worker failing in
+  turn (server/run.py says more).
+- The drain: a start-up hook waits for SIGTERM/SIGINT, which the main
+  process blocks before serving (so granian's own handlers never see them),
+  drains (server/draining.py), then calls `signal_handler_interrupt()`, what
+  granian's handler would have done at once. That method is public by its
+  name but undocumented, and so is verified here too.
+- The listening sockets are made by a start-up hook, from the address
+  granian was given (`bind_addr`, `bind_port`, `backlog`, `workers`,
+  `bind_uds`: its attributes, undocumented too), and closed by a shutdown hook.
+
+Two needs have no public way, and reach into granian's private parts:
 
 - **The shared sockets** (`SharedSocketServer._spawn_worker`). On Linux
   granian gives each worker a socket *spec*, and each worker binds its own
@@ -24,14 +37,12 @@ and reach into granian's private parts:
   waits on before stopping; this module's replacement answers one that only
   the main process's signal sets.
 
-The drain ends by calling `signal_handler_interrupt()`, what granian's main
-process does on SIGTERM: public by its name, undocumented, and so verified
-here too. Two of granian's warnings are filtered out, being untrue here (see
-`quiet_untrue_warnings`); that needs no version, as a reworded warning is only shown.
+Two of granian's warnings are untrue here and filtered out of its log
+(`quiet_untrue_warnings`); that needs no version: reworded, one is only shown.
 
-Each is re-read against a new granian's source before its version joins
-VERIFIED_GRANIAN_VERSIONS; until then the server refuses to start
-(server/run.py), and core/tests/test_granian_version.py fails.
+Each of the above is re-read against a new granian's source before its
+version joins VERIFIED_GRANIAN_VERSIONS; until then the server refuses to
+start (server/run.py), and core/tests/test_granian_version.py fails.
 """
 
 import logging
@@ -51,7 +62,7 @@ if TYPE_CHECKING:
     from granian._granian import WorkerSignal
     from granian.server.mp import WorkerProcess
 
-# The granian versions whose source the overrides below were checked against.
+# The granian versions whose source all of the above was verified against.
 VERIFIED_GRANIAN_VERSIONS = ("2.8.7",)
 
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -59,7 +70,7 @@ logger = logging.getLogger("_granian")  # granian's own logger: our lines sit wi
 
 
 class UnverifiedGranian(Exception):
-    """The installed granian is not a version the overrides were checked against."""
+    """The installed granian is not a version the overrides were verified against."""
 
 
 def require_verified_granian() -> None:
@@ -122,10 +133,11 @@ def stop_when_the_main_process_says() -> "WorkerSignal":
 
     stop = WorkerSignal()
     parent = os.getppid()
-    # Blocked since the fork (the main process blocks them before forking,
+    # Blocked since the fork (the main process blocks them before it forks,
     # server/run.py), and so in every thread granian starts, which inherit
     # the mask: these signals only ever reach `sigwaitinfo` below, even one
-    # sent while the worker was starting.
+    # sent while the worker was starting. Blocked here too, as `sigwaitinfo`
+    # requires, whoever forked this worker.
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 
     def wait() -> None:
@@ -158,4 +170,4 @@ UNTRUE_WARNINGS = (
 
 
 def quiet_untrue_warnings() -> None:
-    logging.getLogger("_granian").addFilter(lambda record: not record.getMessage().startswith(UNTRUE_WARNINGS))
+    logger.addFilter(lambda record: not record.getMessage().startswith(UNTRUE_WARNINGS))

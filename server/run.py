@@ -16,9 +16,11 @@ order start-up meets it:
   versions named there, and any other stops start-up with status 1.
 - Django's system checks run once, here, before any worker is forked:
   unsafe configuration (a missing or weak secret) stops start-up with status
-  1 and a message naming the variable, never its value. In the workers, the
-  same error would only surface as workers dying one after another, each
-  having bound nothing useful, and granian giving up on a crash loop.
+  1 and a message naming the variable, never its value. Loading a WSGI
+  application runs no system checks (management commands do), so without
+  this a weak secret would be served; and run here rather than in each
+  worker, a refusal stops the server before it listens, instead of workers
+  failing one after another until granian gives up on a crash loop.
 - The listening sockets belong to the main process (server/overrides.py):
   the drain reaches every one of them, and a respawned worker's queued
   connections wait for its successor instead of being reset.
@@ -35,6 +37,7 @@ order start-up meets it:
 """
 
 import logging
+import logging.config
 import multiprocessing
 import os
 import signal
@@ -56,7 +59,7 @@ logger = logging.getLogger("_granian")  # granian's own logger: our lines sit wi
 
 
 def build_server(config: Config) -> overrides.SharedSocketServer:
-    """Granian's server as `config` says; building it configures logging (the project's JSON lines)."""
+    """Granian's server as `config` says, logging the project's JSON lines."""
     return overrides.SharedSocketServer(
         APPLICATION,
         address=config.host,
@@ -129,12 +132,14 @@ def drain_on_the_first_stop_signal(server: overrides.SharedSocketServer, config:
 
 def main() -> None:
     config = Config.from_env()
+    # The project's JSON lines from the first message (granian applies the same configuration again).
+    logging.config.dictConfig(logging_config(config.log_level))
+    # Before anything of granian is overridden, or even built.
+    refuse_unverified_granian()
     # The workers are forked (Python 3.11's default on Linux, made explicit):
     # the drain flag's shared memory and the listening sockets reach them so.
     multiprocessing.set_start_method("fork", force=True)
-    # Built first: it configures logging, so the refusals below are JSON lines too.
     server = build_server(config)
-    refuse_unverified_granian()
     refuse_unsafe_configuration()
     overrides.stop_workers_only_when_the_main_process_says()
     overrides.quiet_untrue_warnings()
