@@ -6,7 +6,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import draining
+from server import draining
+
 from .exceptions import DatabaseUnavailable
 
 

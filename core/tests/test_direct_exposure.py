@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from config.server import Config
 from conftest import PRODUCTION_ENV, http
+from server.config import Config
 
 # As in the issue: more than the threads that run Django in `make serve`'s
 # server (SERVER_WORKERS=2, one each), few enough that its body threads take
