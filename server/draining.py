@@ -4,7 +4,7 @@ The flag lives in one byte of anonymous shared memory, created when this
 module is first imported. The server's main process imports it
 (server/run.py) before it forks any worker, so the main process and every
 worker, including those forked later, share the byte: the main process sets
-it on SIGTERM and every worker's `/ready` (core/views.py) sees it at once.
+it on SIGTERM and every worker's `/ready` (server/views.py) sees it at once.
 Outside the server it is simply never set.
 """
 
