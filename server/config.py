@@ -5,6 +5,7 @@ Every knob comes from the environment, or from `.env` as for Django;
 same settings in each worker.
 """
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,20 @@ def parse_bind(bind: str) -> tuple[str, int]:
     if not host or not port.isdigit():
         raise ValueError(f"SERVER_BIND must be HOST:PORT, not {bind!r}")
     return host.strip("[]"), int(port)
+
+
+# Slow-body threads per worker when the server listens beyond loopback (see `body_threads`).
+EXPOSED_BODY_THREADS = 8
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host`: a loopback address or `localhost`."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to anything
 
 
 @dataclass(frozen=True)
@@ -69,8 +84,12 @@ class Config:
             # More Python threads per worker that only wait for request
             # bodies (server/wsgi.py): this many clients sending a body slowly
             # delay nobody else. Past them, requests queue until a body
-            # arrives or its deadline passes.
-            body_threads=env.int("SERVER_BODY_THREADS", default=0),
+            # arrives or its deadline passes. They cost about a fifth of the
+            # throughput (docs/benchmarks.md), so they are on by default only
+            # where clients may reach the server directly: on loopback the
+            # clients are a proxy on this machine, which reads every body
+            # before it sends one on. A proxy elsewhere: set 0 (compose does).
+            body_threads=env.int("SERVER_BODY_THREADS", default=0 if is_loopback(host) else EXPOSED_BODY_THREADS),
             # Seconds a request's declared body has to arrive once its
             # headers are in; then 408 (server/bodies.py). Granian has no such
             # deadline of its own.
