@@ -32,5 +32,5 @@ EXPOSE 8000
 # Asks /health with a Host from DJANGO_ALLOWED_HOSTS: Django answers 400 to
 # any other, and production rarely lists 127.0.0.1.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-    CMD ["python", "-m", "core.healthcheck"]
-CMD ["python", "-m", "config.server"]
+    CMD ["python", "-m", "server.healthcheck"]
+CMD ["python", "-m", "server"]

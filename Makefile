@@ -79,13 +79,15 @@ run: $(RUNTIME) $(PACKAGE_INSTALLED)
 migrate: $(RUNTIME) $(PACKAGE_INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 
-# Production-like serving: granian, started by config/server.py (every knob from
-# the environment, .env.example), static files through whitenoise. Secrets and DJANGO_ALLOWED_HOSTS come from the environment or
-# .env; start-up stops when a secret is missing or weak. Migrations are a
-# separate step (`make migrate`), never run by a serving process.
+# Production-like serving: granian, started by the server package (server/run.py;
+# every knob from the environment, .env.example), static files through whitenoise.
+# Secrets and DJANGO_ALLOWED_HOSTS come from the environment or .env; start-up
+# stops when a secret is missing or weak, or granian is not a version the server
+# was verified against. Migrations are a separate step (`make migrate`), never
+# run by a serving process.
 serve: $(RUNTIME) $(PACKAGE_INSTALLED)
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/python -m config.server
+	$(BIN)/python -m server
 
 # The project alone under load (wrk), on a throwaway PostgreSQL: bench/run.sh says what it runs.
 bench: $(RUNTIME) $(PACKAGE_INSTALLED)

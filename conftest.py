@@ -217,8 +217,8 @@ def start_server():
             process.kill()
 
 
-# `make serve`'s server (config/server.py, granian); the tests add SERVER_BIND on loopback.
-SERVER = [sys.executable, "-m", "config.server"]
+# `make serve`'s server (the server package, granian); the tests add SERVER_BIND on loopback.
+SERVER = [sys.executable, "-m", "server"]
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "production-like-django-secret-key-0123456789abcdef",

@@ -69,7 +69,7 @@ measure() { # LABEL SCENARIO TOKEN IDS [SECONDS]: one wrk run, its JSON line on 
 run() { measure "$@" | tee -a "$RESULTS"; }
 seed() { .venv/bin/python bench/seed.py user "$sub" caller@bench.invalid "$1"; }
 worker_rss_kib() { # summed RSS of the server's worker processes
-  ps -o rss= --ppid "$(pgrep -f -o 'config.server' --pgroup "$server")" | awk '{s += $1} END {print s + 0}'
+  ps -o rss= --ppid "$(pgrep -f -o 'python -m server$' --pgroup "$server")" | awk '{s += $1} END {print s + 0}'
 }
 
 ids=$(seed 20)

@@ -294,5 +294,5 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
-# JSON lines with the request id; config/server.py gives granian the same configuration.
+# JSON lines with the request id; server/run.py gives granian the same configuration.
 LOGGING = logging_config(LOG_LEVEL)

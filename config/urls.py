@@ -6,13 +6,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from accounts.lockout import admin_login
-from core import views as core_views
+from server import views as server_views
 
 # Django tries the patterns in order: the task API, which most requests call, comes first.
 urlpatterns = [
     path("api/", include("tasks.urls")),
-    path("health", core_views.health, name="health"),
-    path("ready", core_views.ready, name="ready"),
+    path("health", server_views.health, name="health"),
+    path("ready", server_views.ready, name="ready"),
     # Ahead of the admin's own sign-in, which it wraps in the per-IP sign-in rate.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 """JSON-lines logging with the current request's id on every line.
 
 `logging_config` is the one configuration of both Django (`settings.LOGGING`)
-and the server (`config.server`), so the server's own messages and the
+and the server (`server.run`), so the server's own messages and the
 application's are the same JSON lines. Access lines come from the application
 (`core.middleware.AccessLogMiddleware`), on stdout.
 """
@@ -139,7 +139,7 @@ def logging_config(level="INFO"):
             "django.server": {"handlers": ["dev_server"], "level": level, "propagate": False},
             # Written through `django`'s handler, as a WARNING.
             "django.security.DisallowedHost": {"filters": ["refused_host_is_a_warning"]},
-            # The server's own messages (config/server.py).
+            # The server's own messages (server/run.py, granian).
             "_granian": {"handlers": ["console"], "level": level, "propagate": False},
             "core.access": {"handlers": ["access"], "level": level, "propagate": False},
         },

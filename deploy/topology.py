@@ -33,7 +33,7 @@ VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 # The commands of docker-compose.yml's services (and the image's build step).
 COLLECTSTATIC_COMMAND = ["python", "manage.py", "collectstatic", "--noinput"]
 MIGRATE_COMMAND = ["python", "manage.py", "migrate", "--noinput"]
-API_COMMAND = ["python", "-m", "config.server"]
+API_COMMAND = ["python", "-m", "server"]
 REDIS_COMMAND = ["redis-server", "--save", "", "--appendonly", "no"]
 PROXY_COMMAND = ["nginx", "-g", "daemon off;"]
 
@@ -66,7 +66,7 @@ def api_environment(state, replica):
     return {
         **app_environment(state),
         "SERVER_BIND": f"127.0.0.1:{state['ports'][replica]}",
-        # nginx reads every body before a replica sees it (config/server.py).
+        # nginx reads every body before a replica sees it (server/config.py, SERVER_BODY_THREADS).
         "SERVER_BODY_THREADS": "0",
     }
 

@@ -8,7 +8,7 @@ from topology.checks import served_by, writes_are_exactly_once
 from topology.conftest import ready_status, wait_until
 from topology.load import Load, p99_ms
 
-# config/server.py's defaults (SERVER_DRAIN_SECONDS, SERVER_GRACEFUL_TIMEOUT)
+# server/config.py's defaults (SERVER_DRAIN_SECONDS, SERVER_GRACEFUL_TIMEOUT)
 DRAIN_SECONDS = 5
 GRACEFUL_TIMEOUT = 30
 

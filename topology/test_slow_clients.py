@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from topology.load import call, p99_ms
 
 # Ten, as in the issue, or more than a replica's workers on a bigger machine
-# (config/server.py's default: one per core).
+# (server/config.py's default: one per core).
 SLOW_CLIENTS = max(10, 2 * len(os.sched_getaffinity(0)) + 3)
 SECONDS = 8
 

@@ -35,7 +35,7 @@ def log_lines():
 
 @pytest.fixture
 def serve(start_server, tmp_path):
-    """Start the server as `make serve` does (config/server.py): DEBUG off, strong secrets.
+    """Start the server as `make serve` does (`python -m server`): DEBUG off, strong secrets.
 
     The database is a SQLite file of the test's own: the probes only ask it to
     answer. Answers the process (output on its stdout) and the base URL.

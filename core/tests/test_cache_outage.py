@@ -6,7 +6,7 @@ import pytest
 
 from conftest import free_port
 from core.cache import FailSoftRedisCache
-from core.listeners import queued_connections
+from server.listeners import queued_connections
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.server
 
 def probe(port, allowed_hosts):
     return subprocess.run(
-        [sys.executable, "-m", "core.healthcheck"],
+        [sys.executable, "-m", "server.healthcheck"],
         cwd=PROJECT_ROOT,
         env=project_env(SERVER_BIND=f"0.0.0.0:{port}", DJANGO_ALLOWED_HOSTS=allowed_hosts),
         capture_output=True,

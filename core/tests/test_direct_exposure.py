@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from config.server import Config
 from conftest import PRODUCTION_ENV, http
+from server.config import EXPOSED_BODY_THREADS, Config
 
 # As in the issue: more than the threads that run Django in `make serve`'s
 # server (SERVER_WORKERS=2, one each), few enough that its body threads take
@@ -21,9 +21,6 @@ SLOW_BODY_HEAD = (
 TIMED_OUT = {"detail": "The request body did not arrive in time.", "code": "request_timeout"}
 # The client connection preface of HTTP/2 (RFC 9113, 3.4), then an empty SETTINGS frame.
 HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
-
-# The README's setting for direct exposure.
-DIRECT_EXPOSURE_BODY_THREADS = 8
 
 
 def address_of(base_url):
@@ -56,11 +53,28 @@ def test_the_server_listens_on_loopback_unless_told_otherwise(monkeypatch):
     assert (Config.from_env().host, Config.from_env().port) == ("127.0.0.1", 8000)
 
 
+def test_slow_body_threads_are_on_by_default_only_beyond_loopback(monkeypatch):
+    monkeypatch.delenv("SERVER_BODY_THREADS", raising=False)
+    threads = {}
+    for bind in ("127.0.0.1:8000", "[::1]:8000", "localhost:8000", "0.0.0.0:8000", "[::]:8000", "api.internal:8000"):
+        monkeypatch.setenv("SERVER_BIND", bind)
+        threads[bind] = Config.from_env().body_threads
+
+    assert threads == {
+        "127.0.0.1:8000": 0,
+        "[::1]:8000": 0,
+        "localhost:8000": 0,
+        "0.0.0.0:8000": EXPOSED_BODY_THREADS,
+        "[::]:8000": EXPOSED_BODY_THREADS,
+        "api.internal:8000": EXPOSED_BODY_THREADS,
+    }
+
+
 @pytest.mark.server
 def test_slow_bodies_past_the_django_threads_leave_health_answering_promptly(serve):
     assert SLOW_BODIES > int(PRODUCTION_ENV["SERVER_WORKERS"]) * Config.from_env().blocking_threads
-    # What the README tells an operator to set on a replica that faces clients without a proxy.
-    _, base_url = serve(SERVER_BODY_THREADS=str(DIRECT_EXPOSURE_BODY_THREADS))
+    # The server's own defaults, listening where clients can reach it without a proxy.
+    _, base_url = serve(SERVER_BIND="0.0.0.0:{port}")
     held = slow_bodies(base_url, SLOW_BODIES)
     try:
         time.sleep(0.5)  # every slow request has reached a worker

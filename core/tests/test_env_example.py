@@ -4,7 +4,7 @@ import re
 
 from conftest import PROJECT_ROOT
 
-READERS = ["config/settings.py", "config/server.py"]
+READERS = ["config/settings.py", "server/config.py"]
 ENV_READ = re.compile(r"""env(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]+)["']""")
 
 

@@ -1,4 +1,4 @@
-"""`make serve` collects static files, then starts the server (config/server.py), and migrates nothing."""
+"""`make serve` collects static files, then starts the server (`python -m server`), and migrates nothing."""
 
 import subprocess
 
@@ -13,6 +13,6 @@ def test_make_serve_collects_static_files_then_runs_the_server():
     assert result.returncode == 0, result.stderr
     commands = result.stdout.splitlines()
     collect = commands.index(".venv/bin/python manage.py collectstatic --noinput")
-    serve = commands.index(".venv/bin/python -m config.server")
+    serve = commands.index(".venv/bin/python -m server")
     assert collect < serve
     assert not [command for command in commands if "migrate" in command]

@@ -2,7 +2,7 @@
 
 import os
 
-from config.wsgi import without_process_environment
+from server.wsgi import without_process_environment
 
 
 def environ_seen_by_the_application(environ):

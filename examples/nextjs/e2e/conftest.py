@@ -1,6 +1,6 @@
 """The example app as a person meets it: `next start` of the one production
 build, Better Auth on PostgreSQL, the API under its production server
-(config/server.py, granian) on PostgreSQL, and Debian's Chromium.
+(`python -m server`, granian) on PostgreSQL, and Debian's Chromium.
 `make test-example` builds the app and runs these tests."""
 
 import os

@@ -24,11 +24,11 @@ _DROP_EVERY_PACKET = ctypes.create_string_buffer(struct.pack("HBBI", 0x06, 0, 0,
 _TCP_INFO = struct.Struct("8x5I")
 
 
-def _is_tcp(sock):
+def _is_tcp(sock: socket.socket) -> bool:
     return sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM
 
 
-def refuse_new_connections(sock):
+def refuse_new_connections(sock: socket.socket) -> bool:
     """Make `sock` drop new handshakes; answer whether it could (TCP on Linux)."""
     if not (sys.platform.startswith("linux") and _is_tcp(sock)):
         return False
@@ -41,7 +41,7 @@ def refuse_new_connections(sock):
     return True
 
 
-def queued_connections(sock):
+def queued_connections(sock: socket.socket) -> int:
     """Connections the kernel completed on listening `sock` that no process has accepted yet."""
     info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
     _rto, _ato, _snd_mss, _rcv_mss, unacked = _TCP_INFO.unpack_from(info)

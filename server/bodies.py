@@ -1,4 +1,4 @@
-"""Request bodies read whole, under a deadline, before Django sees them (the production server's WSGI layer).
+"""Request bodies read whole, under a deadline, before Django sees them (part of server/wsgi.py's layer).
 
 Granian hands a request to a Python thread once its headers are in; the body
 is read from that thread, when the application asks, and granian has no
@@ -29,10 +29,13 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterable
+from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.http import JsonResponse
 
-from .middleware import DISCARD_LIMIT
+from core.middleware import DISCARD_LIMIT
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +49,11 @@ TIMEOUT_BODY = {
 }
 
 
-def read_bodies_within(seconds, application):
+def read_bodies_within(seconds: float, application: WSGIApplication) -> WSGIApplication:
     """`application` with each request's declared body read whole within `seconds`, or answered 408."""
     watchdog = Watchdog(seconds)
 
-    def read_first(environ, start_response):
+    def read_first(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         length = environ.get("CONTENT_LENGTH")
         if not length or length == "0":
             return application(environ, start_response)
@@ -75,7 +78,7 @@ def read_bodies_within(seconds, application):
     return read_first
 
 
-def answer_timeout(start_response):
+def answer_timeout(start_response: StartResponse) -> list[bytes]:
     response = JsonResponse(TIMEOUT_BODY, status=408)
     # The rest of the body may still come; it must not be read as a next request.
     response["Connection"] = "close"
@@ -86,13 +89,13 @@ def answer_timeout(start_response):
 class Watchdog:
     """Makes body reads that pass their deadline return, from a thread of this worker's own."""
 
-    def __init__(self, seconds):
+    def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         # Thread id -> [deadline, client address, server port, expired]; one read per thread at a time.
-        self._reads = {}
-        self._pid = None
+        self._reads: dict[int, list[Any]] = {}
+        self._pid: int | None = None
 
-    def watch(self, key, environ):
+    def watch(self, key: int, environ: WSGIEnvironment) -> None:
         if self._pid != os.getpid():
             # Started in the worker that reads (threads do not survive a fork), at its first body.
             self._pid = os.getpid()
@@ -104,11 +107,11 @@ class Watchdog:
             False,
         ]
 
-    def forget(self, key):
+    def forget(self, key: int) -> bool:
         """Stop watching; answers whether the deadline passed."""
         return self._reads.pop(key)[3]
 
-    def _run(self):
+    def _run(self) -> None:
         while True:
             time.sleep(TICK_SECONDS)
             now = time.monotonic()
@@ -126,7 +129,7 @@ class Watchdog:
                 )
 
 
-def shut_read_side(client, port):
+def shut_read_side(client: str | None, port: int) -> int:
     """Shut the read side of this process's TCP connections from `client` to local `port`; answer how many."""
     shut = 0
     for name in os.listdir("/proc/self/fd"):

@@ -1,4 +1,4 @@
-"""Unauthenticated probes and Django's own error pages as JSON under /api/."""
+"""The probes a load balancer or orchestrator asks: `/health` (the process is alive) and `/ready` (send it traffic)."""
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
@@ -6,8 +6,9 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.exceptions import DatabaseUnavailable
+
 from . import draining
-from .exceptions import DatabaseUnavailable
 
 
 @never_cache
