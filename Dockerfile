@@ -12,7 +12,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN groupadd --system app && useradd --system --gid app --no-create-home --home-dir /app app
 
+# requirements.txt names the token bridge, drf-better-auth, by its path: pip builds its wheel and installs it.
 COPY requirements.txt .
+COPY drf-better-auth drf-better-auth
 RUN pip install -r requirements.txt
 
 # Owned by root: the app user reads the code but cannot rewrite it.

@@ -6,18 +6,30 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 INTEROP := interop/better-auth/node_modules/.installed
+# drf-better-auth: this repository's own package, installed as a wheel built from its sources.
+PACKAGE := drf-better-auth
+PACKAGE_SOURCES := $(PACKAGE)/pyproject.toml $(PACKAGE)/README.md $(shell find $(PACKAGE)/src -type f -not -path '*/__pycache__/*' 2>/dev/null)
+WHEELS := $(VENV)/wheels
+WHEEL := $(WHEELS)/.built
+PACKAGE_INSTALLED := $(VENV)/.package-installed
+# Its tests run alone on each Django it supports, in a venv of their own (drf-better-auth/tests/requirements-*.txt).
+PACKAGE_DJANGOS := 42 52
+PACKAGE_VENVS := $(foreach django,$(PACKAGE_DJANGOS),.venv-django$(django)/.installed)
 EXAMPLE := examples/nextjs
 EXAMPLE_DEPS := $(EXAMPLE)/node_modules/.installed
 EXAMPLE_BUILD := $(EXAMPLE)/.next/BUILD_ID
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate lint test test-example test-topology bench clean
+.PHONY: install run serve migrate lint test test-package test-example test-topology bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# requirements.txt names drf-better-auth by its path (pip builds its wheel and installs it);
+# between changes of the requirements, the wheel is rebuilt and reinstalled whenever a file
+# of the package changes.
 $(RUNTIME): requirements.txt | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
@@ -25,6 +37,23 @@ $(RUNTIME): requirements.txt | $(VENV)/bin/python
 $(DEV): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(RUNTIME)
+
+$(WHEEL): $(PACKAGE_SOURCES) | $(VENV)/bin/python
+	rm -rf $(WHEELS)
+	$(BIN)/pip wheel --quiet --no-deps ./$(PACKAGE) -w $(WHEELS)
+	touch $@
+
+$(PACKAGE_INSTALLED): $(WHEEL) | $(RUNTIME)
+	$(BIN)/pip install --quiet --no-deps --force-reinstall $(WHEELS)/drf_better_auth-*.whl
+	touch $@
+
+# A venv per Django the package supports: its pins, then the wheel with the
+# dependencies it declares (so they must accept those pins), then the wheel afresh.
+.venv-django%/.installed: $(PACKAGE)/tests/requirements-django%.txt $(WHEEL)
+	test -x .venv-django$*/bin/python || $(PYTHON) -m venv .venv-django$*
+	.venv-django$*/bin/pip install --quiet -r $(PACKAGE)/tests/requirements-django$*.txt $(WHEELS)/drf_better_auth-*.whl
+	.venv-django$*/bin/pip install --quiet --no-deps --force-reinstall $(WHEELS)/drf_better_auth-*.whl
+	touch $@
 
 $(INTEROP): interop/better-auth/package.json interop/better-auth/package-lock.json
 	cd interop/better-auth && npm ci --no-audit --no-fund --loglevel=error
@@ -39,15 +68,15 @@ $(EXAMPLE_DEPS): $(EXAMPLE)/package.json $(EXAMPLE)/package-lock.json
 $(EXAMPLE_BUILD): $(EXAMPLE_DEPS) $(shell find $(EXAMPLE)/src -type f 2>/dev/null) $(EXAMPLE)/next.config.ts $(EXAMPLE)/tsconfig.json
 	cd $(EXAMPLE) && NEXT_TELEMETRY_DISABLED=1 npx --no-install next build
 
-install: $(RUNTIME)
+install: $(RUNTIME) $(PACKAGE_INSTALLED)
 
 # Development server on SQLite; DEBUG on unless DJANGO_DEBUG says otherwise.
 run: export DJANGO_DEBUG ?= true
-run: $(RUNTIME)
+run: $(RUNTIME) $(PACKAGE_INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-migrate: $(RUNTIME)
+migrate: $(RUNTIME) $(PACKAGE_INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 
 # Production-like serving: granian, started by the server package (server/run.py;
@@ -56,12 +85,12 @@ migrate: $(RUNTIME)
 # stops when a secret is missing or weak, or granian is not a version the server
 # was verified against. Migrations are a separate step (`make migrate`), never
 # run by a serving process.
-serve: $(RUNTIME)
+serve: $(RUNTIME) $(PACKAGE_INSTALLED)
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python -m server
 
 # The project alone under load (wrk), on a throwaway PostgreSQL: bench/run.sh says what it runs.
-bench: $(RUNTIME)
+bench: $(RUNTIME) $(PACKAGE_INSTALLED)
 	bench/run.sh
 
 # Ruff with zero warnings, and the code as ruff formats it (rules and why: ruff.toml).
@@ -69,27 +98,45 @@ lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(DEV) $(INTEROP)
+test: $(DEV) $(PACKAGE_INSTALLED) $(INTEROP)
 	$(MAKE) lint
+	$(MAKE) test-package
 	scripts/ensure-chromium
 	scripts/ensure-redis
 	scripts/run-tests $(ARGS)
 	$(MAKE) test-example ARGS=
 	$(MAKE) test-topology ARGS=
 
+# drf-better-auth alone, from its wheel, on Django 4.2 and 5.2, the two at once (about a
+# minute): its tiny test project in drf-better-auth/tests, a real Better Auth among its
+# peers, and a coverage floor (90 %) that fails the run. Then `mypy --strict` on its sources.
+test-package: $(PACKAGE_VENVS) $(INTEROP) $(DEV) $(PACKAGE_INSTALLED)
+	status=0; \
+	for django in $(PACKAGE_DJANGOS); do \
+	  (cd $(PACKAGE) && REQUIRE_BETTER_AUTH=1 COVERAGE_FILE=../.venv-django$$django/.coverage \
+	    ../.venv-django$$django/bin/python -m pytest tests -q \
+	    --cov=drf_better_auth --cov-report=term-missing:skip-covered --cov-fail-under=90 \
+	    > ../.venv-django$$django/test.log 2>&1; echo $$? > ../.venv-django$$django/test.status) & \
+	done; wait; \
+	for django in $(PACKAGE_DJANGOS); do \
+	  echo "=== drf-better-auth on Django $$django ==="; cat .venv-django$$django/test.log; \
+	  [ "$$(cat .venv-django$$django/test.status)" = 0 ] || status=1; \
+	done; exit $$status
+	cd $(PACKAGE) && ../$(BIN)/python -m mypy
+
 # The Next.js example in Chromium against the API on PostgreSQL, and the typed
 # client's drift check (the end-to-end tests skip themselves on the SQLite pass).
-test-example: $(DEV) $(EXAMPLE_BUILD)
+test-example: $(DEV) $(PACKAGE_INSTALLED) $(EXAMPLE_BUILD)
 	scripts/ensure-chromium
 	scripts/run-tests $(EXAMPLE)/e2e $(ARGS)
 
 # The production topology (nginx, two replicas, PostgreSQL, Redis) under
 # faults: database and Redis outages, slow clients, a killed replica, a drain,
 # a soak. A few minutes; docs/reliability.md has its figures.
-test-topology: $(DEV)
+test-topology: $(DEV) $(PACKAGE_INSTALLED)
 	scripts/ensure-nginx
 	scripts/ensure-redis
 	scripts/test-topology $(ARGS)
 
 clean:
-	rm -rf $(VENV) interop/better-auth/node_modules $(EXAMPLE)/node_modules $(EXAMPLE)/.next .pytest_cache
+	rm -rf $(VENV) .venv-django42 .venv-django52 interop/better-auth/node_modules $(EXAMPLE)/node_modules $(EXAMPLE)/.next .pytest_cache

@@ -118,7 +118,7 @@ def client_for(db):
     """An API client that calls as the given user, with a real bearer token."""
 
     def make(user):
-        from accounts.tokens import AccessToken
+        from drf_better_auth.tokens import AccessToken
 
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")

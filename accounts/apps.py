@@ -2,11 +2,11 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """People, their credentials, and the Better Auth / SimpleJWT token bridge."""
+    """People and their credentials; the rules drf_better_auth's token bridge calls (SIMPLE_JWT's hooks)."""
 
     name = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The system checks, the OpenAPI extension, and rebuilding the token backend on settings changes.
-        from . import checks, schema, state  # noqa: F401
+        # The system checks, the OpenAPI extension, and the event handlers in drf_better_auth's registry.
+        from . import checks, events, schema  # noqa: F401

@@ -1,69 +1,8 @@
-"""Errors of the token bridge, with SimpleJWT's codes and bodies.
-
-`TokenError` is raised below the HTTP layer (decoding, verification,
-services); `InvalidToken.from_token_error` turns it into SimpleJWT's 401 body,
-`{"detail": ..., "code": "token_not_valid", "messages": [...]}`, where a
-request meets it: the authentication class and the token endpoints' view.
-"""
+"""Errors of the accounts endpoints and rules; the token errors are drf_better_auth's (`exceptions`)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_better_auth.exceptions import AuthenticationFailed
 from rest_framework import exceptions, status
-
-
-class TokenError(Exception):
-    """A token failed verification; the message says why, for people."""
-
-
-class TokenBackendError(TokenError):
-    """The token could not be decoded or its signature verified."""
-
-
-class DetailDictMixin:
-    def __init__(self, detail=None, code=None):
-        detail_dict = {"detail": self.default_detail, "code": self.default_code}
-        if isinstance(detail, dict):
-            detail_dict.update(detail)
-        elif detail is not None:
-            detail_dict["detail"] = detail
-        if code is not None:
-            detail_dict["code"] = code
-        super().__init__(detail_dict)
-
-
-class AuthenticationFailed(DetailDictMixin, exceptions.AuthenticationFailed):
-    pass
-
-
-class InvalidToken(AuthenticationFailed):
-    status_code = status.HTTP_401_UNAUTHORIZED
-    default_detail = _("Token is invalid or expired")
-    default_code = "token_not_valid"
-
-    @classmethod
-    def from_token_error(cls, error, *, token_type="access"):
-        message = str(error)
-        token_class = f"{token_type.capitalize()}Token"
-        return cls(
-            {
-                "detail": message,
-                "messages": [{"token_class": token_class, "token_type": token_type, "message": message}],
-            }
-        )
-
-
-class BadAuthorizationHeader(AuthenticationFailed):
-    default_detail = _("Authorization header must contain two space-delimited values")
-    default_code = "bad_authorization_header"
-
-
-class UserNotFound(AuthenticationFailed):
-    default_detail = _("User not found")
-    default_code = "user_not_found"
-
-
-class UserInactive(AuthenticationFailed):
-    default_detail = _("User is inactive")
-    default_code = "user_inactive"
 
 
 class UserConflict(AuthenticationFailed):
@@ -72,11 +11,6 @@ class UserConflict(AuthenticationFailed):
         "A new token will not help; support must relink the account"
     )
     default_code = "user_conflict"
-
-
-class NoActiveAccount(AuthenticationFailed):
-    default_detail = _("No active account found with the given credentials")
-    default_code = "no_active_account"
 
 
 class SignInLocked(exceptions.APIException):

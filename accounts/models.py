@@ -1,7 +1,5 @@
 """The local user: keyed by the Better Auth user id, signed in by email."""
 
-import re
-
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
@@ -9,16 +7,14 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from drf_better_auth.tokens import USER_ID_PATTERN
 
 # Better Auth's default ids: 32 characters from [A-Za-z0-9]. Deployments that
 # configure UUIDs (or another generator) send those; both fit this shape.
 USER_ID_LENGTH = 32
 USER_ID_MAX_LENGTH = 64
-USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 NAME_MAX_LENGTH = 255
 RELINK_NOTE_MAX_LENGTH = 200
-# Better Auth makes session ids with the same generator as user ids.
-SESSION_ID_PATTERN = USER_ID_PATTERN
 
 
 def generate_user_id():

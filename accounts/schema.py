@@ -1,10 +1,10 @@
-"""How drf-spectacular describes the bridge's authentication in the OpenAPI schema."""
+"""How drf-spectacular describes drf_better_auth's authentication in the OpenAPI schema."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class BetterAuthJWTScheme(OpenApiAuthenticationExtension):
-    target_class = "accounts.authentication.BetterAuthJWTAuthentication"
+    target_class = "drf_better_auth.authentication.BetterAuthJWTAuthentication"
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):

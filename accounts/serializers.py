@@ -1,69 +1,13 @@
-"""Request and response bodies of the token and account endpoints (SimpleJWT's contract)."""
+"""Request and response bodies of the account endpoints; the token endpoints' are drf_better_auth's."""
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_better_auth.serializers import token_pair_for
 from rest_framework import serializers
 
 from . import services
 from .models import Identity, User, normalize_email
-from .settings import api_settings
-from .tokens import AccessToken, RefreshToken, token_identity
-
-
-def token_pair_for(user):
-    refresh = RefreshToken.for_user(user)
-    return {"refresh": str(refresh), "access": str(refresh.access_token)}
-
-
-class TokenObtainPairSerializer(serializers.Serializer):
-    email = serializers.CharField(write_only=True)
-    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
-    access = serializers.CharField(read_only=True)
-    refresh = serializers.CharField(read_only=True)
-
-    def validate(self, attrs):
-        user = services.user_sign_in(
-            request=self.context.get("request"), email=attrs["email"], password=attrs["password"]
-        )
-        return token_pair_for(user)
-
-
-class TokenRefreshSerializer(serializers.Serializer):
-    refresh = serializers.CharField()
-    access = serializers.CharField(read_only=True)
-
-    def validate(self, attrs):
-        """Reads the user as they are now: a revoked or deactivated user's refresh token never rotates."""
-        refresh = RefreshToken(attrs["refresh"])
-        identity = refresh.identity()
-        user = services.user_sync_from_token(identity=identity)
-        services.user_ensure_token_accepted(user=user, identity=identity)
-        if api_settings.ROTATE_REFRESH_TOKENS and api_settings.BLACKLIST_AFTER_ROTATION:
-            services.refresh_token_deny(refresh=refresh)
-        else:
-            services.refresh_token_ensure_not_denied(jti=refresh.jti)
-        if api_settings.ROTATE_REFRESH_TOKENS:
-            return token_pair_for(user)
-        return {"access": str(refresh.access_token)}
-
-
-class TokenVerifySerializer(serializers.Serializer):
-    token = serializers.CharField(write_only=True)
-
-    def validate(self, attrs):
-        """Valid when the API would accept the token now: signature, expiry, denylist and the user's state."""
-        identity = token_identity(attrs["token"], token_types=(AccessToken.token_type, RefreshToken.token_type))
-        services.token_verify(identity=identity)
-        return {}
-
-
-class TokenBlacklistSerializer(serializers.Serializer):
-    refresh = serializers.CharField(write_only=True)
-
-    def validate(self, attrs):
-        services.refresh_token_deny(refresh=RefreshToken(attrs["refresh"]))
-        return {}
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -2,6 +2,10 @@
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
+from drf_better_auth import views as token_views
+from drf_better_auth.exceptions import InvalidToken, TokenError
+from drf_better_auth.middleware import EarlyRefusalMixin
+from drf_better_auth.tokens import token_identity
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -17,55 +21,32 @@ from core.throttling import (
 )
 
 from . import events, links, serializers, services
-from .authentication import BetterAuthJWTAuthentication
-from .exceptions import InvalidToken, TokenError
-from .tokens import token_identity
 
 
-class TokenView(CountedTogetherMixin, generics.GenericAPIView):
-    """Base of the token endpoints: public, throttled per IP, answers the serializer's data."""
+class TokenThrottled(CountedTogetherMixin):
+    """The token endpoints that check a password or spend a refresh token: throttled per IP."""
 
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
     throttle_classes = (ScopedDatabaseRateThrottle,)
     throttle_scope = "auth"
 
-    def get_authenticate_header(self, request):
-        # Makes DRF answer token failures with 401 (not 403), as SimpleJWT does.
-        return BetterAuthJWTAuthentication().authenticate_header(request)
 
-    def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        try:
-            serializer.is_valid(raise_exception=True)
-        except TokenError as error:
-            raise InvalidToken(str(error)) from None
-        return Response(serializer.validated_data, status=status.HTTP_200_OK)
-
-
-class TokenObtainPairView(TokenView):
+class TokenObtainPairView(TokenThrottled, token_views.TokenObtainPairView):
     """Email and password in; an access and a refresh token out."""
 
-    serializer_class = serializers.TokenObtainPairSerializer
 
-
-class TokenRefreshView(TokenView):
+class TokenRefreshView(TokenThrottled, token_views.TokenRefreshView):
     """A refresh token in; a new access token and a rotated refresh token out."""
 
-    serializer_class = serializers.TokenRefreshSerializer
 
-
-class TokenVerifyView(TokenView):
+class TokenVerifyView(token_views.TokenVerifyView):
     """200 with `{}` when the token is valid, 401 otherwise."""
 
-    serializer_class = serializers.TokenVerifySerializer
     throttle_classes = ()
 
 
-class TokenBlacklistView(TokenView):
+class TokenBlacklistView(token_views.TokenBlacklistView):
     """Denylist a refresh token (sign out on this device)."""
 
-    serializer_class = serializers.TokenBlacklistSerializer
     throttle_classes = ()
 
 
@@ -93,7 +74,7 @@ PASSWORD_CHECKED = {
 }
 
 
-class MeView(generics.GenericAPIView):
+class MeView(EarlyRefusalMixin, generics.GenericAPIView):
     """The signed-in user: read it, rename it, or delete the account with everything in it."""
 
     serializer_class = serializers.UserSerializer
@@ -179,7 +160,7 @@ class MeView(generics.GenericAPIView):
         ),
     }
 )
-class PasswordChangeView(generics.GenericAPIView):
+class PasswordChangeView(EarlyRefusalMixin, generics.GenericAPIView):
     """A new password for a local account, after its current one: every earlier token fails, a fresh pair comes back."""
 
     permission_classes = (IsAuthenticated,)
@@ -207,7 +188,7 @@ class PasswordChangeView(generics.GenericAPIView):
         **THROTTLED_PER_ACCOUNT,
     }
 )
-class AccountExportView(APIView):
+class AccountExportView(EarlyRefusalMixin, APIView):
     """Everything the API holds about the signed-in person, as one JSON document (a download)."""
 
     permission_classes = (IsAuthenticated,)
@@ -226,7 +207,7 @@ def account_export_response(user):
     return response
 
 
-class LogoutEverywhereView(APIView):
+class LogoutEverywhereView(EarlyRefusalMixin, APIView):
     """Every token issued to the signed-in user so far stops working, ours and Better Auth's."""
 
     permission_classes = (IsAuthenticated,)
@@ -238,7 +219,7 @@ class LogoutEverywhereView(APIView):
 
 
 @extend_schema(exclude=True)  # Server to server, for Better Auth's hooks: not part of the clients' API.
-class BetterAuthEventView(APIView):
+class BetterAuthEventView(token_views.BetterAuthWebhookView):
     """Better Auth reports ended sessions, updated and deleted users; see `accounts.events`.
 
     Answers 200 `{"status": "applied"}`, or `{"status": "duplicate"}` for an
@@ -246,21 +227,8 @@ class BetterAuthEventView(APIView):
     first delivery did, and changes nothing).
     """
 
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
-    throttle_classes = ()
-
-    def get_authenticate_header(self, request):
-        # Makes DRF answer signature failures with 401 (not 403), naming how to authenticate.
-        return 'Webhook-Signature realm="better-auth-events"'
-
-    def post(self, request):
-        # The signature covers the exact bytes sent, so they are read before any parsing.
-        body = request.body
-        event_id, sent_at = events.verify(headers=request.headers, body=body)
-        event = events.parse(body)
-        applied = events.receive(event_id=event_id, sent_at=sent_at, event=event)
-        return Response({"status": "applied" if applied else "duplicate"}, status=status.HTTP_200_OK)
+    def receive(self, *, delivery, event):
+        return events.receive(event_id=delivery.event_id, sent_at=delivery.sent_at, event=event)
 
 
 LINK_MAILED = _("If the address can receive it, an email with a link is on its way.")
@@ -409,7 +377,7 @@ class PasswordResetConfirmView(AccountEmailView):
         **THROTTLED,
     }
 )
-class EmailChangeView(generics.GenericAPIView):
+class EmailChangeView(EarlyRefusalMixin, generics.GenericAPIView):
     """Ask to move the signed-in account to a new address; nothing changes until that address confirms.
 
     The answer is the same whether or not another account uses the address.

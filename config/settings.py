@@ -57,7 +57,7 @@ MIDDLEWARE = [
     # BROWSER_MIDDLEWARE, for every request but the API's (bearer tokens, no cookies).
     "core.middleware.BrowserPagesMiddleware",
     # Last: its process_view refuses a bad bearer token once the view is known.
-    "accounts.middleware.BearerTokenMiddleware",
+    "drf_better_auth.middleware.BearerTokenMiddleware",
 ]
 # Django's CSRF, the admin's and axes' middleware checks look in MIDDLEWARE only; core.E020
 # checks BROWSER_MIDDLEWARE for them instead.
@@ -166,7 +166,7 @@ TASKS_MAX_PER_USER = env.int("TASKS_MAX_PER_USER", default=10_000)
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BetterAuthJWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["drf_better_auth.authentication.BetterAuthJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
@@ -211,11 +211,15 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # Masked in what axes stores and logs (the password always is).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 
-# The bridge between Better Auth and SimpleJWT's wire contract. Key names
-# follow djangorestframework-simplejwt; `accounts.settings` holds every
-# default and documents each key.
+# The bridge between Better Auth and SimpleJWT's wire contract: the drf-better-auth
+# package (drf-better-auth/), configured by SIMPLE_JWT. Key names follow
+# djangorestframework-simplejwt; `drf_better_auth.settings` holds every default and
+# documents each key. Its system checks are accounts.checks (named as the environment
+# variables below), so the package's app is not in INSTALLED_APPS.
+# Signs our tokens and verifies HS256 ones (SIMPLE_JWT's SIGNING_KEY).
 BETTER_AUTH_SECRET = env.str("BETTER_AUTH_SECRET", default="") or DEVELOPMENT_BETTER_AUTH_SECRET
-# Signs Better Auth's event deliveries (accounts.events); unset turns the endpoint off (503).
+# Signs Better Auth's event deliveries (accounts.events): the package's WEBHOOK_SECRET when SIMPLE_JWT
+# has none; unset turns the endpoint off (503).
 BETTER_AUTH_WEBHOOK_SECRET = env.str("BETTER_AUTH_WEBHOOK_SECRET", default="")
 # What a `user.deleted` event does: "delete" erases the account here too (its tasks, its personal data);
 # "deactivate" only refuses it from now on, keeping its data. accounts.checks refuses any other value.
@@ -223,6 +227,7 @@ BETTER_AUTH_DELETED_USERS = env.str("BETTER_AUTH_DELETED_USERS", default="delete
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default=15 * 60)),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 3600)),
+    # Named although it is the package's default: real SimpleJWT, an interop peer in the tests, reads this block too.
     "SIGNING_KEY": BETTER_AUTH_SECRET,
     # "old-a, old-b" lists two secrets; accounts.checks holds each to BETTER_AUTH_SECRET's rules.
     "PREVIOUS_SIGNING_KEYS": [
@@ -232,6 +237,15 @@ SIMPLE_JWT = {
     "ISSUER": env.str("JWT_ISSUER", default="") or None,
     "AUDIENCE": env.list("JWT_AUDIENCE", default=[]) or None,
     "LEEWAY": timedelta(seconds=env.int("JWT_LEEWAY", default=5)),
+    # Published in this repository: never accepted as previous secrets.
+    "PLACEHOLDER_SECRETS": (DEVELOPMENT_SECRET_KEY, DEVELOPMENT_BETTER_AUTH_SECRET),
+    # The app's rules about its users (accounts.services), as SimpleJWT's USER_AUTHENTICATION_RULE.
+    "TOKEN_USER_RULE": "accounts.services.user_sync_from_token",
+    "TOKEN_ACCEPTED_RULE": "accounts.services.user_ensure_token_accepted",
+    "TOKEN_VERIFY_RULE": "accounts.services.token_verify",
+    "BLACKLIST_RULE": "accounts.services.refresh_token_deny",
+    "BLACKLIST_CHECK_RULE": "accounts.services.refresh_token_ensure_not_denied",
+    "SIGN_IN_RULE": "accounts.services.user_sign_in",
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else [])

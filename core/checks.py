@@ -4,31 +4,7 @@ import re
 
 from django.conf import settings
 from django.core.checks import Error, register
-
-MINIMUM_SECRET_LENGTH = 32
-GENERATE_HINT = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
-
-
-def secret_errors(*, variable, value, placeholder, id_prefix):
-    """Errors for a required secret that is unset, the development placeholder, or under 32 characters."""
-    if not value or value == placeholder:
-        return [
-            Error(
-                f"{variable} is not set.",
-                hint=f"Set {variable} to a random value of at least "
-                f"{MINIMUM_SECRET_LENGTH} characters, or set DJANGO_DEBUG=true for development.",
-                id=f"{id_prefix}.E001",
-            )
-        ]
-    if len(value) < MINIMUM_SECRET_LENGTH:
-        return [
-            Error(
-                f"{variable} is too weak: {len(value)} characters, at least {MINIMUM_SECRET_LENGTH} are required.",
-                hint=GENERATE_HINT,
-                id=f"{id_prefix}.E002",
-            )
-        ]
-    return []
+from drf_better_auth.checks import secret_errors
 
 
 @register()

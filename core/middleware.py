@@ -97,7 +97,7 @@ class BrowserPagesMiddleware:
     serve the pages a browser signs in to with a cookie: the admin and the
     account pages. An API request carries its credentials in the
     Authorization header and no cookie: DRF authenticates it itself
-    (`accounts.authentication`), so there is no session to load and no
+    (`drf_better_auth.authentication`), so there is no session to load and no
     ambient credential for CSRF to protect. Run on every API request, they
     cost about an eighth of a refused one (docs/benchmarks.md).
 

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-
-from accounts.exceptions import UserNotFound
+from drf_better_auth.exceptions import UserNotFound
 
 from .exceptions import TaskLimitReached, TasksNotFound
 from .models import Task

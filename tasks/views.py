@@ -3,6 +3,7 @@ import datetime
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from drf_better_auth.middleware import EarlyRefusalMixin
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
@@ -23,7 +24,7 @@ UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 
 
 @task_schema
-class TaskViewSet(viewsets.ModelViewSet):
+class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet):
     """The caller's tasks, at `/api/tasks/`."""
 
     serializer_class = TaskSerializer

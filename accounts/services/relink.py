@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_better_auth.exceptions import TokenError
 
-from ..exceptions import TokenError
 from ..models import (
     USER_ID_PATTERN,
     DeletedUserId,

@@ -5,11 +5,11 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_better_auth.exceptions import TokenError, UserInactive, UserNotFound
+from drf_better_auth.settings import api_settings
 
-from ..exceptions import TokenError, UserInactive, UserNotFound
 from ..models import DenylistedToken, EndedSession
 from ..selectors import user_get_for_token
-from ..settings import api_settings
 from .relink import user_id_ensure_not_deleted, user_id_ensure_not_relinked
 from .users import user_ensure_reached_by
 

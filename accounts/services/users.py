@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_better_auth.exceptions import NoActiveAccount, TokenError, UserNotFound
+from drf_better_auth.settings import api_settings
 
 from .. import emails, lockout
-from ..exceptions import NoActiveAccount, SignInLocked, TokenError, UserConflict, UserNotFound
+from ..exceptions import SignInLocked, UserConflict
 from ..models import NAME_MAX_LENGTH, EmailProof, Identity, User
 from ..selectors import user_get_for_token
-from ..settings import api_settings
 from .ownership import ReleaseReason, email_clean, email_proof_after, email_release
 from .relink import user_id_ensure_not_deleted, user_id_ensure_not_relinked
 

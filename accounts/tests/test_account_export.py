@@ -4,9 +4,9 @@ import json
 
 import pytest
 from axes.models import AccessAttempt
+from drf_better_auth.serializers import token_pair_for
 
 from accounts.models import EndedSession, RelinkRecord, User
-from accounts.serializers import token_pair_for
 from tasks.tests.factories import TaskFactory
 
 from .factories import UserFactory

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from drf_better_auth.tokens import AccessToken
 
 from accounts.models import User
-from accounts.tokens import AccessToken
 
 from .factories import UserFactory
 

@@ -3,8 +3,7 @@
 import pytest
 import requests
 from django.contrib.auth.models import Permission
-
-from accounts.tokens import AccessToken
+from drf_better_auth.tokens import AccessToken
 
 from .factories import UserFactory
 

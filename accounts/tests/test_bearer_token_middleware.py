@@ -7,14 +7,14 @@ import jwt
 import pytest
 from django.conf import settings
 from django.test import Client
+from drf_better_auth import authentication, middleware
 from drf_spectacular.generators import SchemaGenerator
 
-from accounts import authentication, middleware
 from tasks.views import TaskViewSet
 
 from .factories import BetterAuthUserFactory
 
-GATE = "accounts.middleware.BearerTokenMiddleware"
+GATE = "drf_better_auth.middleware.BearerTokenMiddleware"
 FORGER = "a-secret-this-server-does-not-hold-0123456789"
 
 

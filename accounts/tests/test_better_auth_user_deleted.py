@@ -5,8 +5,8 @@ import time
 import uuid
 
 import pytest
+from drf_better_auth import webhooks
 
-from accounts import events
 from accounts.models import DeletedUserId, User
 from tasks.models import Task
 from tasks.tests.factories import TaskFactory
@@ -38,7 +38,7 @@ def deleted(api_client):
             content_type="application/json",
             HTTP_WEBHOOK_ID=event_id,
             HTTP_WEBHOOK_TIMESTAMP=timestamp,
-            HTTP_WEBHOOK_SIGNATURE=events.sign(WEBHOOK_SECRET, event_id, timestamp, body),
+            HTTP_WEBHOOK_SIGNATURE=webhooks.sign(WEBHOOK_SECRET, event_id, timestamp, body),
         )
 
     return post

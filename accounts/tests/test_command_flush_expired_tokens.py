@@ -47,7 +47,7 @@ def test_an_entry_is_kept_while_its_token_still_passes_within_the_leeway(setting
 
 
 def test_a_refresh_token_replayed_inside_the_leeway_after_a_flush_is_still_refused(api_client, settings, user):
-    from accounts.tokens import RefreshToken
+    from drf_better_auth.tokens import RefreshToken
 
     settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "LEEWAY": timedelta(seconds=30)}
     refresh = RefreshToken.for_user(user)

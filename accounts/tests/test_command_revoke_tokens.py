@@ -4,8 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-
-from accounts.tokens import AccessToken
+from drf_better_auth.tokens import AccessToken
 
 from .factories import UserFactory
 

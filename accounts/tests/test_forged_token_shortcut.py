@@ -9,12 +9,11 @@ import time
 import jwt
 import pytest
 from django.conf import settings as django_settings
+from drf_better_auth import backends
+from drf_better_auth.backends import TokenBackend
+from drf_better_auth.exceptions import TokenBackendError
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from accounts import backends
-from accounts.backends import TokenBackend
-from accounts.exceptions import TokenBackendError
 
 SECRET = "a-shared-secret-long-enough-to-pass-0123456789"
 OLD_SECRET = "an-earlier-secret-long-enough-to-pass-0123456789"

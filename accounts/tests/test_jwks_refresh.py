@@ -7,8 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
-
-from accounts.jwks import JWKSClient
+from drf_better_auth.jwks import JWKSClient
 
 from .conftest import JWKSServer, better_auth_claims
 

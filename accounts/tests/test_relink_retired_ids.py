@@ -5,10 +5,10 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from drf_better_auth.tokens import AccessToken, RefreshToken
 
 from accounts import services
 from accounts.models import User
-from accounts.tokens import AccessToken, RefreshToken
 from tasks.tests.factories import TaskFactory
 
 from .admin_session import USERS_URL

@@ -6,9 +6,9 @@ import time
 
 import pytest
 from django.core.management import call_command
+from drf_better_auth.tokens import AccessToken, RefreshToken
 
 from accounts.models import User
-from accounts.tokens import AccessToken, RefreshToken
 
 from .conftest import better_auth_claims
 from .factories import UserFactory

@@ -3,9 +3,9 @@
 import time
 
 import pytest
+from drf_better_auth.tokens import AccessToken, RefreshToken
 
 from accounts import services
-from accounts.tokens import AccessToken, RefreshToken
 
 from .conftest import better_auth_claims
 from .factories import BetterAuthUserFactory

@@ -6,10 +6,10 @@ so the requests spread over all four workers.
 """
 
 import pytest
+from drf_better_auth.tokens import AccessToken, RefreshToken
 
 from accounts import services
 from accounts.tests.factories import UserFactory
-from accounts.tokens import AccessToken, RefreshToken
 from conftest import http
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres_only]

@@ -50,7 +50,7 @@ def test_the_better_auth_secret_environment_variables_feed_the_rotation(run_mana
         "shell",
         "--verbosity=0",
         "-c",
-        "from accounts.settings import api_settings as s; print(s.SIGNING_KEY, s.PREVIOUS_SIGNING_KEYS)",
+        "from drf_better_auth.settings import api_settings as s; print(s.SIGNING_KEY, s.PREVIOUS_SIGNING_KEYS)",
         DJANGO_DEBUG="true",
         BETTER_AUTH_SECRET=NEW_SECRET,
         BETTER_AUTH_PREVIOUS_SECRETS=f"{OLD_SECRET},another-old-secret-of-enough-length-000",

@@ -71,7 +71,7 @@ def test_simplejwts_authentication_class_accepts_our_access_token(api_client, pe
 def test_simplejwt_refuses_our_expired_token_just_as_we_do(call_me, person, settings):
     from datetime import timedelta
 
-    from accounts.tokens import AccessToken
+    from drf_better_auth.tokens import AccessToken
 
     settings.SIMPLE_JWT = {
         **settings.SIMPLE_JWT,

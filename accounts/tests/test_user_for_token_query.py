@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from drf_better_auth.tokens import TokenIdentity
 
 from accounts.models import EndedSession, User
 from accounts.selectors import user_get_for_token
-from accounts.tokens import TokenIdentity
 
 from .factories import UserFactory
 

@@ -11,10 +11,10 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from drf_better_auth.tokens import AccessToken
 
 from accounts import services
 from accounts.models import DenylistedToken, EndedSession, RelinkedUserId, RelinkRecord, User
-from accounts.tokens import AccessToken
 from tasks.tests.factories import TaskFactory
 
 from .conftest import better_auth_claims

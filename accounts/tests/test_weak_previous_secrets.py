@@ -57,7 +57,7 @@ def test_previous_secrets_are_stripped_and_weak_or_empty_entries_never_verify(ru
         "shell",
         "--verbosity=0",
         "-c",
-        "from accounts.settings import api_settings as s; print(s.PREVIOUS_SIGNING_KEYS)",
+        "from drf_better_auth.settings import api_settings as s; print(s.PREVIOUS_SIGNING_KEYS)",
         DJANGO_DEBUG="true",
         BETTER_AUTH_SECRET=CURRENT_SECRET,
         BETTER_AUTH_PREVIOUS_SECRETS=f"  {STRONG_PREVIOUS_SECRET} , , changeme ,",

@@ -1,10 +1,10 @@
 """Sign-ins, refused tokens and revocations are logged as events a person can search for."""
 
 import pytest
+from drf_better_auth.tokens import AccessToken
 
 from accounts import services
 from accounts.tests.factories import UserFactory
-from accounts.tokens import AccessToken
 
 PASSWORD = "correct horse battery staple 42"
 

@@ -1,10 +1,10 @@
 """No log line holds a token, a password or a secret, whatever the auth endpoints are sent."""
 
 from django.conf import settings
+from drf_better_auth.tokens import AccessToken
 
 from accounts import services
 from accounts.tests.factories import UserFactory
-from accounts.tokens import AccessToken
 
 PASSWORD = "correct horse battery staple 42"
 NEW_PASSWORD = "a brand new passphrase for signup 7"

@@ -13,7 +13,7 @@ def test_a_request_s_lines_carry_the_id_the_client_sent(api_client, db, log_line
     assert response["X-Request-ID"] == "ticket-42.retry:1"
     lines = log_lines()
     # The token refusal from inside the view, and the access line written as the response leaves.
-    assert {line["logger"] for line in lines} == {"accounts.auth", "core.access"}
+    assert {line["logger"] for line in lines} == {"drf_better_auth", "core.access"}
     assert {line["request_id"] for line in lines} == {"ticket-42.retry:1"}
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
+from drf_better_auth.tokens import AccessToken
 
-from accounts.tokens import AccessToken
 from tasks.models import Task
 
 from .factories import TaskFactory

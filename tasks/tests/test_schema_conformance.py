@@ -5,8 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from drf_better_auth.tokens import AccessToken
+
 from accounts.tests.factories import UserFactory
-from accounts.tokens import AccessToken
 from tasks.models import Task
 
 from .factories import TaskFactory

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from drf_better_auth.tokens import AccessToken
 
-from accounts.tokens import AccessToken
 from tasks.models import Task
 
 from .factories import TaskFactory

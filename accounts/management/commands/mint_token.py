@@ -3,10 +3,10 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from drf_better_auth.tokens import AccessToken
 
 from accounts.management.arguments import int_at_least
 from accounts.management.lookup import user_from_argument
-from accounts.tokens import AccessToken
 
 
 class Command(BaseCommand):

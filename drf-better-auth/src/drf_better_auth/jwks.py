@@ -17,6 +17,9 @@ import socket
 import threading
 import time
 import urllib.request
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
 
 import jwt
 from jwt.exceptions import PyJWKError
@@ -27,22 +30,30 @@ MAX_JWKS_BYTES = 256 * 1024
 
 
 class UnknownSigningKey(Exception):
-    pass
+    """The token names a `kid` the JWKS does not hold (even after a refetch)."""
 
 
 class JWKSClient:
-    def __init__(self, url, *, algorithms, cache_lifetime, refetch_interval, timeout):
+    def __init__(
+        self,
+        url: str,
+        *,
+        algorithms: Iterable[str],
+        cache_lifetime: float,
+        refetch_interval: float,
+        timeout: float,
+    ) -> None:
         self.url = url
         self.algorithms = frozenset(algorithms)
         self.cache_lifetime = cache_lifetime
         self.refetch_interval = refetch_interval
         self.timeout = timeout
-        self._keys = {}
-        self._fetched_at = None
-        self._attempted_at = None
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at: float | None = None
+        self._attempted_at: float | None = None
         self._lock = threading.Lock()
 
-    def key_for(self, kid):
+    def key_for(self, kid: str) -> jwt.PyJWK:
         """The PyJWK for `kid`, refetching the set when it is stale or lacks the kid."""
         if kid in self._keys:
             # A stale set keeps serving while one request refreshes it; no other waits for that.
@@ -66,13 +77,13 @@ class JWKSClient:
             raise UnknownSigningKey(kid)
         return key
 
-    def _stale(self):
+    def _stale(self) -> bool:
         return self._fetched_at is None or time.monotonic() - self._fetched_at > self.cache_lifetime
 
-    def _may_fetch(self):
+    def _may_fetch(self) -> bool:
         return self._attempted_at is None or (time.monotonic() - self._attempted_at >= self.refetch_interval)
 
-    def _refresh(self, deadline):
+    def _refresh(self, deadline: float) -> None:
         self._attempted_at = time.monotonic()
         try:
             self._keys = self._fetch(deadline)
@@ -84,8 +95,8 @@ class JWKSClient:
             return
         self._fetched_at = self._attempted_at
 
-    def _fetch(self, deadline):
-        # The URL is BETTER_AUTH_JWKS_URL, an operator's setting, never a request's.
+    def _fetch(self, deadline: float) -> dict[str, jwt.PyJWK]:
+        # The URL is the JWKS_URL setting, an operator's, never a request's.
         request = urllib.request.Request(self.url, headers={"Accept": "application/json"})  # noqa: S310
         with _Cutoff(deadline) as cutoff:
             opener = urllib.request.build_opener(_CutoffHandler(cutoff))
@@ -100,14 +111,15 @@ class JWKSClient:
         if len(body) > MAX_JWKS_BYTES:
             raise ValueError("JWKS document too large")
         document = json.loads(body)
-        keys = {}
+        keys: dict[str, jwt.PyJWK] = {}
         for jwk in document.get("keys", []):
             kid = jwk.get("kid")
             if not kid or jwk.get("use", "sig") != "sig":
                 continue
             try:
                 key = jwt.PyJWK(jwk)
-            except PyJWKError:
+            except (PyJWKError, jwt.InvalidKeyError):
+                # A key PyJWT cannot read (a missing parameter, an unknown curve) verifies nothing.
                 continue
             if key.algorithm_name in self.algorithms:
                 keys[kid] = key
@@ -121,29 +133,36 @@ class _Cutoff:
     byte a second never trips it.
     """
 
-    def __init__(self, deadline):
+    def __init__(self, deadline: float) -> None:
         self.deadline = deadline
         self.passed = False
-        self._sockets = []
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(self.remaining(), self._cut)
         self._timer.daemon = True
 
-    def __enter__(self):
+    def __enter__(self) -> "_Cutoff":
         self._timer.start()
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self._timer.cancel()
 
-    def remaining(self):
+    def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
 
-    def raise_if_passed(self):
+    def raise_if_passed(self) -> None:
         if self.passed or not self.remaining():
             raise TimeoutError("JWKS fetch passed its deadline")
 
-    def connect(self, address, timeout, source_address=None):
+    def connect(
+        self, address: tuple[str, int], timeout: float | None, source_address: tuple[str, int] | None = None
+    ) -> socket.socket:
         """socket.create_connection, bounded by the deadline and watched until it."""
         self.raise_if_passed()
         sock = socket.create_connection(address, self.remaining(), source_address)
@@ -154,7 +173,7 @@ class _Cutoff:
             _shut_down(sock)
         return sock
 
-    def _cut(self):
+    def _cut(self) -> None:
         with self._lock:
             self.passed = True
             sockets = list(self._sockets)
@@ -165,23 +184,23 @@ class _Cutoff:
 class _CutoffHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
     """urllib's HTTP and HTTPS handlers (proxies and redirects included), with every connection under a cutoff."""
 
-    def __init__(self, cutoff):
+    def __init__(self, cutoff: _Cutoff) -> None:
         super().__init__()
         self.cutoff = cutoff
 
-    def do_open(self, http_class, request, **connection_arguments):
+    def do_open(self, http_class: Any, req: urllib.request.Request, **http_conn_args: Any) -> http.client.HTTPResponse:
         cutoff = self.cutoff
 
-        class Connection(http_class):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                # http.client opens its socket (before any TLS handshake) through this hook.
-                self._create_connection = cutoff.connect
+        def connection(*args: Any, **kwargs: Any) -> Any:
+            made = http_class(*args, **kwargs)
+            # http.client opens its socket (before any TLS handshake) through this hook.
+            made._create_connection = cutoff.connect
+            return made
 
-        return super().do_open(Connection, request, **connection_arguments)
+        return super().do_open(connection, req, **http_conn_args)
 
 
-def _shut_down(sock):
+def _shut_down(sock: socket.socket) -> None:
     # Wakes a read blocked on the socket in another thread, which close() does not.
     try:
         sock.shutdown(socket.SHUT_RDWR)

@@ -18,18 +18,24 @@ import enum
 import re
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Self
 
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import TokenError
-from .models import SESSION_ID_PATTERN, USER_ID_PATTERN
 from .settings import api_settings
 from .state import token_backend
 
-# Token ids are stored in the denylist: printable ASCII that fits its column.
+# Token ids are kept in a blacklist: printable ASCII that fits a modest column.
 JTI_PATTERN = re.compile(r"^[!-~]{1,64}$")
+# Better Auth's ids (32 characters of [A-Za-z0-9] by default; UUIDs when configured), and the
+# string ids SimpleJWT-shaped tokens carry: both fit this shape.
+USER_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Better Auth makes session ids with the same generator as user ids.
+SESSION_ID_PATTERN = USER_ID_PATTERN
 
 
 class TokenShape(enum.Enum):
@@ -38,7 +44,7 @@ class TokenShape(enum.Enum):
     BETTER_AUTH_JWT = "better_auth_jwt"
 
 
-def token_shape(payload):
+def token_shape(payload: dict[str, Any]) -> TokenShape:
     """Which kind of token a verified payload is; checks `iss` and `aud` where that kind carries them."""
     if api_settings.TOKEN_TYPE_CLAIM in payload:
         shape = TokenShape.SIMPLEJWT
@@ -81,10 +87,10 @@ class TokenIdentity:
 class Token:
     """A SimpleJWT-shaped token: build one for a user, or read and verify one."""
 
-    token_type = None
-    lifetime = None
+    token_type: ClassVar[str]
+    payload: dict[str, Any]
 
-    def __init__(self, token=None, verify=True):
+    def __init__(self, token: str | None = None, verify: bool = True) -> None:
         if token is None:
             now = time.time()
             self.payload = {
@@ -100,40 +106,46 @@ class Token:
         if verify:
             self.verify()
 
+    @property
+    def lifetime(self) -> timedelta:
+        raise NotImplementedError
+
     @classmethod
-    def for_user(cls, user):
+    def for_user(cls, user: Any) -> Self:
         token = cls()
         user_id = str(getattr(user, api_settings.USER_ID_FIELD))
         token[api_settings.USER_ID_CLAIM] = user_id
         token["sub"] = user_id
-        token["email"] = user.email
+        if hasattr(user, "email"):
+            token["email"] = user.email
         return token
 
-    def verify(self):
+    def verify(self) -> None:
         _check_simplejwt_claims(self.payload, (self.token_type,))
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return self.payload[key]
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> None:
         self.payload[key] = value
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return self.payload.get(key, default)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return token_backend().encode(self.payload)
 
-    def identity(self):
+    def identity(self) -> TokenIdentity:
         """The TokenIdentity of a token we issued (it names an existing user)."""
         return _simplejwt_identity(self.payload)
 
     @property
-    def jti(self):
-        return self.payload.get(api_settings.JTI_CLAIM)
+    def jti(self) -> str | None:
+        jti: str | None = self.payload.get(api_settings.JTI_CLAIM)
+        return jti
 
     @property
-    def expires_at(self):
+    def expires_at(self) -> datetime:
         return datetime.fromtimestamp(self.payload["exp"], tz=UTC)
 
 
@@ -141,8 +153,9 @@ class AccessToken(Token):
     token_type = "access"
 
     @property
-    def lifetime(self):
-        return api_settings.ACCESS_TOKEN_LIFETIME
+    def lifetime(self) -> timedelta:
+        lifetime: timedelta = api_settings.ACCESS_TOKEN_LIFETIME
+        return lifetime
 
 
 class RefreshToken(Token):
@@ -151,11 +164,12 @@ class RefreshToken(Token):
     no_copy_claims = ("token_type", "exp", "iat", "jti", "aud", "iss")
 
     @property
-    def lifetime(self):
-        return api_settings.REFRESH_TOKEN_LIFETIME
+    def lifetime(self) -> timedelta:
+        lifetime: timedelta = api_settings.REFRESH_TOKEN_LIFETIME
+        return lifetime
 
     @property
-    def access_token(self):
+    def access_token(self) -> AccessToken:
         access = AccessToken()
         for claim, value in self.payload.items():
             if claim not in self.no_copy_claims:
@@ -163,7 +177,7 @@ class RefreshToken(Token):
         return access
 
 
-def token_identity(raw_token, *, token_types=(AccessToken.token_type,)):
+def token_identity(raw_token: str, *, token_types: Collection[str] = (AccessToken.token_type,)) -> TokenIdentity:
     """The TokenIdentity of a token of any accepted shape, verified; TokenError if refused.
 
     SimpleJWT-shaped tokens must be of one of `token_types`; Better Auth's are access tokens.
@@ -182,7 +196,7 @@ def token_identity(raw_token, *, token_types=(AccessToken.token_type,)):
     return _better_auth_identity(_user_id(payload.get("sub")), payload, payload, session_id=payload.get("sid"))
 
 
-def _check_simplejwt_claims(payload, token_types):
+def _check_simplejwt_claims(payload: dict[str, Any], token_types: Collection[str]) -> None:
     if payload.get(api_settings.TOKEN_TYPE_CLAIM) not in token_types:
         raise TokenError(_("Token has wrong type"))
     jti = payload.get(api_settings.JTI_CLAIM)
@@ -190,7 +204,7 @@ def _check_simplejwt_claims(payload, token_types):
         raise TokenError(_("Token has no id"))
 
 
-def _simplejwt_identity(payload):
+def _simplejwt_identity(payload: dict[str, Any]) -> TokenIdentity:
     return TokenIdentity(
         user_id=_user_id(payload.get(api_settings.USER_ID_CLAIM)),
         issued_at=float(payload["iat"]),
@@ -199,7 +213,9 @@ def _simplejwt_identity(payload):
     )
 
 
-def _better_auth_identity(user_id, payload, user, *, session_id):
+def _better_auth_identity(
+    user_id: str, payload: dict[str, Any], user: dict[str, Any], *, session_id: object
+) -> TokenIdentity:
     email = user.get("email")
     name = user.get("name")
     return TokenIdentity(
@@ -215,13 +231,13 @@ def _better_auth_identity(user_id, payload, user, *, session_id):
     )
 
 
-def _user_id(value):
+def _user_id(value: object) -> str:
     if not isinstance(value, str) or not USER_ID_PATTERN.fullmatch(value):
         raise TokenError(_("Token contained no recognizable user identification"))
     return value
 
 
-def _session_id(value):
+def _session_id(value: object) -> str | None:
     """The session id, checked only when the token carries one: an unreadable one cannot be checked."""
     if value is None:
         return None
@@ -230,7 +246,7 @@ def _session_id(value):
     return value
 
 
-def parse_datetime_claim(value):
+def parse_datetime_claim(value: object) -> datetime | None:
     """An aware datetime in UTC, or None for anything that is not one (the claim is only a hint)."""
     if not isinstance(value, str):
         return None

@@ -4,30 +4,31 @@ In a module of its own, as in SimpleJWT, so that settings, backends and
 tokens import one another in one direction only.
 """
 
+from typing import Any
+
 from django.core.signals import setting_changed
 
 from .backends import TokenBackend
-from .settings import api_settings
+from .settings import SETTINGS_KEY, SIGNING_KEY_FALLBACK, api_settings
 
-_token_backend = None
+_token_backend: TokenBackend | None = None
 
 
-def token_backend():
+def token_backend() -> TokenBackend:
     global _token_backend
     if _token_backend is None:
         _token_backend = TokenBackend.from_settings(api_settings)
     return _token_backend
 
 
-def reset_token_backend():
+def reset_token_backend() -> None:
     global _token_backend
     _token_backend = None
 
 
-def _reload_on_change(*, setting, **kwargs):
-    if setting in ("SIMPLE_JWT", "BETTER_AUTH_SECRET"):
-        api_settings.reload()
+def _reset_on_change(*, setting: str, **kwargs: Any) -> None:
+    if setting in (SETTINGS_KEY, SIGNING_KEY_FALLBACK):
         reset_token_backend()
 
 
-setting_changed.connect(_reload_on_change)
+setting_changed.connect(_reset_on_change)

@@ -18,12 +18,19 @@ import hmac
 import json
 import math
 import re
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import jwt
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import TokenBackendError
 from .jwks import JWKSClient, UnknownSigningKey
+
+if TYPE_CHECKING:
+    from jwt.types import Options
 
 HMAC_ALGORITHM = "HS256"
 # A base64url segment as PyJWT accepts it without padding.
@@ -40,26 +47,27 @@ class TokenBackend:
     def __init__(
         self,
         *,
-        signing_key,
-        previous_signing_keys=(),
-        audience=None,
-        issuer=None,
-        leeway,
-        max_token_bytes,
-        jwks=None,
-    ):
+        signing_key: str | None,
+        previous_signing_keys: Iterable[str] = (),
+        audience: str | list[str] | None = None,
+        issuer: str | None = None,
+        leeway: float | timedelta,
+        max_token_bytes: int,
+        jwks: JWKSClient | None = None,
+    ) -> None:
         self.signing_key = signing_key
+        secrets = [signing_key] if signing_key else []
         # Prepared once: PyJWT otherwise re-inspects a raw secret on every decode.
-        self.verifying_keys = [(secret.encode(), _hmac_key(secret)) for secret in (signing_key, *previous_signing_keys)]
+        self.verifying_keys = [(secret.encode(), _hmac_key(secret)) for secret in (*secrets, *previous_signing_keys)]
         self.audience = audience
         self.issuer = issuer
         self.leeway = leeway
         self.max_token_bytes = max_token_bytes
         self.jwks = jwks
-        self._options = {"require": ["exp", "iat"], "verify_aud": False, "verify_iss": False}
+        self._options: Options = {"require": ["exp", "iat"], "verify_aud": False, "verify_iss": False}
 
     @classmethod
-    def from_settings(cls, settings):
+    def from_settings(cls, settings: Any) -> "TokenBackend":
         jwks = (
             JWKSClient(
                 settings.JWKS_URL,
@@ -81,7 +89,9 @@ class TokenBackend:
             jwks=jwks,
         )
 
-    def encode(self, payload):
+    def encode(self, payload: dict[str, Any]) -> str:
+        if not self.signing_key:
+            raise ImproperlyConfigured("No SIGNING_KEY (or BETTER_AUTH_SECRET) to sign tokens with.")
         claims = dict(payload)
         if self.audience is not None:
             claims["aud"] = self.audience
@@ -89,7 +99,7 @@ class TokenBackend:
             claims["iss"] = self.issuer
         return jwt.encode(claims, self.signing_key, algorithm=HMAC_ALGORITHM)
 
-    def decode(self, token):
+    def decode(self, token: str) -> dict[str, Any]:
         """The verified payload of `token`, or TokenBackendError saying why not."""
         if len(token) > self.max_token_bytes:
             raise TokenBackendError(_("Token is too large"))
@@ -97,14 +107,14 @@ class TokenBackend:
         algorithm = header.get("alg")
         if algorithm == HMAC_ALGORITHM:
             payload = self._decode_hmac(token, header)
-        elif self.jwks is not None and isinstance(algorithm, str) and algorithm in self.jwks.algorithms:
-            payload = self._decode_jwks(token, header)
+        elif (jwks := self.jwks) is not None and isinstance(algorithm, str) and algorithm in jwks.algorithms:
+            payload = self._decode_jwks(token, header, jwks)
         else:
             raise TokenBackendError(_("Token is signed with an algorithm this server does not accept"))
         _check_registered_claim_types(payload)
         return payload
 
-    def _decode_hmac(self, token, header):
+    def _decode_hmac(self, token: str, header: dict[str, Any]) -> dict[str, Any]:
         if _reaches_signature_check(token, header):
             # PyJWT would fail on nothing before the signature: find the key
             # that signed it (or none) with one HMAC per key, then let PyJWT
@@ -122,12 +132,12 @@ class TokenBackend:
                 continue
         raise TokenBackendError(_("Token signature is invalid"))
 
-    def _decode_jwks(self, token, header):
+    def _decode_jwks(self, token: str, header: dict[str, Any], jwks: JWKSClient) -> dict[str, Any]:
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise TokenBackendError(_("Token has no key id"))
         try:
-            key = self.jwks.key_for(kid)
+            key = jwks.key_for(kid)
         except UnknownSigningKey:
             raise TokenBackendError(_("Token is signed with an unknown key")) from None
         if header["alg"] != key.algorithm_name:
@@ -137,7 +147,7 @@ class TokenBackend:
         except jwt.InvalidSignatureError:
             raise TokenBackendError(_("Token signature is invalid")) from None
 
-    def _verify(self, token, key, algorithm):
+    def _verify(self, token: str, key: jwt.PyJWK, algorithm: str) -> dict[str, Any]:
         try:
             return jwt.decode(token, key, algorithms=[algorithm], leeway=self.leeway, options=self._options)
         except jwt.InvalidSignatureError:
@@ -155,12 +165,12 @@ class TokenBackend:
             raise TokenBackendError(_("Token has invalid claims")) from None
 
 
-def _hmac_key(secret):
+def _hmac_key(secret: str) -> jwt.PyJWK:
     encoded = jwt.utils.base64url_encode(secret.encode()).decode()
     return jwt.PyJWK({"kty": "oct", "k": encoded}, algorithm=HMAC_ALGORITHM)
 
 
-def _reaches_signature_check(token, header):
+def _reaches_signature_check(token: str, header: dict[str, Any]) -> bool:
     """Whether PyJWT, decoding `token`, would check its signature before anything else can fail.
 
     Three segments, each canonical unpadded base64url, and no header parameter
@@ -175,19 +185,19 @@ def _reaches_signature_check(token, header):
     return isinstance(header.get("kid", ""), str)
 
 
-def _is_canonical_segment(segment):
+def _is_canonical_segment(segment: str) -> bool:
     if len(segment) % 4 == 1 or not BASE64URL_SEGMENT.fullmatch(segment):
         return False
     decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
     return base64.urlsafe_b64encode(decoded).rstrip(b"=").decode() == segment
 
 
-def _hmac_matches(secret, signing_input, signature):
+def _hmac_matches(secret: bytes, signing_input: str, signature: str) -> bool:
     expected = base64.urlsafe_b64encode(hmac.digest(secret, signing_input.encode(), hashlib.sha256))
     return hmac.compare_digest(expected.rstrip(b"="), signature.encode())
 
 
-def _unverified_header(token):
+def _unverified_header(token: str) -> dict[str, Any]:
     """The JOSE header, only to choose the verification path; PyJWT re-parses strictly after."""
     segment = token.split(".", 1)[0]
     try:
@@ -199,7 +209,7 @@ def _unverified_header(token):
     return header
 
 
-def _check_registered_claim_types(payload):
+def _check_registered_claim_types(payload: dict[str, Any]) -> None:
     """RFC 7519's types, as `jose` on the Better Auth side enforces them: a NumericDate is a number."""
     for claim in NUMERIC_DATE_CLAIMS:
         if claim in payload and not _is_numeric_date(payload[claim]):
@@ -214,7 +224,7 @@ def _check_registered_claim_types(payload):
         raise TokenBackendError(_("Token claim 'aud' is not a string or a list of strings"))
 
 
-def _is_numeric_date(value):
+def _is_numeric_date(value: object) -> bool:
     # bool is an int in Python, but `true` is no NumericDate in JSON.
     return (
         isinstance(value, (int, float))

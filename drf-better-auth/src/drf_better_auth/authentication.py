@@ -1,0 +1,111 @@
+"""DRF authentication for Better Auth and SimpleJWT bearer tokens."""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication
+from rest_framework.request import Request
+
+from .exceptions import AuthenticationFailed, BadAuthorizationHeader, InvalidToken, TokenError
+from .settings import api_settings
+from .tokens import TokenIdentity, token_identity
+
+logger = logging.getLogger("drf_better_auth")
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedBearerToken:
+    """A request's bearer token, verified before DRF ran: `BearerTokenMiddleware` hands it to the authentication.
+
+    The one place the two meet: the middleware `attach`es what it verified,
+    `BetterAuthJWTAuthentication` takes it back with `of`, and neither parses
+    the header or verifies the token a second time.
+    """
+
+    raw_token: str
+    identity: TokenIdentity
+
+    ATTRIBUTE = "_drf_better_auth_verified_token"
+
+    def attach(self, request: HttpRequest) -> None:
+        setattr(request, self.ATTRIBUTE, self)
+
+    @classmethod
+    def of(cls, request: HttpRequest | Request) -> "VerifiedBearerToken | None":
+        verified: VerifiedBearerToken | None = getattr(request, cls.ATTRIBUTE, None)
+        return verified
+
+
+class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
+    """Reads `Authorization: Bearer <token>` (never the query string) and resolves its user.
+
+    Accepts HS256 tokens signed with the shared secret (Better Auth's jwt
+    plugin through its sign hook, its session cookie cache, SimpleJWT and our
+    own), earlier secrets during a rotation, and Better Auth's asymmetric
+    tokens from its JWKS. The user comes from the TOKEN_USER_RULE and
+    TOKEN_ACCEPTED_RULE hooks. Failures answer 401 with SimpleJWT's bodies;
+    the reason is logged by code, never with the token.
+    """
+
+    def authenticate(self, request: Request) -> tuple[Any, str] | None:
+        try:
+            verified = VerifiedBearerToken.of(request)
+            if verified is not None:
+                return self.user_for(verified.identity), verified.raw_token
+            raw_token = self.get_raw_token(request.META.get(api_settings.AUTH_HEADER_NAME))
+            if raw_token is None:
+                return None
+            return self.get_user(raw_token), raw_token
+        except AuthenticationFailed as error:
+            log_token_refused(error)
+            raise
+
+    def get_raw_token(self, header: str | None) -> str | None:
+        """The token in the header; None when there is none or another scheme is used."""
+        parts = (header or "").split()
+        if not parts:
+            return None
+        header_types = api_settings.AUTH_HEADER_TYPES
+        if parts[0] not in header_types:
+            if parts[0].lower() in {header_type.lower() for header_type in header_types}:
+                raise BadAuthorizationHeader(
+                    _("Authorization header must start with '%s' (case-sensitive)") % header_types[0]
+                )
+            if len(parts) == 1:
+                raise BadAuthorizationHeader()
+            return None
+        if len(parts) != 2:
+            raise BadAuthorizationHeader()
+        return parts[1]
+
+    def get_user(self, raw_token: str) -> Any:
+        """The user of a raw token, verified here."""
+        try:
+            identity = token_identity(raw_token)
+        except TokenError as error:
+            raise InvalidToken.from_token_error(error) from None
+        return self.user_for(identity)
+
+    def user_for(self, identity: TokenIdentity) -> Any:
+        """The user of a verified token, through the app's rules (read from the database as it is now)."""
+        try:
+            user = api_settings.TOKEN_USER_RULE(identity=identity)
+            api_settings.TOKEN_ACCEPTED_RULE(user=user, identity=identity)
+        except TokenError as error:
+            raise InvalidToken.from_token_error(error) from None
+        return user
+
+    def authenticate_header(self, request: Request | None) -> str:
+        return f'{api_settings.AUTH_HEADER_TYPES[0]} realm="{api_settings.WWW_AUTHENTICATE_REALM}"'
+
+
+def log_token_refused(error: AuthenticationFailed) -> None:
+    """The one line a refused token leaves: its code and reason, never the token."""
+    detail: Any = error.detail
+    logger.info(
+        "token refused",
+        extra={"event": "token_refused", "code": str(detail["code"]), "reason": str(detail["detail"])},
+    )
