@@ -1,5 +1,6 @@
 # One entry point. `make run` serves the API for development; `make test`
-# runs the whole suite on PostgreSQL and SQLite. Both set themselves up.
+# runs the whole suite on PostgreSQL and SQLite; `make test-fast` only the tests
+# that run in pytest's own process. Each sets itself up.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ EXAMPLE_BUILD := $(EXAMPLE)/.next/BUILD_ID
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate lint test test-example test-topology bench clean
+.PHONY: install run serve migrate lint test test-fast test-example test-topology bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +75,11 @@ test: $(DEV) $(INTEROP)
 	scripts/run-tests $(ARGS)
 	$(MAKE) test-example ARGS=
 	$(MAKE) test-topology ARGS=
+
+# The in-process layer alone (everything not marked server, browser or interop:
+# no child process, no Chromium, no Node), on SQLite over two workers; under a minute.
+test-fast: $(DEV)
+	scripts/run-tests --fast $(ARGS)
 
 # The Next.js example in Chromium against the API on PostgreSQL, and the typed
 # client's drift check (the end-to-end tests skip themselves on the SQLite pass).

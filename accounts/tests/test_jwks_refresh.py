@@ -10,7 +10,8 @@ import pytest
 
 from accounts.jwks import JWKSClient
 
-from .conftest import JWKSServer, better_auth_claims
+from .claims import better_auth_claims
+from .jwks_server import JWKSServer
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from accounts.models import User
 from accounts.tokens import AccessToken, RefreshToken
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from accounts import services
 from accounts.tokens import AccessToken, RefreshToken
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .factories import BetterAuthUserFactory
 
 pytestmark = pytest.mark.django_db

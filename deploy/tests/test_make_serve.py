@@ -7,7 +7,9 @@ import urllib.request
 
 import pytest
 
-from conftest import PRODUCTION_ENV, PROJECT_ROOT, free_port, project_env, wait_for_http
+from testing.http import free_port, wait_for_http
+from testing.processes import PROJECT_ROOT, project_env
+from testing.servers import PRODUCTION_ENV
 
 GRACEFUL_TIMEOUT = 5
 
