@@ -182,7 +182,9 @@ class BetterAuthPeople:
         self.process = process
 
     def _do(self, step: str, **arguments: Any) -> dict:
-        answered = answer(self.process, step, **arguments) or {"error": "no answer"}
+        answered = answer(self.process, step, **arguments)
+        if answered is None:
+            answered = {"error": "no answer"}
         if "error" in answered:
             raise RuntimeError(f"Better Auth refused {step!r}: {answered['error']}")
         return answered

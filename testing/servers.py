@@ -71,7 +71,9 @@ def serve(start_server: StartServer, tmp_path: Path) -> StartServer:
     """Start the server as `make serve` does (config/server.py): DEBUG off, strong secrets.
 
     The database is a SQLite file of the test's own: the probes only ask it to
-    answer. Answers the process (output on its stdout) and the base URL.
+    answer. No drain before stopping, as with `start_server`: the tests of the
+    drain set their own. Answers the process (output on its stdout) and the
+    base URL.
     """
 
     def start(**env: object) -> tuple[subprocess.Popen, str]:
@@ -79,6 +81,7 @@ def serve(start_server: StartServer, tmp_path: Path) -> StartServer:
             **PRODUCTION_ENV,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
             "SERVER_BIND": "127.0.0.1:{port}",
+            "SERVER_DRAIN_SECONDS": "0",
             **env,
         }
         return start_server(SERVER, **settings)
