@@ -21,6 +21,20 @@ def _plain_http(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(scope="session")
+def _empty_static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("static_root")
+
+
+@pytest.fixture(autouse=True)
+def _no_collected_static_files(settings, _empty_static_root):
+    # whitenoise reads every file under STATIC_ROOT each time a test client
+    # builds its middleware: a tenth of a second a client, once `collectstatic`
+    # (`make serve`, the server tests) has filled staticfiles/. No test serves a
+    # collected file in pytest's own process; the server tests do, in theirs.
+    settings.STATIC_ROOT = _empty_static_root
+
+
 @pytest.fixture
 def api_client():
     return APIClient()
