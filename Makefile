@@ -82,10 +82,11 @@ test-fast: $(DEV)
 	scripts/run-tests --fast $(ARGS)
 
 # The Next.js example in Chromium against the API on PostgreSQL, and the typed
-# client's drift check (the end-to-end tests skip themselves on the SQLite pass).
+# client's drift check: on PostgreSQL only, in one pytest (for its two
+# in-process tests, starting workers would cost more than it saves).
 test-example: $(DEV) $(EXAMPLE_BUILD)
 	scripts/ensure-chromium
-	scripts/run-tests $(EXAMPLE)/e2e $(ARGS)
+	TEST_WORKERS=0 scripts/run-tests --postgres $(EXAMPLE)/e2e $(ARGS)
 
 # The production topology (nginx, two replicas, PostgreSQL, Redis) under
 # faults: database and Redis outages, slow clients, a killed replica, a drain,
