@@ -1,6 +1,9 @@
 """Fixtures shared by every app's tests; those that start processes live in `testing/`."""
 
+from pathlib import Path
+
 import pytest
+from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 from rest_framework.test import APIClient
 
@@ -22,12 +25,12 @@ def _plain_http(settings):
 
 
 @pytest.fixture(scope="session")
-def _empty_static_root(tmp_path_factory):
+def _empty_static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("static_root")
 
 
 @pytest.fixture(autouse=True)
-def _no_collected_static_files(settings, _empty_static_root):
+def _no_collected_static_files(settings: Settings, _empty_static_root: Path) -> None:
     # whitenoise reads every file under STATIC_ROOT each time a test client
     # builds its middleware: a tenth of a second a client, once `collectstatic`
     # (`make serve`, the server tests) has filled staticfiles/. No test serves a

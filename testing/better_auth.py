@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from .processes import PROJECT_ROOT
 
@@ -203,7 +204,7 @@ class BetterAuthPeople:
 
 
 @pytest.fixture
-def better_auth_people(settings) -> Iterator[BetterAuthPeople]:
+def better_auth_people(settings: Settings) -> Iterator[BetterAuthPeople]:
     process, _ready = run_better_auth(
         "people", {"secret": settings.BETTER_AUTH_SECRET, "base_url": "http://localhost:3000"}
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from .http import free_port, wait_for_http
 from .processes import PROJECT_ROOT, project_env
@@ -104,7 +105,7 @@ class Replicas:
 
 
 @pytest.fixture
-def replicas(start_server: StartServer, transactional_db: None, settings) -> Replicas:
+def replicas(start_server: StartServer, transactional_db: None, settings: Settings) -> Replicas:
     """Replicas on this test's PostgreSQL database; the test's own process signs with their secret."""
     from django.db import connection
 
