@@ -1,5 +1,6 @@
 # One entry point. `make run` serves the API for development; `make test`
-# runs the whole suite on PostgreSQL and SQLite. Both set themselves up.
+# runs the whole suite on PostgreSQL and SQLite; `make test-fast` only the tests
+# that run in pytest's own process. Each sets itself up.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,7 +22,7 @@ EXAMPLE_BUILD := $(EXAMPLE)/.next/BUILD_ID
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate lint test test-package test-example test-topology bench clean
+.PHONY: install run serve migrate lint test test-fast test-package test-example test-topology bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -124,11 +125,17 @@ test-package: $(PACKAGE_VENVS) $(INTEROP) $(DEV) $(PACKAGE_INSTALLED)
 	done; exit $$status
 	cd $(PACKAGE) && ../$(BIN)/python -m mypy
 
+# The in-process layer alone (everything not marked server, browser or interop:
+# no child process, no Chromium, no Node), on SQLite over two workers; under a minute.
+test-fast: $(DEV)
+	scripts/run-tests --fast $(ARGS)
+
 # The Next.js example in Chromium against the API on PostgreSQL, and the typed
-# client's drift check (the end-to-end tests skip themselves on the SQLite pass).
+# client's drift check: on PostgreSQL only, in one pytest (for its two
+# in-process tests, starting workers would cost more than it saves).
 test-example: $(DEV) $(PACKAGE_INSTALLED) $(EXAMPLE_BUILD)
 	scripts/ensure-chromium
-	scripts/run-tests $(EXAMPLE)/e2e $(ARGS)
+	TEST_WORKERS=0 scripts/run-tests --postgres $(EXAMPLE)/e2e $(ARGS)
 
 # The production topology (nginx, two replicas, PostgreSQL, Redis) under
 # faults: database and Redis outages, slow clients, a killed replica, a drain,

@@ -10,7 +10,7 @@ generated secrets). Everything listens on 127.0.0.1 only. As root, PostgreSQL
 runs as `postgres` (scripts/postgres) and nginx's workers as `www-data`.
 
 The commands and environment variable names are docker-compose.yml's, checked
-by core/tests/test_compose_matches_topology.py: the compose file cannot be run
+by deploy/tests/test_compose_matches_topology.py: the compose file cannot be run
 here, this script can, and the fault tests (topology/) run against it.
 """
 

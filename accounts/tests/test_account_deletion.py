@@ -17,7 +17,7 @@ from accounts.models import DeletedUserId, DenylistedToken, EndedSession, Relink
 from tasks.models import Task
 from tasks.tests.factories import TaskFactory
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .factories import BetterAuthUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

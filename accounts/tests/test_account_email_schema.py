@@ -54,7 +54,6 @@ def test_me_describes_email_verified(schema):
     )
 
 
-@pytest.mark.server
 def test_generated_requests_never_get_a_server_error_or_an_off_schema_response(plain_http_live_server, settings):
     UserFactory(email="ada@example.com")
     settings.REST_FRAMEWORK = {

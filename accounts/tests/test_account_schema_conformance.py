@@ -5,7 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from drf_better_auth.tokens import AccessToken
 
 from accounts.models import User
@@ -16,7 +15,6 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 PASSWORD = "the fuzzed person's passphrase 61"
 
 
-@pytest.mark.server
 def test_generated_requests_never_get_a_server_error_or_an_off_schema_response(plain_http_live_server, settings):
     person = UserFactory(email="ada@example.com", password=PASSWORD, email_verified=True)
     settings.REST_FRAMEWORK = {

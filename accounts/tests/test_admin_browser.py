@@ -9,8 +9,6 @@ from .factories import UserFactory
 
 PASSWORD = "correct horse battery staple 42"
 
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture
 def admin_over_plain_http(settings, plain_http_live_server):

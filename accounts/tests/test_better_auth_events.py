@@ -14,7 +14,7 @@ from drf_better_auth import webhooks
 from accounts import events
 from accounts.models import EndedSession, ReceivedEvent, User
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .factories import BetterAuthUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

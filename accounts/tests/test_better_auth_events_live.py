@@ -8,9 +8,10 @@ with two server workers, all on one PostgreSQL database.
 import pytest
 
 from accounts.models import User
-from conftest import PRODUCTION_ENV, http
+from testing.http import http
+from testing.servers import PRODUCTION_ENV
 
-pytestmark = [pytest.mark.interop, pytest.mark.server, pytest.mark.postgres_only]
+pytestmark = pytest.mark.postgres_only
 
 WEBHOOK_SECRET = "production-like-webhook-secret-0123456789abcdef"
 

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import User
 
-pytestmark = [pytest.mark.django_db, pytest.mark.interop]
+pytestmark = pytest.mark.django_db
 
 SHAPES = ["hs256", "cookie_cache", "eddsa"]
 

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from accounts.hashers import BetterAuthScryptPasswordHasher
 from accounts.models import User
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only, pytest.mark.interop]
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only]
 
 ADA_PASSWORD = "analytical engine 1843"
 # "é" as one code point (NFC) at sign-up; as "e" plus a combining accent (NFD) at sign-in.

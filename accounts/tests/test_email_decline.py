@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.services import RELEASED_EMAIL_DOMAIN
 from tasks.tests.factories import TaskFactory
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .mailed_links import link_in
 
 pytestmark = pytest.mark.django_db

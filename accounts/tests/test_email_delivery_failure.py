@@ -4,7 +4,7 @@ again.
 
 import pytest
 
-from conftest import free_port
+from testing.http import free_port
 
 from .factories import UserFactory
 

@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.services import RELEASED_EMAIL_DOMAIN
 from tasks.tests.factories import TaskFactory
 
-from .conftest import ME_URL, better_auth_claims
+from .claims import ME_URL, better_auth_claims
 from .factories import BetterAuthUserFactory, UserFactory
 from .mailed_links import link_in
 

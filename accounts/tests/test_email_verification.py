@@ -7,7 +7,7 @@ from django.core import mail
 from accounts.links import email_verification_tokens, uid_of
 from accounts.models import User
 
-from .conftest import ME_URL
+from .claims import ME_URL
 from .factories import UserFactory
 from .mailed_links import aged_token, link_in
 

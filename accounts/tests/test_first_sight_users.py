@@ -7,7 +7,7 @@ from django.db import connection
 
 from accounts.models import User
 
-from .conftest import ME_URL, better_auth_claims
+from .claims import ME_URL, better_auth_claims
 from .factories import BetterAuthUserFactory, UserFactory
 
 USER_ID = "Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe"

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from accounts.models import User
 
-from .conftest import ME_URL, b64url, better_auth_claims
+from .claims import ME_URL, b64url, better_auth_claims
 
 NOW = int(time.time())
 

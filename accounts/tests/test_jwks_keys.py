@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 
 pytestmark = pytest.mark.django_db
 

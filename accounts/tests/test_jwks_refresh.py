@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from drf_better_auth.jwks import JWKSClient
 
-from .conftest import JWKSServer, better_auth_claims
+from .claims import better_auth_claims
+from .jwks_server import JWKSServer
 
 pytestmark = pytest.mark.django_db
 

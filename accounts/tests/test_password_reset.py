@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.links import password_reset_tokens, uid_of
 from accounts.models import User
 
-from .conftest import ME_URL
+from .claims import ME_URL
 from .factories import UserFactory
 from .mailed_links import aged_token, link_in
 

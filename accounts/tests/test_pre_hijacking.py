@@ -15,10 +15,10 @@ from django.core import mail
 
 from accounts.models import EmailProof, Identity, User
 
-from .conftest import ME_URL
+from .claims import ME_URL
 from .mailed_links import link_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.interop]
+pytestmark = pytest.mark.django_db
 
 VICTIM = "victim@example.com"
 ATTACKER = "attacker@example.com"

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import User
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .factories import BetterAuthUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

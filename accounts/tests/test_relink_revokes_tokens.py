@@ -10,7 +10,7 @@ from drf_better_auth.tokens import AccessToken, RefreshToken
 
 from accounts.models import User
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from drf_better_auth.tokens import AccessToken, RefreshToken
 
 from accounts import services
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .factories import BetterAuthUserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from drf_better_auth.tokens import AccessToken, RefreshToken
 
 from accounts import services
 from accounts.tests.factories import UserFactory
-from conftest import http
+from testing.http import http
 
-pytestmark = [pytest.mark.server, pytest.mark.postgres_only]
+pytestmark = pytest.mark.postgres_only
 
 ME = "/api/auth/me/"
 REQUESTS = 24

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from .conftest import ME_URL, b64url, better_auth_claims
+from .claims import ME_URL, b64url, better_auth_claims
 
 pytestmark = pytest.mark.django_db
 

@@ -56,7 +56,7 @@ def test_a_better_auth_id_is_kept_exactly_as_given():
     assert User.objects.get(pk=uuid_id).email == "uuid@example.com"
 
 
-def test_the_stored_password_hash_is_bcrypt_with_cost_12():
+def test_the_stored_password_hash_is_bcrypt_with_cost_12(production_bcrypt_cost):
     user = User.objects.create_user("hash@example.com", password="correct horse battery staple")
 
     algorithm, bcrypt_hash = user.password.split("$", 1)

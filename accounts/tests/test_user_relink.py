@@ -17,7 +17,7 @@ from accounts import services
 from accounts.models import DenylistedToken, EndedSession, RelinkedUserId, RelinkRecord, User
 from tasks.tests.factories import TaskFactory
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .factories import BetterAuthUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ were skipped (another WSGI server, DEBUG on).
 import pytest
 from django.conf import settings as django_settings
 
-from .conftest import better_auth_claims
+from .claims import better_auth_claims
 from .factories import BetterAuthUserFactory
 
 pytestmark = pytest.mark.django_db

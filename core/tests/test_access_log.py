@@ -4,8 +4,6 @@ import json
 import signal
 import urllib.request
 
-import pytest
-
 QUERY_TOKEN = "eyJhbGciOiJIUzI1NiJ9.a-token-a-client-wrongly-put-in-the-url.c2lnbmF0dXJl"
 
 
@@ -45,7 +43,6 @@ def test_pages_outside_the_api_are_logged_too(client, db, log_lines, static_file
     assert (access["path"], access["status"]) == ("/admin/login/", 200)
 
 
-@pytest.mark.server
 def test_a_served_request_writes_its_access_line_on_stdout(serve):
     process, base_url = serve()
     request = urllib.request.Request(

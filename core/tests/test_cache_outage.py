@@ -4,9 +4,9 @@ import socket
 
 import pytest
 
-from conftest import free_port
 from core.cache import FailSoftRedisCache
 from server.listeners import queued_connections
+from testing.http import free_port
 
 
 @pytest.fixture

@@ -8,11 +8,8 @@ import urllib.request
 import jwt
 import pytest
 
-from conftest import free_port
-
-from .conftest import PRODUCTION_ENV
-
-pytestmark = pytest.mark.server
+from testing.http import free_port
+from testing.servers import PRODUCTION_ENV
 
 
 def request(base_url, path, *, token=None, body=None):

@@ -7,7 +7,9 @@ import subprocess
 
 import pytest
 
-from conftest import PRODUCTION_ENV, PROJECT_ROOT, free_port, http, project_env, wait_for_http
+from testing.http import free_port, http, wait_for_http
+from testing.processes import PROJECT_ROOT, project_env
+from testing.servers import PRODUCTION_ENV
 
 PRINT_EMAIL_SETTINGS = (
     "from django.conf import settings as s; "

@@ -4,9 +4,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import http
+from testing.http import http
 
-pytestmark = [pytest.mark.server, pytest.mark.postgres_only]
+pytestmark = pytest.mark.postgres_only
 
 LIMIT = 10
 ATTEMPTS = 30

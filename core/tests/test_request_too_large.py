@@ -35,7 +35,6 @@ def test_a_body_at_the_limit_is_read(api_client):
     assert response.status_code == 401
 
 
-@pytest.mark.server
 def test_a_client_that_sends_its_whole_oversized_body_first_still_reads_the_413(serve, run_manage, tmp_path):
     # http.client, like requests and most clients, writes the whole body
     # before reading: closing with unread data would reset the connection.

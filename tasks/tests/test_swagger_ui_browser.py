@@ -3,13 +3,9 @@
 import json
 from urllib.parse import urlsplit
 
-import pytest
-
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 # Schemes that never touch the network.
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "devtools"}
-
-pytestmark = pytest.mark.browser
 
 
 def requested_urls(driver):

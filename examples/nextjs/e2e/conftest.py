@@ -13,7 +13,9 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import PRODUCTION_ENV, PROJECT_ROOT, SERVER, free_port, project_env, wait_for_http
+from testing.http import free_port, wait_for_http
+from testing.processes import PROJECT_ROOT, project_env
+from testing.servers import PRODUCTION_ENV, SERVER
 
 EXAMPLE = Path(__file__).resolve().parent.parent
 NEXT = EXAMPLE / "node_modules" / "next" / "dist" / "bin" / "next"

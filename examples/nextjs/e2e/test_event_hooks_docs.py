@@ -1,7 +1,7 @@
 """docs/better-auth.md shows the example's event hooks as they are, so the docs, the
 example and the interop tests (which run the same file) cannot drift apart."""
 
-from conftest import PROJECT_ROOT
+from testing.processes import PROJECT_ROOT
 
 from .conftest import EXAMPLE
 

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PROJECT_ROOT, free_port, project_env
+from testing.http import free_port
+from testing.processes import PROJECT_ROOT, project_env
 
 pytestmark = pytest.mark.server
 

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PRODUCTION_ENV, PROJECT_ROOT, SERVER, free_port, project_env, wait_for_http
+from testing.http import free_port, wait_for_http
+from testing.processes import PROJECT_ROOT, project_env
+from testing.servers import PRODUCTION_ENV, SERVER
 
 pytestmark = pytest.mark.server
 

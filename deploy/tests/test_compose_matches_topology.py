@@ -10,8 +10,8 @@ import shlex
 import pytest
 import yaml
 
-from conftest import PROJECT_ROOT
 from deploy import topology
+from testing.processes import PROJECT_ROOT
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import PRODUCTION_ENV, http
 from server.config import EXPOSED_BODY_THREADS, Config
+from testing.http import http
+from testing.servers import PRODUCTION_ENV
 
 # As in the issue: more than the threads that run Django in `make serve`'s
 # server (SERVER_WORKERS=2, one each), few enough that its body threads take
@@ -70,7 +71,6 @@ def test_slow_body_threads_are_on_by_default_only_beyond_loopback(monkeypatch):
     }
 
 
-@pytest.mark.server
 def test_slow_bodies_past_the_django_threads_leave_health_answering_promptly(serve):
     assert SLOW_BODIES > int(PRODUCTION_ENV["SERVER_WORKERS"]) * Config.from_env().blocking_threads
     # The server's own defaults, listening where clients can reach it without a proxy.
@@ -91,7 +91,6 @@ def test_slow_bodies_past_the_django_threads_leave_health_answering_promptly(ser
     assert max(waits) < 1
 
 
-@pytest.mark.server
 def test_a_body_that_does_not_arrive_in_time_is_answered_408_in_json_and_frees_its_thread(serve):
     _, base_url = serve(SERVER_BODY_TIMEOUT="1", SERVER_WORKERS="1", SERVER_BODY_THREADS="0")
     (connection,) = slow_bodies(base_url, 1)
@@ -109,7 +108,6 @@ def test_a_body_that_does_not_arrive_in_time_is_answered_408_in_json_and_frees_i
     assert seconds_to_health(base_url) < 1
 
 
-@pytest.mark.server
 def test_a_body_read_first_reaches_django_whole(serve, run_manage, tmp_path):
     database_url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
     assert run_manage("migrate", "--noinput", DATABASE_URL=database_url, DJANGO_DEBUG="true").returncode == 0
@@ -121,7 +119,6 @@ def test_a_body_read_first_reaches_django_whole(serve, run_manage, tmp_path):
     assert (status, body["code"]) == (401, "no_active_account")
 
 
-@pytest.mark.server
 def test_http2_with_prior_knowledge_is_not_served_as_http2(serve):
     _, base_url = serve()
 

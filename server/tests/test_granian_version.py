@@ -7,8 +7,9 @@ import sys
 import granian
 import pytest
 
-from conftest import PRODUCTION_ENV, PROJECT_ROOT, project_env
 from server.overrides import VERIFIED_GRANIAN_VERSIONS
+from testing.processes import PROJECT_ROOT, project_env
+from testing.servers import PRODUCTION_ENV
 
 # The server as `python -m server` starts it, but told granian is another version: installing
 # an unverified granian is the one other way to meet one, and this is what start-up would see.

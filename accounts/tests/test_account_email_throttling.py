@@ -7,8 +7,8 @@ from django.core import mail
 
 from accounts.links import uid_of
 from accounts.tests.factories import UserFactory
-from conftest import http
 from core.models import RateCounter
+from testing.http import http
 
 LIMIT = 3
 
@@ -90,7 +90,6 @@ def test_bodies_of_any_json_shape_are_answered_400_never_500(api_client, db, url
     assert response.json()["code"] == "invalid"
 
 
-@pytest.mark.server
 @pytest.mark.postgres_only
 def test_parallel_requests_for_one_address_over_two_replicas_get_exactly_the_limit_through(replicas):
     urls = replicas.start(

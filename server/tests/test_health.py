@@ -4,7 +4,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port
+from testing.http import free_port
 
 
 def test_health_answers_200_without_touching_the_database(client):
@@ -27,7 +27,6 @@ def test_health_and_ready_refuse_other_methods(client):
     assert client.post("/health").status_code == 405
 
 
-@pytest.mark.server
 def test_ready_answers_503_with_json_when_the_database_is_unreachable(start_server):
     closed_port = free_port()
     _, base_url = start_server(

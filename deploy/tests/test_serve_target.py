@@ -2,7 +2,7 @@
 
 import subprocess
 
-from conftest import PROJECT_ROOT
+from testing.processes import PROJECT_ROOT
 
 
 def test_make_serve_collects_static_files_then_runs_the_server():

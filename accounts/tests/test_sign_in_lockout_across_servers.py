@@ -8,7 +8,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 
-pytestmark = [pytest.mark.server, pytest.mark.postgres_only]
+pytestmark = pytest.mark.postgres_only
 
 PASSWORD = "correct horse battery staple 42"
 LIMIT = 4

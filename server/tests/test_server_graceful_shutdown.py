@@ -8,11 +8,7 @@ import time
 import urllib.request
 from urllib.parse import urlsplit
 
-import pytest
-
 GRACEFUL_TIMEOUT = 5
-
-pytestmark = pytest.mark.server
 
 
 def test_sigterm_lets_the_request_in_flight_finish_and_the_server_exit_with_0(serve):

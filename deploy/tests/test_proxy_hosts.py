@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port
 from deploy.topology import API_REPLICAS, Topology
+from testing.http import free_port
 
 pytestmark = pytest.mark.server
 

@@ -4,7 +4,8 @@ import subprocess
 
 import pytest
 
-from conftest import PRODUCTION_ENV, PROJECT_ROOT, SERVER, project_env
+from testing.processes import PROJECT_ROOT, project_env
+from testing.servers import PRODUCTION_ENV, SERVER
 
 pytestmark = pytest.mark.server
 

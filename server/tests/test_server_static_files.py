@@ -3,10 +3,6 @@
 import re
 import urllib.request
 
-import pytest
-
-pytestmark = pytest.mark.server
-
 
 def fetch(url):
     with urllib.request.urlopen(url, timeout=10) as response:

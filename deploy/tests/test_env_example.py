@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import PROJECT_ROOT
+from testing.processes import PROJECT_ROOT
 
 READERS = ["config/settings.py", "server/config.py"]
 ENV_READ = re.compile(r"""env(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]+)["']""")

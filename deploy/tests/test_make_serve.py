@@ -7,7 +7,9 @@ import urllib.request
 
 import pytest
 
-from conftest import PRODUCTION_ENV, PROJECT_ROOT, free_port, project_env, wait_for_http
+from testing.http import free_port, wait_for_http
+from testing.processes import PROJECT_ROOT, project_env
+from testing.servers import PRODUCTION_ENV
 
 GRACEFUL_TIMEOUT = 5
 
@@ -20,6 +22,8 @@ def test_make_serve_answers_ready_and_stops_within_the_graceful_timeout_on_sigte
         DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
         SERVER_BIND=f"127.0.0.1:{port}",
         SERVER_GRACEFUL_TIMEOUT=GRACEFUL_TIMEOUT,
+        # No drain to wait out before stopping: server/tests/test_server_drain.py tests it.
+        SERVER_DRAIN_SECONDS=0,
     )
     # Its own process group, as a supervisor runs it: SIGTERM reaches make and the server alike.
     process = subprocess.Popen(

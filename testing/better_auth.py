@@ -1,0 +1,212 @@
+"""A real Better Auth, driven through the Node harness (interop/better-auth/harness.mjs)."""
+
+import json
+import select
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from pytest_django.fixtures import Settings
+
+from .processes import PROJECT_ROOT
+
+BETTER_AUTH_HARNESS = PROJECT_ROOT / "interop" / "better-auth" / "harness.mjs"
+# How long one step of the harness may take before the test gives up on it.
+STEP_TIMEOUT = 30
+
+
+def run_better_auth(command: str, request: dict, timeout: float = 60) -> tuple[subprocess.Popen, dict]:
+    """Start the Node harness driving a real Better Auth; answer its process and its JSON line."""
+    stderr = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(
+        ["node", str(BETTER_AUTH_HARNESS), command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+    process.stdin.write(json.dumps(request) + "\n")
+    process.stdin.flush()
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    line = process.stdout.readline() if ready else ""
+    if not line:
+        process.kill()
+        stderr.seek(0)
+        raise RuntimeError(f"Better Auth harness '{command}' gave no answer:\n{stderr.read()[-4000:]}")
+    return process, json.loads(line)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Close the harness's input, which ends it; kill it if it lingers."""
+    process.stdin.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def answer(process: subprocess.Popen, step: str, **arguments: Any) -> dict | None:
+    """Send one step to a running harness; answers its JSON line, or None when none came in time."""
+    process.stdin.write(json.dumps({"do": step, **arguments}) + "\n")
+    process.stdin.flush()
+    ready, _, _ = select.select([process.stdout], [], [], STEP_TIMEOUT)
+    line = process.stdout.readline() if ready else ""
+    return json.loads(line) if line else None
+
+
+@pytest.fixture(scope="session")
+def better_auth() -> Iterator[dict]:
+    """Tokens minted by a real Better Auth for one signed-up user, with its JWKS served on loopback."""
+    from django.conf import settings
+
+    process, minted = run_better_auth(
+        "mint",
+        {
+            "secret": settings.BETTER_AUTH_SECRET,
+            "other_secret": "a-different-better-auth-secret-0123456789abcdef",
+            "base_url": "http://localhost:3000",
+            "email": "Interop.Person@Example.com",
+            "password": "interop passphrase 42",
+            "name": "Interop Person",
+        },
+    )
+    yield minted
+    stop(process)
+
+
+@pytest.fixture(scope="session")
+def better_auth_database() -> Iterator[Callable[[list[dict]], tuple[str, list[dict]]]]:
+    """Fresh databases on the test PostgreSQL server, filled by a real Better Auth (PostgreSQL only).
+
+    `create(users)` makes a database, runs Better Auth's migrations in it and
+    signs each `{"email", "password", "name"}` up through Better Auth; it
+    answers the database URL and the users as Better Auth reported them.
+    Every database made is dropped at the end of the session.
+    """
+    import secrets
+    from urllib.parse import quote
+
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+    from psycopg import sql
+
+    server = connection.settings_dict
+    credentials = f"{quote(server['USER'], safe='')}:{quote(server['PASSWORD'], safe='')}"
+    server_url = f"postgresql://{credentials}@{server['HOST'] or 'localhost'}:{server['PORT'] or 5432}"
+    names = []
+
+    def administer(statement: str, name: str) -> None:
+        # CREATE/DROP DATABASE cannot run inside a transaction.
+        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as admin:
+            admin.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+    def create(users: list[dict]) -> tuple[str, list[dict]]:
+        name = f"better_auth_import_{secrets.token_hex(6)}"
+        administer("CREATE DATABASE {}", name)
+        names.append(name)
+        url = f"{server_url}/{name}"
+        process, seeded = run_better_auth(
+            "seed-postgres",
+            {
+                "secret": settings.BETTER_AUTH_SECRET,
+                "base_url": "http://localhost:3000",
+                "database_url": url,
+                "users": users,
+            },
+        )
+        if process.wait(timeout=60) != 0:
+            raise RuntimeError(f"Better Auth harness 'seed-postgres' exited with {process.returncode}")
+        return url, seeded["users"]
+
+    yield create
+    for name in names:
+        administer("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+class BetterAuthSteps:
+    """The harness's `events` command: a real Better Auth whose hooks report to our API, driven step by step."""
+
+    def __init__(self, process: subprocess.Popen, user: dict) -> None:
+        self.process = process
+        self.user = user
+
+    def do(self, step: str, **arguments: Any) -> dict:
+        """Run one step (sign-in, sign-out, update-user, change-email, delete-user); answers its JSON line."""
+        answered = answer(self.process, step, **arguments)
+        if answered is None:
+            raise RuntimeError(f"Better Auth harness gave no answer to {step!r}")
+        return answered
+
+
+@pytest.fixture
+def better_auth_reporting_to() -> Iterator[Callable[..., BetterAuthSteps]]:
+    """`start(api_url, secret, webhook_secret)`: a Better Auth with one signed-up user, its hooks posting to that
+    API.
+    """
+    processes = []
+
+    def start(
+        api_url: str,
+        *,
+        secret: str,
+        webhook_secret: str,
+        email: str = "Events.Person@Example.com",
+        name: str = "Events Person",
+    ) -> BetterAuthSteps:
+        process, ready = run_better_auth(
+            "events",
+            {
+                "secret": secret,
+                "webhook_secret": webhook_secret,
+                "api_url": api_url,
+                "base_url": "http://localhost:3000",
+                "email": email,
+                "password": "events passphrase 42",
+                "name": name,
+            },
+        )
+        processes.append(process)
+        return BetterAuthSteps(process, ready["user"])
+
+    yield start
+    for process in processes:
+        stop(process)
+
+
+class BetterAuthPeople:
+    """The harness's `people` command: a real Better Auth where people sign up, prove addresses and sign in."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+
+    def _do(self, step: str, **arguments: Any) -> dict:
+        answered = answer(self.process, step, **arguments)
+        if answered is None:
+            answered = {"error": "no answer"}
+        if "error" in answered:
+            raise RuntimeError(f"Better Auth refused {step!r}: {answered['error']}")
+        return answered
+
+    def sign_up(self, email: str, password: str, name: str = "") -> str:
+        """Better Auth's email and password sign-up, which proves nothing; answers the user's id."""
+        return self._do("sign-up", email=email, password=password, name=name)["user"]["id"]
+
+    def verify_email(self, email: str) -> None:
+        """Open the verification link Better Auth mailed at sign-up."""
+        self._do("verify-email", email=email)
+
+    def token(self, email: str, password: str) -> str:
+        """A fresh jwt-plugin token (HS256 with BETTER_AUTH_SECRET) from signing in."""
+        return self._do("sign-in", email=email, password=password)["token"]
+
+
+@pytest.fixture
+def better_auth_people(settings: Settings) -> Iterator[BetterAuthPeople]:
+    process, _ready = run_better_auth(
+        "people", {"secret": settings.BETTER_AUTH_SECRET, "base_url": "http://localhost:3000"}
+    )
+    yield BetterAuthPeople(process)
+    stop(process)
