@@ -5,6 +5,8 @@ import re
 from django.conf import settings
 from django.core.checks import Error, register
 
+from .compiled import django_verified_errors
+
 MINIMUM_SECRET_LENGTH = 32
 GENERATE_HINT = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
@@ -89,3 +91,9 @@ def check_browser_middleware(app_configs=None, **kwargs):
             id="core.E020",
         )
     ]
+
+
+@register()
+def check_django_verified(app_configs=None, **kwargs):
+    """core.compiled reads the ORM compiler's internals: only a Django release it was verified against runs it."""
+    return django_verified_errors()

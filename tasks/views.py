@@ -11,11 +11,10 @@ from rest_framework.response import Response
 
 from .exceptions import TooManyIds
 from .filters import StableOrderingFilter, TaskFilter, TaskFilterBackend
-from .models import Task
 from .pagination import TaskPagination
 from .permissions import IsOwner, IsPathUser
 from .schema import task_schema, user_task_schema
-from .selectors import OwnedTaskPages, task_counts, task_get_owned
+from .selectors import OwnedTaskPages, task_counts, task_get_owned, tasks_owned
 from .serializers import BulkActionSerializer, SummaryQuerySerializer, TaskSerializer
 from .services import BULK_MAX_IDS, task_limit_ensure_not_reached, tasks_bulk_change
 
@@ -36,14 +35,13 @@ class TaskViewSet(viewsets.ModelViewSet):
     filterset_class = TaskFilter
     search_fields = ["title", "description"]
     ordering_fields = ["created_at", "updated_at", "due_date", "priority", "title"]
+    # With StableOrderingFilter's tie-break, the model's own order (Task.Meta.ordering), which
+    # the compiled list reads (tasks.selectors.tasks_owned).
     ordering = ["-created_at"]
 
     def get_queryset(self):
         # By id, so that an anonymous caller (the schema generator) gets no rows.
-        return self.tasks_of(self.request.user.pk)
-
-    def tasks_of(self, owner_id):
-        return Task.objects.filter(owner_id=owner_id)
+        return tasks_owned(owner_id=self.request.user.pk)
 
     # A query string naming nothing but the page (most requests) leaves the filters
     # nothing to do: those requests read with SQL compiled once (tasks.selectors).
@@ -51,15 +49,11 @@ class TaskViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         if not request.query_params.keys() <= self._page_parameters():
             return super().list(request, *args, **kwargs)
-        pages = OwnedTaskPages(key=type(self), listing=self._filtered_tasks_of, owner_id=request.user.pk)
-        page = self.paginate_queryset(pages)
+        page = self.paginate_queryset(OwnedTaskPages(owner_id=request.user.pk))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def _page_parameters(self):
         return {self.paginator.page_query_param, self.paginator.page_size_query_param}
-
-    def _filtered_tasks_of(self, owner_id):
-        return self.filter_queryset(self.tasks_of(owner_id))
 
     def get_object(self):
         # DRF filters get_object's queryset too: a filter in the query string can hide the task.
