@@ -16,8 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from tasks.admin import TaskInline
-
 from . import services
 from .models import (
     USER_ID_MAX_LENGTH,
@@ -83,7 +81,6 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("identity", "email_verified", "email_proof", "is_active", "is_staff", "is_superuser")
     search_fields = ("email", "name", "id")
     ordering = ("email",)
-    inlines = [TaskInline]
     # Nobody sets an identity or a proof by hand, superusers included: only the
     # holder can prove an address (a mailed link, Better Auth), and the proof
     # decides who keeps an address that someone else proves.

@@ -12,7 +12,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts.models import NAME_MAX_LENGTH, User, normalize_email
-from tasks.management.demo_tasks import create_demo_tasks
 
 DEFAULT_EMAIL_PATTERN = "user{n}@example.com"
 ROW_FIELDS = {"email", "name", "password", "is_staff"}
@@ -111,8 +110,8 @@ def _flag(where, value):
     raise CommandError(f"{where}: is_staff must be true or false, not {value!r}.")
 
 
-def seed(rows, demo_tasks=0):
-    """Create the users not there yet (matched by email), each with `demo_tasks` tasks."""
+def seed(rows):
+    """Create the users not there yet (matched by email), in one transaction (the caller's, when it has one)."""
     report = SeedReport()
     with transaction.atomic():
         for row in rows:
@@ -121,6 +120,5 @@ def seed(rows, demo_tasks=0):
                 continue
             generated = None if row.password else secrets.token_urlsafe(12)
             user = User.objects.create_user(row.email, row.password or generated, name=row.name, is_staff=row.is_staff)
-            create_demo_tasks(user, demo_tasks)
             report.created.append((user, generated))
     return report

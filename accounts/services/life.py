@@ -1,6 +1,7 @@
 """An account's life after sign-up: its holder edits the profile, changes the password, exports and deletes it.
 
-Deleting is erasing: the person's tasks and the user row leave the database
+Deleting is erasing: the person's rows in other apps (their tasks:
+accounts.personal_data) and the user row leave the database
 (`user_erase`), every token of theirs fails, and only records that name no
 one but by id stay (the refresh denylist, ended sessions, relink records,
 the erased id itself, so earlier tokens never bring the account back).
@@ -20,8 +21,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tasks.models import Task
-
 from .. import lockout
 from ..exceptions import (
     PasswordIncorrect,
@@ -38,6 +37,7 @@ from ..models import (
     RelinkRecord,
     User,
 )
+from ..personal_data import personal_data_registered
 from .relink import user_id_record_deleted
 from .tokens import session_end, user_tokens_revoke
 from .users import name_storable
@@ -46,11 +46,8 @@ logger = logging.getLogger("accounts.auth")
 
 # How fresh a Better Auth identity's token must be to delete its account: it stands for a recent sign-in.
 RECENT_SIGN_IN = timedelta(minutes=5)
-# Tasks read per round trip while an export streams.
-EXPORT_CHUNK_SIZE = 500
 # What an erased account's admin history calls it: its address and name are gone.
 ERASED_REPR = "(erased account)"
-ERASED_TASK_REPR = "(erased task)"
 
 
 def user_profile_edit(*, user, name):
@@ -121,9 +118,11 @@ def user_delete_ensure_allowed(*, request, user, identity, current_password):
 def user_erase(*, user, via, session_id=None):
     """Erase the account: its tasks, its row and what names it by address; answers whether it was there.
 
-    In one transaction: the tasks are deleted, the admin history about the
-    account and its tasks keeps no address, name or title, the notes of its
-    relink records are emptied, django-axes' records of sign-ins naming the address go, the id is recorded as erased
+    In one transaction: the person's rows in other apps are erased (their
+    tasks, with the tasks' titles in the admin history: accounts.personal_data),
+    the admin history about the account keeps no address or name, the notes
+    of its relink records are emptied, django-axes' records of sign-ins naming
+    the address go, the id is recorded as erased
     (so no token issued before now brings the account back), the token's
     Better Auth session (`session_id`) ends, and the user row is deleted
     (groups, permissions and the retired ids' link with it). `via` says who
@@ -138,7 +137,7 @@ def user_erase(*, user, via, session_id=None):
         # Its records stay (ids, who relinked, when); their notes may name the person.
         ids = [user_id, *RelinkedUserId.objects.filter(account_id=user_id).values_list("old_id", flat=True)]
         RelinkRecord.objects.filter(Q(old_id__in=ids) | Q(new_id__in=ids)).exclude(note="").notes_erase()
-        tasks_deleted, _details = Task.objects.filter(owner_id=user_id).delete()
+        deleted = {f"{data.name}_deleted": data.erase(user_id=user_id) for data in personal_data_registered()}
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             model.objects.filter(username=email).delete()
         user_id_record_deleted(user_id=user_id)
@@ -147,23 +146,15 @@ def user_erase(*, user, via, session_id=None):
         locked.delete()
     logger.warning(
         "user erased",
-        extra={"event": "user_erased", "user_id": user_id, "tasks_deleted": tasks_deleted, "via": via},
+        extra={"event": "user_erased", "user_id": user_id, **deleted, "via": via},
     )
     return True
 
 
 def _admin_history_redact(user_id):
-    # Django's entries show the account and its tasks by `str()`: the address, the titles.
+    # Django's entries show the account by `str()`: its address.
     user_type = ContentType.objects.get_for_model(User)
     LogEntry.objects.filter(content_type=user_type, object_id=user_id).update(object_repr=ERASED_REPR)
-    task_type = ContentType.objects.get_for_model(Task)
-    if not LogEntry.objects.filter(content_type=task_type).exists():
-        return
-    task_ids = [str(task_id) for task_id in Task.objects.filter(owner_id=user_id).values_list("id", flat=True)]
-    for start in range(0, len(task_ids), 500):
-        LogEntry.objects.filter(content_type=task_type, object_id__in=task_ids[start : start + 500]).update(
-            object_repr=ERASED_TASK_REPR, change_message=""
-        )
 
 
 def users_purge_inactive(*, older_than):
@@ -184,28 +175,24 @@ def users_purge_inactive(*, older_than):
 def user_export(*, user):
     """The account's data as one JSON document, in pieces: the profile, its security events, then every task.
 
-    The profile and the events are read at once; the tasks are read
-    `EXPORT_CHUNK_SIZE` at a time while the pieces are consumed, so no
-    number of tasks is ever held in memory or in one string.
+    The profile and the events are read at once; then each other app's rows
+    about the person (their tasks: accounts.personal_data), each a list,
+    read while the pieces are consumed, one piece per row: no number of
+    tasks is ever held in memory or in one string.
     """
     head = {"profile": _profile_of(user), "security": _security_events_of(user)}
-    # The head's JSON without its closing brace, then the tasks' list.
-    yield _json(head)[:-1] + ', "tasks": ['
-    yield from _tasks_json(user)
-    yield "]}"
+    # The head's JSON without its closing brace, then each app's list.
+    yield _json(head)[:-1]
+    for data in personal_data_registered():
+        yield f", {_json(data.name)}: ["
+        for position, row in enumerate(data.export(user=user)):
+            yield ("," if position else "") + _json(row)
+        yield "]"
+    yield "}"
 
 
 def _json(value):
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
-
-
-def _tasks_json(user):
-    from tasks.serializers import TaskSerializer
-
-    serializer = TaskSerializer()
-    tasks = Task.objects.filter(owner_id=user.pk).order_by("created_at", "id")
-    for position, task in enumerate(tasks.iterator(chunk_size=EXPORT_CHUNK_SIZE)):
-        yield ("," if position else "") + _json(serializer.to_representation(task))
 
 
 def _profile_of(user):

@@ -1,9 +1,16 @@
-"""Seed users for development and demos; safe to run again (existing emails are skipped)."""
+"""Seed users for development and demos, with demo tasks if asked; safe to run again (existing emails are skipped).
+
+The command lives in `tasks` because it seeds both apps: users through
+accounts' seeding, then their demo tasks. accounts imports nothing of tasks.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.management.arguments import int_at_least
 from accounts.management.seeding import DEFAULT_EMAIL_PATTERN, rows_from_count, rows_from_file, seed
+
+from ..demo_tasks import create_demo_tasks
 
 
 class Command(BaseCommand):
@@ -31,7 +38,11 @@ class Command(BaseCommand):
             rows = rows_from_file(file)
         else:
             rows = rows_from_count(count, email_pattern or DEFAULT_EMAIL_PATTERN)
-        report = seed(rows, demo_tasks=demo_tasks)
+        # One transaction: a user is never left without the demo tasks asked for.
+        with transaction.atomic():
+            report = seed(rows)
+            for user, _password in report.created:
+                create_demo_tasks(user, demo_tasks)
         for user, generated_password in report.created:
             suffix = f"  password: {generated_password}" if generated_password else ""
             self.stdout.write(f"Created {user.email}{suffix}")
