@@ -2,6 +2,8 @@
 
 import os
 import threading
+from collections.abc import Iterable
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.core.wsgi import get_wsgi_application
 from django.http import HttpResponse
@@ -11,7 +13,7 @@ from config.server import Config
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
-def without_process_environment(application):
+def without_process_environment(application: WSGIApplication) -> WSGIApplication:
     """The request's WSGI environ without the process's environment variables.
 
     Granian starts every request's environ from a copy of `os.environ`, as a
@@ -26,7 +28,7 @@ def without_process_environment(application):
     # request's CGI variables or headers, which the server sets (or leaves out) per request.
     process_only = frozenset(os.environ) - REQUEST_VARIABLES
 
-    def stripped(environ, start_response):
+    def stripped(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         for name in process_only & environ.keys():
             del environ[name]
         return application(environ, start_response)
@@ -52,7 +54,7 @@ REQUEST_VARIABLES = frozenset(
 )
 
 
-def whole_bodies(django_application):
+def whole_bodies(django_application: WSGIApplication) -> WSGIApplication:
     """Django's ordinary responses handed to the server whole: a list of one bytes object.
 
     Granian writes a list with its headers in one go; any other iterable (and
@@ -64,7 +66,7 @@ def whole_bodies(django_application):
     response is closed here (Django's `request_finished`, as after any request).
     """
 
-    def application(environ, start_response):
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         response = django_application(environ, start_response)
         if not isinstance(response, HttpResponse):
             return response
@@ -76,7 +78,7 @@ def whole_bodies(django_application):
     return application
 
 
-def at_most(threads, application):
+def at_most(threads: int, application: WSGIApplication) -> WSGIApplication:
     """`application` run by at most `threads` threads at a time.
 
     The server gives each worker SERVER_BODY_THREADS more Python threads than
@@ -88,14 +90,14 @@ def at_most(threads, application):
     # A Lock for the usual one: a semaphore is written in Python, several times slower.
     gate = threading.Lock() if threads == 1 else threading.BoundedSemaphore(threads)
 
-    def gated(environ, start_response):
+    def gated(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         with gate:
             return application(environ, start_response)
 
     return gated
 
 
-def production_application():
+def production_application() -> WSGIApplication:
     from core.bodies import read_bodies_within
 
     config = Config.from_env()

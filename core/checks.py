@@ -1,9 +1,12 @@
 """System checks that stop start-up on unsafe or broken configuration."""
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import CheckMessage, Error, register
 
 from .compiled import django_verified_errors
 
@@ -11,7 +14,7 @@ MINIMUM_SECRET_LENGTH = 32
 GENERATE_HINT = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
-def secret_errors(*, variable, value, placeholder, id_prefix):
+def secret_errors(*, variable: str, value: str, placeholder: str, id_prefix: str) -> list[CheckMessage]:
     """Errors for a required secret that is unset, the development placeholder, or under 32 characters."""
     if not value or value == placeholder:
         return [
@@ -34,7 +37,7 @@ def secret_errors(*, variable, value, placeholder, id_prefix):
 
 
 @register()
-def check_secret_key(app_configs=None, **kwargs):
+def check_secret_key(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """With DEBUG off, DJANGO_SECRET_KEY must be set and at least 32 characters long."""
     if settings.DEBUG:
         return []
@@ -51,7 +54,7 @@ _ORIGIN = re.compile(r"^https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])
 
 
 @register()
-def check_cors_allowed_origins(app_configs=None, **kwargs):
+def check_cors_allowed_origins(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """Each CORS origin must be exactly what browsers send, or it never matches."""
     return [
         Error(
@@ -78,7 +81,7 @@ BROWSER_PAGES_NEED = [
 
 
 @register()
-def check_browser_middleware(app_configs=None, **kwargs):
+def check_browser_middleware(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """CSRF, the admin's and axes' middleware run for browser pages: BrowserPagesMiddleware and what it runs."""
     listed = list(getattr(settings, "BROWSER_MIDDLEWARE", []))
     in_order = [path for path in listed if path in BROWSER_PAGES_NEED]
@@ -94,6 +97,6 @@ def check_browser_middleware(app_configs=None, **kwargs):
 
 
 @register()
-def check_django_verified(app_configs=None, **kwargs):
+def check_django_verified(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """core.compiled reads the ORM compiler's internals: only a Django release it was verified against runs it."""
     return django_verified_errors()

@@ -27,7 +27,7 @@ it is verified against each Django release it runs on: a system check
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import django
 from django.core.checks import CheckMessage, Error
@@ -49,11 +49,14 @@ MAX_COMPILED_QUERIES = 512
 _compiled: dict[Hashable, "CompiledQuery"] = {}
 
 
+Value = TypeVar("Value")
+
+
 @dataclass(frozen=True)
-class Placeholder:
+class Placeholder(Generic[Value]):
     """Where a request's value goes: `value` stands in for it in the queryset, `field` prepares it."""
 
-    value: object
+    value: Value
     field: "Field[Any, Any]"
 
 
@@ -77,7 +80,7 @@ class CompiledQuery:
             _compiled[cache_key] = query
         return query
 
-    def __init__(self, queryset: QuerySet[Any], **placeholders: Placeholder) -> None:
+    def __init__(self, queryset: QuerySet[Any], **placeholders: Placeholder[Any]) -> None:
         _refuse_unless_plain(queryset)
         self.model = queryset.model
         self.using = queryset.db
@@ -156,7 +159,7 @@ def _refuse_unless_plain(queryset: QuerySet[Any]) -> None:
 
 
 def _positions(
-    params: tuple[object, ...], placeholder: Placeholder, connection: BaseDatabaseWrapper, name: str
+    params: tuple[object, ...], placeholder: Placeholder[Any], connection: BaseDatabaseWrapper, name: str
 ) -> tuple[int, ...]:
     prepared = placeholder.field.get_db_prep_value(placeholder.value, connection)
     positions = tuple(index for index, param in enumerate(params) if param == prepared)

@@ -1,9 +1,10 @@
 """The task reads every list and every single-task request makes, with their SQL compiled once (`core.compiled`)."""
 
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from core.compiled import CompiledQuery, Placeholder
 
@@ -14,12 +15,12 @@ _OWNER_ID = Placeholder("\x00owner-id\x00", Task._meta.get_field("owner"))
 _TASK_ID = Placeholder(uuid.UUID(int=0), Task._meta.pk)
 
 
-def tasks_owned(*, owner_id):
+def tasks_owned(*, owner_id: str) -> QuerySet[Task]:
     """The owner's tasks, in the list's order when the query string names none (the model's: newest first, then id)."""
     return Task.objects.filter(owner_id=owner_id)
 
 
-def task_get_owned(*, owner_id, task_id):
+def task_get_owned(*, owner_id: str, task_id: uuid.UUID | str) -> Task | None:
     """The task with this id if `owner_id` owns it, else None (an id that is no UUID included)."""
     try:
         tasks = CompiledQuery.once("task_get_owned", _owned_task_query).fetch(owner_id=owner_id, task_id=task_id)
@@ -28,12 +29,12 @@ def task_get_owned(*, owner_id, task_id):
     return tasks[0] if tasks else None
 
 
-def _owned_task_query():
+def _owned_task_query() -> CompiledQuery:
     tasks = tasks_owned(owner_id=_OWNER_ID.value).filter(pk=_TASK_ID.value)
     return CompiledQuery(tasks, owner_id=_OWNER_ID, task_id=_TASK_ID)
 
 
-def task_counts(*, owner_id, today):
+def task_counts(*, owner_id: str, today: datetime.date) -> dict[str, int]:
     """The owner's open, completed, overdue and due-today tasks, counted in one query.
 
     Overdue: open and due before `today`; due today: open and due on it. Both
@@ -59,22 +60,22 @@ class OwnedTaskPages:
 
     ordered = True
 
-    def __init__(self, *, owner_id):
+    def __init__(self, *, owner_id: str) -> None:
         self.owner_id = owner_id
 
-    def count(self):
+    def count(self) -> int:
         return CompiledQuery.once("tasks_owned count", _count_query).count(owner_id=self.owner_id)
 
-    def __getitem__(self, page):
+    def __getitem__(self, page: slice) -> list[Task]:
         if not isinstance(page, slice) or page.step is not None:
             raise TypeError("OwnedTaskPages is only sliced, as a paginator slices it")
         shape = (page.start, page.stop)
         return CompiledQuery.once(("tasks_owned", shape), lambda: _page_query(page)).fetch(owner_id=self.owner_id)
 
 
-def _count_query():
+def _count_query() -> CompiledQuery:
     return CompiledQuery(tasks_owned(owner_id=_OWNER_ID.value).order_by(), owner_id=_OWNER_ID)
 
 
-def _page_query(page):
+def _page_query(page: slice) -> CompiledQuery:
     return CompiledQuery(tasks_owned(owner_id=_OWNER_ID.value)[page], owner_id=_OWNER_ID)

@@ -4,6 +4,9 @@ The command lives in `tasks` because it seeds both apps: users through
 accounts' seeding, then their demo tasks. accounts imports nothing of tasks.
 """
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -19,7 +22,7 @@ class Command(BaseCommand):
         "Users whose email already exists are skipped. Passwords are printed only when generated here."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--count", type=int_at_least(0), help="Create this many users.")
         source.add_argument("--file", help="A .json or .csv file of users to create.")
@@ -31,7 +34,15 @@ class Command(BaseCommand):
             "--demo-tasks", type=int_at_least(0), default=0, help="Give each created user this many tasks."
         )
 
-    def handle(self, *args, count, file, email_pattern, demo_tasks, **options):
+    def handle(
+        self,
+        *args: Any,
+        count: int | None,
+        file: str | None,
+        email_pattern: str | None,
+        demo_tasks: int,
+        **options: Any,
+    ) -> None:
         if file is not None:
             if email_pattern is not None:
                 raise CommandError("--email-pattern only applies to --count.")
