@@ -12,7 +12,7 @@ EXAMPLE_BUILD := $(EXAMPLE)/.next/BUILD_ID
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate lint test test-example test-topology bench clean
+.PHONY: install run serve migrate lint typecheck test test-example test-topology bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,10 +62,15 @@ serve: $(RUNTIME)
 bench: $(RUNTIME)
 	bench/run.sh
 
-# Ruff with zero warnings, and the code as ruff formats it (rules and why: ruff.toml).
+# Ruff with zero warnings, the code as ruff formats it (rules and why: ruff.toml), and mypy.
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) typecheck
+
+# mypy with django-stubs and djangorestframework-stubs, no errors; what it checks and how strictly: mypy.ini.
+typecheck: $(DEV)
+	$(BIN)/mypy
 
 test: $(DEV) $(INTEROP)
 	$(MAKE) lint

@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         # The system checks, the OpenAPI extension, and rebuilding the token backend on settings changes.
         from . import checks, schema, state  # noqa: F401

@@ -10,7 +10,9 @@ the erased id itself, so earlier tokens never bring the account back).
 import json
 import logging
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
@@ -19,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .. import lockout
@@ -42,6 +45,9 @@ from .relink import user_id_record_deleted
 from .tokens import session_end, user_tokens_revoke
 from .users import name_storable
 
+if TYPE_CHECKING:
+    from ..tokens import TokenIdentity
+
 logger = logging.getLogger("accounts.auth")
 
 # How fresh a Better Auth identity's token must be to delete its account: it stands for a recent sign-in.
@@ -50,7 +56,7 @@ RECENT_SIGN_IN = timedelta(minutes=5)
 ERASED_REPR = "(erased account)"
 
 
-def user_profile_edit(*, user, name):
+def user_profile_edit(*, user: User, name: str) -> User:
     """The holder renames the account; a Better Auth profile updated before this does not undo it."""
     user.name = name_storable(name)
     user.profile_edited_at = timezone.now()
@@ -59,17 +65,18 @@ def user_profile_edit(*, user, name):
     return user
 
 
-def user_password_ensure_here(*, user):
+def user_password_ensure_here(*, user: User) -> None:
     """PasswordManagedByBetterAuth unless a local password reaches the account."""
     if user.identity != Identity.LOCAL:
         raise PasswordManagedByBetterAuth()
 
 
-def user_password_check(*, request, user, password):
+def user_password_check(*, request: HttpRequest, user: User, password: str | None) -> None:
     """The signed-in holder's password, checked as a sign-in is: django-axes counts failures per client IP.
 
     SignInLocked while the client's IP is locked out (checked before the
-    password, so a locked IP learns nothing), PasswordIncorrect otherwise.
+    password, so a locked IP learns nothing), PasswordIncorrect otherwise
+    (None, no password at all, included).
     """
     authenticated = authenticate(request, email=user.email, password=password)
     if authenticated is not None and authenticated.pk == user.pk:
@@ -81,7 +88,7 @@ def user_password_check(*, request, user, password):
     raise PasswordIncorrect()
 
 
-def user_password_change(*, request, user, current_password, new_password):
+def user_password_change(*, request: HttpRequest, user: User, current_password: str, new_password: str) -> User:
     """A new password for a local account, after its current one; every earlier token fails.
 
     PasswordManagedByBetterAuth for a Better Auth identity; the errors of
@@ -99,7 +106,9 @@ def user_password_change(*, request, user, current_password, new_password):
     return user
 
 
-def user_delete_ensure_allowed(*, request, user, identity, current_password):
+def user_delete_ensure_allowed(
+    *, request: HttpRequest, user: User, identity: "TokenIdentity", current_password: str | None
+) -> None:
     """Whether the signed-in holder may delete the account now; an APIException when not.
 
     A local account proves it with its current password (checked as a
@@ -115,7 +124,7 @@ def user_delete_ensure_allowed(*, request, user, identity, current_password):
         raise RecentSignInRequired()
 
 
-def user_erase(*, user, via, session_id=None):
+def user_erase(*, user: User, via: str, session_id: str | None = None) -> bool:
     """Erase the account: its tasks, its row and what names it by address; answers whether it was there.
 
     In one transaction: the person's rows in other apps are erased (their
@@ -151,19 +160,20 @@ def user_erase(*, user, via, session_id=None):
     return True
 
 
-def _admin_history_redact(user_id):
+def _admin_history_redact(user_id: str) -> None:
     # Django's entries show the account by `str()`: its address.
     user_type = ContentType.objects.get_for_model(User)
     LogEntry.objects.filter(content_type=user_type, object_id=user_id).update(object_repr=ERASED_REPR)
 
 
-def users_purge_inactive(*, older_than):
+def users_purge_inactive(*, older_than: timedelta) -> tuple[list[str], list[str]]:
     """Erase every account deactivated more than `older_than` ago; staff accounts are left alone.
 
     Answers (the ids erased, the ids of staff accounts left).
     """
     cutoff = timezone.now() - older_than
-    erased, left = [], []
+    erased: list[str] = []
+    left: list[str] = []
     for user in User.objects.filter(is_active=False, deactivated_at__lt=cutoff).order_by("deactivated_at"):
         if user.is_staff or user.is_superuser:
             left.append(user.pk)
@@ -172,7 +182,7 @@ def users_purge_inactive(*, older_than):
     return erased, left
 
 
-def user_export(*, user):
+def user_export(*, user: User) -> Iterator[str]:
     """The account's data as one JSON document, in pieces: the profile, its security events, then every task.
 
     The profile and the events are read at once; then each other app's rows
@@ -191,11 +201,11 @@ def user_export(*, user):
     yield "}"
 
 
-def _json(value):
+def _json(value: object) -> str:
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
-def _profile_of(user):
+def _profile_of(user: User) -> dict[str, Any]:
     return {
         "id": user.pk,
         "email": user.email,
@@ -211,7 +221,7 @@ def _profile_of(user):
     }
 
 
-def _security_events_of(user):
+def _security_events_of(user: User) -> dict[str, Any]:
     """What the database records of the account's sign-ins and sign-outs; nobody else's address or IP."""
     ids = [user.pk, *RelinkedUserId.objects.filter(account_id=user.pk).values_list("old_id", flat=True)]
     user_type = ContentType.objects.get_for_model(User)

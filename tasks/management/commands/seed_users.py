@@ -48,7 +48,8 @@ class Command(BaseCommand):
                 raise CommandError("--email-pattern only applies to --count.")
             rows = rows_from_file(file)
         else:
-            rows = rows_from_count(count, email_pattern or DEFAULT_EMAIL_PATTERN)
+            # argparse requires --count or --file.
+            rows = rows_from_count(count, email_pattern or DEFAULT_EMAIL_PATTERN)  # type: ignore[arg-type]
         # One transaction: a user is never left without the demo tasks asked for.
         with transaction.atomic():
             report = seed(rows)
