@@ -22,7 +22,7 @@ EXAMPLE_BUILD := $(EXAMPLE)/.next/BUILD_ID
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate lint test test-fast test-package test-example test-topology bench clean
+.PHONY: install run serve migrate lint typecheck test test-fast test-package test-example test-topology bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,10 +94,15 @@ serve: $(RUNTIME) $(PACKAGE_INSTALLED)
 bench: $(RUNTIME) $(PACKAGE_INSTALLED)
 	bench/run.sh
 
-# Ruff with zero warnings, and the code as ruff formats it (rules and why: ruff.toml).
+# Ruff with zero warnings, the code as ruff formats it (rules and why: ruff.toml), and mypy.
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) typecheck
+
+# mypy with django-stubs and djangorestframework-stubs, no errors; what it checks and how strictly: mypy.ini.
+typecheck: $(DEV)
+	$(BIN)/mypy
 
 test: $(DEV) $(PACKAGE_INSTALLED) $(INTEROP)
 	$(MAKE) lint

@@ -1,4 +1,6 @@
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,13 +12,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
-
-from tasks.admin import TaskInline
 
 from . import services
 from .models import (
@@ -31,6 +32,12 @@ from .models import (
 from .services.life import ERASED_REPR
 
 logger = logging.getLogger("accounts.auth")
+
+
+class AdminRequest(HttpRequest):
+    """For the type checker: a request to the admin's pages, which only a signed-in staff User reaches."""
+
+    user: User
 
 
 class UserCreationAdminForm(UserCreationForm):
@@ -52,12 +59,12 @@ class RelinkForm(forms.Form):
         help_text="The `sub` of the person's new Better Auth tokens (their id in Better Auth's user table).",
     )
 
-    def __init__(self, *args, user, actor, **kwargs):
+    def __init__(self, *args: Any, user: User, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.actor = actor
 
-    def clean_new_id(self):
+    def clean_new_id(self) -> str:
         new_id = self.cleaned_data["new_id"]
         services.user_relink_ensure_allowed(user=self.user, new_id=new_id, actor=self.actor)
         return new_id
@@ -67,7 +74,7 @@ class RelinkForm(forms.Form):
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
-def may_manage(request, user):
+def may_manage(request: HttpRequest, user: User) -> bool:
     """Only superusers touch a staff account: its password, email, status or anything else.
 
     Otherwise support could set a superuser's password and sign in as them.
@@ -83,7 +90,6 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("identity", "email_verified", "email_proof", "is_active", "is_staff", "is_superuser")
     search_fields = ("email", "name", "id")
     ordering = ("email",)
-    inlines = [TaskInline]
     # Nobody sets an identity or a proof by hand, superusers included: only the
     # holder can prove an address (a mailed link, Better Auth), and the proof
     # decides who keeps an address that someone else proves.
@@ -116,7 +122,7 @@ class UserAdmin(DjangoUserAdmin):
         "erase_selected",
     ]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         # A new address takes effect only once it confirms: the form's value is
         # mailed a link, the old address a notice, and the account keeps its
         # address until then (then it is signed out everywhere).
@@ -136,7 +142,7 @@ class UserAdmin(DjangoUserAdmin):
                 messages.WARNING,
             )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str] | tuple[str, ...]:
         # Read-only fields are left out of the form, so a crafted POST cannot set them.
         readonly = super().get_readonly_fields(request, obj)
         if obj is not None and (not request.user.is_superuser or obj.identity != Identity.LOCAL):
@@ -147,18 +153,18 @@ class UserAdmin(DjangoUserAdmin):
             return readonly
         return (*readonly, *PRIVILEGE_FIELDS)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         # Also guards the password page, which asks this with the target user.
         if obj is not None and not may_manage(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         if obj is not None and not may_manage(request, obj):
             return False
         return super().has_delete_permission(request, obj)
 
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         # Whoever sets someone's password can sign in as them; people reset
         # their own through /api/auth/password-reset/, and staff change theirs
         # with the admin's own "Change password" page.
@@ -166,36 +172,36 @@ class UserAdmin(DjangoUserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
         # Django's own delete page erases as the API does: the id is remembered, the admin history keeps no address.
         services.user_erase(user=obj, via="admin")
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             services.user_erase(user=user, via="admin")
 
-    def has_account_data_permission(self, request):
+    def has_account_data_permission(self, request: HttpRequest) -> bool:
         # Whoever exports an account reads all of it, and an erasure cannot be undone: superusers only,
         # whatever permissions anyone else holds.
         return request.user.is_superuser
 
-    def has_deactivate_permission(self, request):
+    def has_deactivate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(f"{self.opts.app_label}.deactivate_user")
 
-    def has_revoke_tokens_permission(self, request):
+    def has_revoke_tokens_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(f"{self.opts.app_label}.revoke_user_tokens")
 
-    def has_relink_permission(self, request):
+    def has_relink_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(f"{self.opts.app_label}.relink_user")
 
     @admin.action(description="Deactivate selected users", permissions=["deactivate"])
-    def deactivate_selected(self, request, queryset):
+    def deactivate_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         self._apply_to_each(
             request, queryset, services.user_deactivate, "Deactivated %d user.", "Deactivated %d users."
         )
 
     @admin.action(description="Revoke all tokens (log out everywhere)", permissions=["revoke_tokens"])
-    def revoke_tokens_of_selected(self, request, queryset):
+    def revoke_tokens_of_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         self._apply_to_each(
             request,
             queryset,
@@ -205,7 +211,7 @@ class UserAdmin(DjangoUserAdmin):
         )
 
     @admin.action(description="Relink to a new Better Auth id (keeps the tasks)", permissions=["relink"])
-    def relink_selected(self, request, queryset):
+    def relink_selected(self, request: AdminRequest, queryset: QuerySet[User]) -> HttpResponse | None:
         """Two confirmation pages: type the new id, then confirm a page naming both ids."""
         users = list(queryset[:2])
         if len(users) != 1:
@@ -232,7 +238,7 @@ class UserAdmin(DjangoUserAdmin):
         return self._relink_page(request, user, form, confirm=False)
 
     @admin.action(description="Export the selected user's data (JSON download)", permissions=["account_data"])
-    def export_data_selected(self, request, queryset):
+    def export_data_selected(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponseBase | None:
         """A confirmation page, then the same JSON document the person gets from GET /api/auth/me/export/."""
         user = self._one_selected(request, queryset, "export")
         if user is None:
@@ -249,7 +255,7 @@ class UserAdmin(DjangoUserAdmin):
         return account_export_response(user)
 
     @admin.action(description="Erase the selected user's data (tasks, profile, account)", permissions=["account_data"])
-    def erase_selected(self, request, queryset):
+    def erase_selected(self, request: AdminRequest, queryset: QuerySet[User]) -> HttpResponse | None:
         """A confirmation page naming what goes, then what DELETE /api/auth/me/ does; recorded without the address."""
         user = self._one_selected(request, queryset, "erase")
         if user is None:
@@ -281,14 +287,14 @@ class UserAdmin(DjangoUserAdmin):
             self.message_user(request, f"Erased the account {user_id}, its tasks and personal data.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:accounts_user_changelist"))
 
-    def _one_selected(self, request, queryset, verb):
+    def _one_selected(self, request: HttpRequest, queryset: QuerySet[User], verb: str) -> User | None:
         users = list(queryset[:2])
         if len(users) != 1:
             self.message_user(request, f"Select exactly one user to {verb}.", messages.ERROR)
             return None
         return users[0]
 
-    def _account_data_page(self, request, user, *, action):
+    def _account_data_page(self, request: HttpRequest, user: User, *, action: str) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
             "title": "Export this user's data" if action == "export_data_selected" else "Erase this user's data",
@@ -300,7 +306,7 @@ class UserAdmin(DjangoUserAdmin):
         }
         return TemplateResponse(request, "admin/accounts/user/account_data_confirmation.html", context)
 
-    def _relink_page(self, request, user, form, *, confirm):
+    def _relink_page(self, request: HttpRequest, user: User, form: RelinkForm, *, confirm: bool) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
             "title": "Relink to a new Better Auth id",
@@ -314,7 +320,14 @@ class UserAdmin(DjangoUserAdmin):
         }
         return TemplateResponse(request, "admin/accounts/user/relink_confirmation.html", context)
 
-    def _apply_to_each(self, request, queryset, service, singular, plural):
+    def _apply_to_each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[User],
+        service: Callable[..., Any],
+        singular: str,
+        plural: str,
+    ) -> None:
         users = list(queryset)
         # All or nothing, so nobody is left guessing which of the selection changed.
         refused = sum(1 for user in users if not may_manage(request, user))
@@ -351,26 +364,26 @@ class GroupAdmin(DjangoGroupAdmin):
     group" alone, a staff member could give their own group every permission.
     """
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
         return request.user.is_superuser
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
         return request.user.is_superuser
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Listed and searchable, never added, changed or deleted by hand."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

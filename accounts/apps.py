@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         # The system checks, the OpenAPI extension, and the event handlers in drf_better_auth's registry.
         from . import checks, events, schema  # noqa: F401

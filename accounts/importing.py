@@ -8,6 +8,7 @@ their scrypt hash along, which `BetterAuthScryptPasswordHasher` verifies and
 Django replaces with bcrypt at the person's first sign-in here.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,8 +33,9 @@ from .models import (
     normalize_email,
 )
 
-EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
-PASSWORD_MAX_LENGTH = User._meta.get_field("password").max_length
+# Both fields set one (the stubs allow None).
+EMAIL_MAX_LENGTH: int = User._meta.get_field("email").max_length  # type: ignore[assignment]
+PASSWORD_MAX_LENGTH: int = User._meta.get_field("password").max_length  # type: ignore[assignment]
 
 # One row per Better Auth user; a user has at most one credential account,
 # but should a database hold more, the most recently updated one wins.
@@ -86,7 +88,7 @@ class ImportReport:
     released: list[Released] = field(default_factory=list)
 
 
-def read_better_auth_users(database_url):
+def read_better_auth_users(database_url: str) -> list[BetterAuthUser]:
     """Every user of the Better Auth database at `database_url`, with its password hash if any."""
     try:
         with psycopg.connect(database_url) as connection:
@@ -97,7 +99,7 @@ def read_better_auth_users(database_url):
         raise BetterAuthDatabaseError(str(error).strip()) from error
 
 
-def import_users(better_auth_users, dry_run=False):
+def import_users(better_auth_users: Iterable[BetterAuthUser], dry_run: bool = False) -> ImportReport:
     """Create or update a local user for each Better Auth user; answers what happened to each.
 
     A user the local database cannot hold is skipped and reported; the rest
@@ -118,7 +120,7 @@ def import_users(better_auth_users, dry_run=False):
     return report
 
 
-def _import_one(better_auth_user, report):
+def _import_one(better_auth_user: BetterAuthUser, report: ImportReport) -> None:
     email = normalize_email(better_auth_user.email)
     user = User.objects.filter(pk=better_auth_user.id).first()
     problem = _problem_with(better_auth_user, email, user)
@@ -135,7 +137,7 @@ def _import_one(better_auth_user, report):
         report.unchanged.append(better_auth_user)
 
 
-def _problem_with(better_auth_user, email, user):
+def _problem_with(better_auth_user: BetterAuthUser, email: str, user: User | None) -> str | None:
     """Why this user cannot be imported, or None."""
     if not USER_ID_PATTERN.fullmatch(better_auth_user.id):
         return "its id is not a valid local user id"
@@ -172,7 +174,7 @@ def _problem_with(better_auth_user, email, user):
     return None
 
 
-def _holder_keeping(better_auth_user, email, user):
+def _holder_keeping(better_auth_user: BetterAuthUser, email: str, user: User | None) -> str | None:
     """The id of another local user who keeps `email` from this Better Auth user, or None.
 
     The ownership rule, as on first sight from a token (`services.email_release`):
@@ -185,7 +187,7 @@ def _holder_keeping(better_auth_user, email, user):
     return holders.values_list("pk", flat=True).first()
 
 
-def _claim_email(better_auth_user, email, user, report):
+def _claim_email(better_auth_user: BetterAuthUser, email: str, user: User | None, report: ImportReport) -> None:
     """Before a new verified Better Auth user takes its address: release it from a holder whose proof yields."""
     if better_auth_user.email_verified and user is None:
         released = services.email_release(
@@ -195,7 +197,7 @@ def _claim_email(better_auth_user, email, user, report):
             report.released.append(Released(better_auth_user, released.pk))
 
 
-def _create(better_auth_user, email):
+def _create(better_auth_user: BetterAuthUser, email: str) -> None:
     User.objects.create(
         id=better_auth_user.id,
         identity=Identity.BETTER_AUTH,
@@ -209,7 +211,7 @@ def _create(better_auth_user, email):
     )
 
 
-def _update(user, better_auth_user, email):
+def _update(user: User, better_auth_user: BetterAuthUser, email: str) -> bool:
     """Bring a user up to date with Better Auth; answers whether anything changed."""
     changed = []
     if _takes_profile(user, better_auth_user):
@@ -227,12 +229,12 @@ def _update(user, better_auth_user, email):
     return bool(changed)
 
 
-def _takes_profile(user, better_auth_user):
+def _takes_profile(user: User, better_auth_user: BetterAuthUser) -> bool:
     """Same rule as profiles taken from tokens: only a newer Better Auth profile wins."""
     return user.profile_synced_at is None or better_auth_user.updated_at > user.profile_synced_at
 
 
-def _takes_password(user, better_auth_user):
+def _takes_password(user: User, better_auth_user: BetterAuthUser) -> bool:
     """A password set or upgraded here is newer than any import; only replace what came from one."""
     if better_auth_user.password_hash is None:
         return False
@@ -241,13 +243,13 @@ def _takes_password(user, better_auth_user):
     return not user.has_usable_password() or user.password.startswith(f"{BetterAuthScryptPasswordHasher.algorithm}$")
 
 
-def _imported_password(better_auth_user):
+def _imported_password(better_auth_user: BetterAuthUser) -> str:
     if better_auth_user.password_hash is None:
         return make_password(None)
     return BetterAuthScryptPasswordHasher.from_better_auth(better_auth_user.password_hash)
 
 
-def _summary(error):
+def _summary(error: BaseException) -> str:
     # The first line only: PostgreSQL's DETAIL line can show the whole row, password hash included.
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__

@@ -27,7 +27,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from .models import USER_ID_PATTERN
+from .models import USER_ID_PATTERN, User
 
 VERIFY_EMAIL_PATH = "/verify-email"
 DECLINE_EMAIL_PATH = "/verify-email/decline"
@@ -38,7 +38,7 @@ CONFIRM_EMAIL_CHANGE_PATH = "/confirm-email-change"
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "accounts.links.EmailVerificationTokenGenerator"
 
-    def _make_hash_value(self, user, timestamp):
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         return f"{user.pk}{user.email}{user.email_proof}{timestamp}"
 
 
@@ -51,7 +51,7 @@ class EmailDeclineTokenGenerator(EmailVerificationTokenGenerator):
 class PasswordResetTokens(PasswordResetTokenGenerator):
     key_salt = "accounts.links.PasswordResetTokens"
 
-    def _make_hash_value(self, user, timestamp):
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         return f"{super()._make_hash_value(user, timestamp)}{user.identity}{user.email_proof}"
 
 
@@ -60,10 +60,10 @@ class EmailChangeTokens:
 
     salt = "accounts.links.EmailChangeTokens"
 
-    def make_token(self, user, new_email):
+    def make_token(self, user: User, new_email: str) -> str:
         return signing.dumps({"email": new_email, "state": self._state(user)}, salt=self.salt)
 
-    def new_email(self, user, token):
+    def new_email(self, user: User, token: str) -> str | None:
         """The address `token` asks `user` to move to, while the link holds; else None."""
         try:
             payload = signing.loads(token, salt=self.salt, max_age=settings.PASSWORD_RESET_TIMEOUT)
@@ -75,7 +75,7 @@ class EmailChangeTokens:
             return None
         return payload["email"]
 
-    def _state(self, user):
+    def _state(self, user: User) -> str:
         revoked = user.tokens_valid_after.timestamp() if user.tokens_valid_after else ""
         value = f"{user.pk}{user.password}{user.email}{user.email_proof}{revoked}"
         return salted_hmac(self.salt, value, algorithm="sha256").hexdigest()[:32]
@@ -87,11 +87,11 @@ email_decline_tokens = EmailDeclineTokenGenerator()
 email_change_tokens = EmailChangeTokens()
 
 
-def uid_of(user):
+def uid_of(user: User) -> str:
     return urlsafe_base64_encode(force_bytes(user.pk))
 
 
-def user_id_from_uid(uid):
+def user_id_from_uid(uid: str) -> str | None:
     """The user id a link's `uid` holds, or None when it holds no possible id."""
     try:
         user_id = force_str(urlsafe_base64_decode(uid))
@@ -101,23 +101,23 @@ def user_id_from_uid(uid):
     return user_id if USER_ID_PATTERN.fullmatch(user_id) else None
 
 
-def link_to(path, user, token):
+def link_to(path: str, user: User, token: str) -> str:
     """The front end's page at `path`, with the user's uid and the token in the query."""
     query = urlencode({"uid": uid_of(user), "token": token})
     return f"{settings.FRONTEND_URL.rstrip('/')}{path}?{query}"
 
 
-def verification_link(user):
+def verification_link(user: User) -> str:
     return link_to(VERIFY_EMAIL_PATH, user, email_verification_tokens.make_token(user))
 
 
-def decline_link(user):
+def decline_link(user: User) -> str:
     return link_to(DECLINE_EMAIL_PATH, user, email_decline_tokens.make_token(user))
 
 
-def password_reset_link(user):
+def password_reset_link(user: User) -> str:
     return link_to(RESET_PASSWORD_PATH, user, password_reset_tokens.make_token(user))
 
 
-def email_change_link(user, new_email):
+def email_change_link(user: User, new_email: str) -> str:
     return link_to(CONFIRM_EMAIL_CHANGE_PATH, user, email_change_tokens.make_token(user, new_email))

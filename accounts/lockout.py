@@ -10,12 +10,15 @@ both go through them.
 """
 
 import math
+from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from rest_framework import status
@@ -28,7 +31,7 @@ from .models import normalize_email
 ACCOUNT_MAX_LENGTH = 255
 
 
-def account(request, credentials):
+def account(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     """The account a sign-in names, as stored: the API sends `email`, the admin's form `username`."""
     credentials = credentials or {}
     named = credentials.get("email") or credentials.get("username") or ""
@@ -45,7 +48,10 @@ class LockoutHandler(AxesDatabaseHandler):
     an IP that keeps guessing stays locked.
     """
 
-    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+    # `request`: an HttpRequest that axes has marked (`axes_locked_out`, `axes_ip_address`, ...), or None.
+    def user_login_failed(
+        self, sender: object, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+    ) -> None:
         # AxesBackend marks the attempts it refuses before any password check (with
         # AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT off), and axes then records nothing.
         refused_unchecked = request is not None and request.axes_locked_out
@@ -56,16 +62,16 @@ class LockoutHandler(AxesDatabaseHandler):
             )
 
 
-def is_locked_out(request):
+def is_locked_out(request: HttpRequest) -> bool:
     return getattr(request, "axes_locked_out", False)
 
 
-def retry_after(request):
+def retry_after(request: HttpRequest) -> int:
     """Seconds until a locked-out client may sign in: a refused attempt restarts the cool-off."""
     return math.ceil(get_cool_off(request).total_seconds())
 
 
-def _refusal_page(request, template, title, seconds):
+def _refusal_page(request: HttpRequest, template: str, title: str | Promise, seconds: int) -> HttpResponse:
     """The admin's answer to a refused sign-in: 429, a page laid out like the sign-in page, and Retry-After."""
     context = {
         **admin.site.each_context(request),
@@ -77,7 +83,7 @@ def _refusal_page(request, template, title, seconds):
     return response
 
 
-def lockout_response(request, original_response, credentials):
+def lockout_response(request: HttpRequest, original_response: HttpResponse | None, credentials: Any) -> HttpResponse:
     """The admin's answer to a sign-in from a locked-out IP."""
     return _refusal_page(request, "admin/locked_out.html", _("Too many failed sign-in attempts"), retry_after(request))
 
@@ -88,12 +94,12 @@ class _AdminSignIn:
 
 
 @never_cache
-def admin_login(request, extra_context=None):
+def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
     """The admin's sign-in, limited per client IP as /api/token/ is (the `auth` rate)."""
     if request.method == "POST":
         throttle = ScopedDatabaseRateThrottle()
-        if not throttle.allow_request(request, _AdminSignIn):
-            return _refusal_page(
-                request, "admin/sign_in_throttled.html", _("Too many sign-in attempts"), math.ceil(throttle.wait())
-            )
+        # The throttle reads the view's `throttle_scope` and the request's address only.
+        if not throttle.allow_request(request, _AdminSignIn):  # type: ignore[arg-type]
+            wait = math.ceil(throttle.wait())  # type: ignore[arg-type]  # a refusal always has one
+            return _refusal_page(request, "admin/sign_in_throttled.html", _("Too many sign-in attempts"), wait)
     return admin.site.login(request, extra_context)

@@ -1,5 +1,7 @@
 """The local user: keyed by the Better Auth user id, signed in by email."""
 
+from typing import Any, ClassVar, NoReturn
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
@@ -17,20 +19,20 @@ NAME_MAX_LENGTH = 255
 RELINK_NOTE_MAX_LENGTH = 200
 
 
-def generate_user_id():
+def generate_user_id() -> str:
     """A new id in Better Auth's default shape, for users created here."""
     return get_random_string(USER_ID_LENGTH)
 
 
-def normalize_email(email):
+def normalize_email(email: str | None) -> str:
     """Emails compare case-insensitively, as Better Auth stores them: lower-cased."""
     return (email or "").strip().lower()
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("A user needs an email address.")
         user = self.model(email=normalize_email(email), **extra_fields)
@@ -41,19 +43,19 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra_fields):
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email, password=None, **extra_fields):
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         if extra_fields["is_staff"] is not True or extra_fields["is_superuser"] is not True:
             raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
         return self._create_user(email, password, **extra_fields)
 
-    def get_by_natural_key(self, email):
+    def get_by_natural_key(self, email: str | None) -> "User":
         return self.get(email=normalize_email(email))
 
 
@@ -146,11 +148,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="When the account was deactivated; `purge_inactive_users` erases it some days later.",
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]
@@ -170,31 +172,31 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("relink_user", "Can relink user to a new Better Auth id"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.email
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)
 
-    def email_prove(self, proof):
+    def email_prove(self, proof: str) -> None:
         """Record that the holder proved its current address, and how; the caller saves."""
         self.email_proof = proof
         self.email_verified = proof != EmailProof.NONE
 
     @property
-    def email_yields(self):
+    def email_yields(self) -> bool:
         """Whether someone who proves this address with more than a click may take it from this account."""
         return self.email_proof in YIELDING_PROOFS
 
-    def get_full_name(self):
+    def get_full_name(self) -> str:
         return self.name or self.email
 
-    def get_short_name(self):
+    def get_short_name(self) -> str:
         return self.name or self.email
 
 
@@ -210,7 +212,7 @@ class DenylistedToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.jti} (user {self.user_id})"
 
 
@@ -236,7 +238,7 @@ class RelinkedUserId(models.Model):
     class Meta:
         ordering = ["-relinked_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.old_id} -> {self.account_id}"
 
 
@@ -253,7 +255,7 @@ class DeletedUserId(models.Model):
     class Meta:
         ordering = ["-deleted_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user_id} (erased {self.deleted_at:%Y-%m-%d %H:%M})"
 
 
@@ -261,19 +263,19 @@ class AppendOnlyError(Exception):
     """A change or deletion of a row kept as a record: a record nobody may rewrite is the point of it."""
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
         raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
 
 
 class RelinkRecordQuerySet(AppendOnlyQuerySet):
-    def notes_erase(self):
+    def notes_erase(self) -> int:
         """Empty the notes: the one change a record allows, when the person a note may name is erased."""
         return models.QuerySet.update(self, note="")
 
@@ -312,15 +314,15 @@ class RelinkRecord(models.Model):
         # Related-object code (deletions, relinks) goes through the base manager: it must refuse too.
         base_manager_name = "objects"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.old_id} -> {self.new_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("RelinkRecord rows are never updated.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("RelinkRecord rows are never deleted.")
 
 
@@ -339,7 +341,7 @@ class EndedSession(models.Model):
     class Meta:
         ordering = ["-ended_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.session_id} (user {self.user_id})"
 
 
@@ -355,5 +357,5 @@ class ReceivedEvent(models.Model):
     class Meta:
         ordering = ["-received_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"

@@ -1,13 +1,18 @@
 """How drf-spectacular describes drf_better_auth's authentication in the OpenAPI schema."""
 
+from typing import TYPE_CHECKING, Any
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+if TYPE_CHECKING:
+    from drf_spectacular.openapi import AutoSchema
 
 
 class BetterAuthJWTScheme(OpenApiAuthenticationExtension):
     target_class = "drf_better_auth.authentication.BetterAuthJWTAuthentication"
     name = "bearerAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: "AutoSchema") -> dict[str, Any]:
         return {
             "type": "http",
             "scheme": "bearer",

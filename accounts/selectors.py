@@ -1,32 +1,36 @@
 """The read every authenticated request makes: the user a token names, with its SQL compiled once (`core.compiled`)."""
 
-import functools
+from typing import TYPE_CHECKING
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists
 
 from core.compiled import CompiledQuery, Placeholder
 
 from .models import EndedSession, User
 
+if TYPE_CHECKING:
+    from drf_better_auth.tokens import TokenIdentity
+
 # Values no token can carry (ids are plain printable text): they only mark where the real ones go.
-_USER_ID = "\x00user-id\x00"
-_SESSION_ID = "\x00session-id\x00"
+_USER_ID = Placeholder("\x00user-id\x00", User._meta.pk)
+_SESSION_ID = Placeholder("\x00session-id\x00", EndedSession._meta.get_field("session_id"))
 
 
-def user_get_for_token(*, identity):
+def user_get_for_token(*, identity: "TokenIdentity") -> User | None:
     """The user the token names, or None; annotated `token_session_ended` when the token names a session."""
-    query = _user_query(connections[DEFAULT_DB_ALIAS].vendor, identity.session_id is not None)
+    if identity.session_id is None:
+        query = CompiledQuery.once("user_get_for_token", _user_query)
+    else:
+        query = CompiledQuery.once("user_get_for_token with session", _user_with_session_query)
     users = query.fetch(user_id=identity.user_id, session_id=identity.session_id)
     return users[0] if users else None
 
 
-@functools.cache
-def _user_query(vendor, with_session):
-    # `vendor` keys the cache: the SQL is the default database's dialect.
-    users = User.objects.filter(pk=_USER_ID)
-    placeholders = {"user_id": Placeholder(_USER_ID, User._meta.pk)}
-    if with_session:
-        users = users.annotate(token_session_ended=Exists(EndedSession.objects.filter(session_id=_SESSION_ID)))
-        placeholders["session_id"] = Placeholder(_SESSION_ID, EndedSession._meta.get_field("session_id"))
-    return CompiledQuery(users, **placeholders)
+def _user_query() -> CompiledQuery:
+    return CompiledQuery(User.objects.filter(pk=_USER_ID.value), user_id=_USER_ID)
+
+
+def _user_with_session_query() -> CompiledQuery:
+    ended = Exists(EndedSession.objects.filter(session_id=_SESSION_ID.value))
+    users = User.objects.filter(pk=_USER_ID.value).annotate(token_session_ended=ended)
+    return CompiledQuery(users, user_id=_USER_ID, session_id=_SESSION_ID)

@@ -24,10 +24,10 @@ SMTP_DELAY = float(os.environ.get("SMTP_DELAY", "0.3"))
 class SlowSMTPHandler(socketserver.StreamRequestHandler):
     """Just enough SMTP to take a message, slowly."""
 
-    def reply(self, line):
+    def reply(self, line: str) -> None:
         self.wfile.write(f"{line}\r\n".encode())
 
-    def handle(self):
+    def handle(self) -> None:
         self.reply("220 slow.example ESMTP")
         while line := self.rfile.readline():
             command = line.decode(errors="replace").strip().upper()
@@ -48,7 +48,7 @@ class SlowSMTPHandler(socketserver.StreamRequestHandler):
                 self.reply("502 not implemented")
 
 
-def main(rounds):
+def main(rounds: int) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "true")
@@ -69,7 +69,7 @@ def main(rounds):
 
     setup_test_environment()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = server.server_address
+    settings.EMAIL_HOST, settings.EMAIL_PORT = server.server_address[:2]
     from django.db import connection
 
     test_db = connection.creation.create_test_db(verbosity=0)

@@ -39,7 +39,7 @@ from accounts.models import Identity, User  # noqa: E402
 ROUNDS = 5
 
 
-def better_auth_token(user):
+def better_auth_token(user: User) -> str:
     now = int(time.time())
     claims = {
         "id": user.pk,
@@ -57,7 +57,7 @@ def better_auth_token(user):
     return jwt.encode(claims, settings.BETTER_AUTH_SECRET, algorithm="HS256")
 
 
-def measure(name, token, iterations):
+def measure(name: str, token: str, iterations: int) -> None:
     authentication = BetterAuthJWTAuthentication()
     request = APIRequestFactory().get("/api/tasks/", HTTP_AUTHORIZATION=f"Bearer {token}")
     authentication.authenticate(request)  # warm: first sight, the database connection, imports
@@ -88,7 +88,7 @@ def measure(name, token, iterations):
     )
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=5000)
     args = parser.parse_args()
@@ -112,7 +112,7 @@ def main():
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def decode_only(token, iterations):
+def decode_only(token: str, iterations: int) -> None:
     from drf_better_auth.state import token_backend
 
     backend = token_backend()

@@ -28,7 +28,7 @@ TASK_VALUES = (
 )
 
 
-def user(sub, email, count):
+def user(sub: str, email: str, count: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO accounts_user (id, password, identity, email, name, is_active, is_staff, is_superuser, "
@@ -47,7 +47,7 @@ def user(sub, email, count):
     print(",".join(ids[:100]))
 
 
-def grow(users, per_user):
+def grow(users: int, per_user: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM accounts_user WHERE id LIKE 'benchGrow%%'")
         start = cursor.fetchone()[0]
@@ -71,7 +71,7 @@ def grow(users, per_user):
         print(f"tasks in the table: {cursor.fetchone()[0]}", file=sys.stderr)
 
 
-def _vacuum_analyze(*tables):
+def _vacuum_analyze(*tables: str) -> None:
     # Reseeding deletes rows; their dead index entries, and pages not yet marked
     # all-visible, made the 10 000-task caller's COUNT(*) visit 20 000 entries and
     # fetch every row from the heap (about 2 ms instead of 0.8). INDEX_CLEANUP ON:

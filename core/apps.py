@@ -6,5 +6,5 @@ class CoreConfig(AppConfig):
 
     name = "core"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)

@@ -1,14 +1,19 @@
 """System checks that stop start-up on unsafe or broken configuration."""
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import CheckMessage, Error, register
 from drf_better_auth.checks import secret_errors
+
+from .compiled import django_verified_errors
 
 
 @register()
-def check_secret_key(app_configs=None, **kwargs):
+def check_secret_key(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """With DEBUG off, DJANGO_SECRET_KEY must be set and at least 32 characters long."""
     if settings.DEBUG:
         return []
@@ -25,7 +30,7 @@ _ORIGIN = re.compile(r"^https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])
 
 
 @register()
-def check_cors_allowed_origins(app_configs=None, **kwargs):
+def check_cors_allowed_origins(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """Each CORS origin must be exactly what browsers send, or it never matches."""
     return [
         Error(
@@ -52,7 +57,7 @@ BROWSER_PAGES_NEED = [
 
 
 @register()
-def check_browser_middleware(app_configs=None, **kwargs):
+def check_browser_middleware(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """CSRF, the admin's and axes' middleware run for browser pages: BrowserPagesMiddleware and what it runs."""
     listed = list(getattr(settings, "BROWSER_MIDDLEWARE", []))
     in_order = [path for path in listed if path in BROWSER_PAGES_NEED]
@@ -65,3 +70,9 @@ def check_browser_middleware(app_configs=None, **kwargs):
             id="core.E020",
         )
     ]
+
+
+@register()
+def check_django_verified(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """core.compiled reads the ORM compiler's internals: only a Django release it was verified against runs it."""
+    return django_verified_errors()

@@ -5,10 +5,13 @@ The body follows SimpleJWT's wire shape, `{"detail", "code"}`, and adds
 token errors, so clients can always read `detail` and branch on `code`.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from .routing import is_api_request
@@ -28,13 +31,16 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
 
-def json_exception_handler(exc, context):
+def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # DRF converts Django's Http404 and PermissionDenied only after the handler
     # is chosen; converting first gives them their proper codes.
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        # DRF's handler answers APIExceptions only; anything else is Django's 500.
+        return None
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -42,7 +48,7 @@ def json_exception_handler(exc, context):
     return response
 
 
-def error_body(exc, data):
+def error_body(exc: exceptions.APIException, data: Any) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
         return {
             "detail": "Invalid input.",
@@ -56,23 +62,23 @@ def error_body(exc, data):
     return {"detail": str(data), "code": _code_of(exc)}
 
 
-def _code_of(exc):
+def _code_of(exc: exceptions.APIException) -> Any:
     # DRF's handler answers only APIExceptions (Django's own are converted above).
     codes = exc.get_codes()
     return codes if isinstance(codes, str) else exc.default_code
 
 
-def _json_error(status_code, detail, code):
+def _json_error(status_code: int, detail: str, code: str) -> JsonResponse:
     return JsonResponse({"detail": detail, "code": code}, status=status_code)
 
 
-def bad_request(request, exception, template_name="400.html"):
+def bad_request(request: HttpRequest, exception: Exception, template_name: str = "400.html") -> HttpResponse:
     if is_api_request(request):
         return _json_error(status.HTTP_400_BAD_REQUEST, "Bad request.", "bad_request")
     return defaults.bad_request(request, exception)
 
 
-def permission_denied(request, exception, template_name="403.html"):
+def permission_denied(request: HttpRequest, exception: Exception, template_name: str = "403.html") -> HttpResponse:
     if is_api_request(request):
         return _json_error(
             status.HTTP_403_FORBIDDEN,
@@ -82,13 +88,13 @@ def permission_denied(request, exception, template_name="403.html"):
     return defaults.permission_denied(request, exception)
 
 
-def page_not_found(request, exception, template_name="404.html"):
+def page_not_found(request: HttpRequest, exception: Exception, template_name: str = "404.html") -> HttpResponse:
     if is_api_request(request):
         return _json_error(status.HTTP_404_NOT_FOUND, "Not found.", "not_found")
     return defaults.page_not_found(request, exception)
 
 
-def server_error(request, template_name="500.html"):
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     if is_api_request(request):
         return _json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "A server error occurred.", "server_error")
     return defaults.server_error(request)

@@ -10,8 +10,9 @@ import contextvars
 import json
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
-request_id_var = contextvars.ContextVar("request_id", default=None)
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 # A record's caller, thread and process are never written (JSONFormatter writes its
 # own fields), so they are not gathered either: the logging HOWTO's "Optimization".
@@ -32,7 +33,7 @@ _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))
 }
 
 
-def request_id_of(record):
+def request_id_of(record: logging.LogRecord) -> str | None:
     """The id of the request a record was logged during, or None outside one.
 
     Django logs a request's 4xx/5xx line after the middleware has returned,
@@ -45,7 +46,7 @@ def request_id_of(record):
 class DropQueryString(logging.Filter):
     """Cuts the query string from the development server's request lines (a token could be there)."""
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
             request_line = record.args[0]
             method, _, rest = request_line.partition(" ")
@@ -62,14 +63,14 @@ class RefusedHostIsAWarning(logging.Filter):
     traceback each time would bury the errors that matter.
     """
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         record.levelno, record.levelname = logging.WARNING, "WARNING"
         record.exc_info = record.exc_text = None
         return True
 
 
 class RequestIDFilter(logging.Filter):
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_of(record)
         return True
 
@@ -80,13 +81,13 @@ _encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class JSONFormatter(logging.Formatter):
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         entry = self.entry(record)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return _encode_json(entry)
 
-    def entry(self, record):
+    def entry(self, record: logging.LogRecord) -> dict[str, Any]:
         entry = {
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
             "level": record.levelname,
@@ -100,7 +101,7 @@ class JSONFormatter(logging.Formatter):
         return entry
 
 
-def logging_config(level="INFO"):
+def logging_config(level: str = "INFO") -> dict[str, Any]:
     """A `logging.config.dictConfig` dict: JSON lines, application and errors on stderr, access on stdout."""
     return {
         "version": 1,

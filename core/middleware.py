@@ -5,6 +5,8 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import corsheaders.middleware
@@ -13,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, RequestDataTooBig
 from django.core.handlers.exception import convert_exception_to_response
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.module_loading import import_string
 
 from .exceptions import DatabaseUnavailable, RequestTooLarge
@@ -31,17 +33,21 @@ _ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 MAX_LOGGED_ORIGIN_LENGTH = 200
 MAX_REMEMBERED_ORIGINS = 100
 
+# What each middleware wraps: the rest of the chain, down to the view.
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+ViewHook = Callable[[HttpRequest, Callable[..., Any], tuple[Any, ...], dict[str, Any]], HttpResponseBase | None]
+
 
 class RequestIDMiddleware:
     """Request id: taken from `X-Request-ID` when sane, generated otherwise, echoed back."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         supplied = request.META.get(REQUEST_ID_META_KEY, "")
         request_id = supplied if _ACCEPTABLE_ID.match(supplied) else os.urandom(16).hex()
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # read by core.logging.request_id_of
         token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)
@@ -62,10 +68,10 @@ class AccessLogMiddleware:
     server and carries the id the response echoes.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 3)
@@ -105,9 +111,9 @@ class BrowserPagesMiddleware:
     the same order; their `process_view` hooks run from this one's.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
-        self._view_hooks = []
+        self._view_hooks: list[ViewHook] = []
         handler = convert_exception_to_response(get_response)
         for path in reversed(settings.BROWSER_MIDDLEWARE):
             try:
@@ -121,12 +127,18 @@ class BrowserPagesMiddleware:
             handler = convert_exception_to_response(middleware)
         self._browser_handler = handler
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if is_api_request(request):
             return self.get_response(request)
-        return self._browser_handler(request)
+        return self._browser_handler(request)  # type: ignore[return-value]  # a sync chain: never awaitable
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         if is_api_request(request):
             return None
         for hook in self._view_hooks:
@@ -144,18 +156,18 @@ class CorsMiddleware(corsheaders.middleware.CorsMiddleware):
     and remembers a bounded number of them: origins are chosen by clients.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         super().__init__(get_response)
-        self._refused = set()
+        self._refused: set[str] = set()
 
-    def add_response_headers(self, request, response):
+    def add_response_headers(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         response = super().add_response_headers(request, response)
         origin = request.headers.get("Origin")
         if origin and ACCESS_CONTROL_ALLOW_ORIGIN not in response and self.is_enabled(request):
             self._warn_refused(origin, request)
         return response
 
-    def _warn_refused(self, origin, request):
+    def _warn_refused(self, origin: str, request: HttpRequest) -> None:
         origin = origin[:MAX_LOGGED_ORIGIN_LENGTH]
         try:
             # The page's own origin (Swagger UI's calls) needs no CORS.
@@ -188,19 +200,19 @@ class ExceptionStatusMiddleware:
     (DRF re-raises what its own handler does not answer).
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, (OperationalError, InterfaceError)):
             database_outage_log.failed(exception)
             response = _error_response(DatabaseUnavailable())
             response["Retry-After"] = str(DatabaseUnavailable.retry_after)
             # The outage log above stands for Django's per-request error line.
-            response._has_been_logged = True
+            response._has_been_logged = True  # type: ignore[attr-defined]  # Django's flag (django.utils.log)
             return response
         if isinstance(exception, RequestDataTooBig):
             _discard_body(request)
@@ -215,11 +227,11 @@ DISCARD_LIMIT = 1024 * 1024
 database_outage_log = OutageLog("database")
 
 
-def _error_response(exc):
+def _error_response(exc: DatabaseUnavailable | RequestTooLarge) -> JsonResponse:
     return JsonResponse({"detail": str(exc.detail), "code": exc.default_code}, status=exc.status_code)
 
 
-def _discard_body(request):
+def _discard_body(request: HttpRequest) -> None:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

@@ -13,5 +13,5 @@ class RateCounter(models.Model):
     window_ends = models.FloatField(db_index=True)
     hits = models.PositiveIntegerField()
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.key}: {self.hits}"

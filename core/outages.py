@@ -14,14 +14,14 @@ logger = logging.getLogger("core.outages")
 
 
 class OutageLog:
-    def __init__(self, dependency, *, interval=10.0):
+    def __init__(self, dependency: str, *, interval: float = 10.0) -> None:
         self.dependency = dependency
         self.interval = interval
         self._lock = threading.Lock()
-        self._logged_at = None
+        self._logged_at: float | None = None
         self._unlogged = 0
 
-    def failed(self, error):
+    def failed(self, error: BaseException) -> None:
         """Count a failure caused by `error`; log it unless a line went out within the interval."""
         now = time.monotonic()
         with self._lock:

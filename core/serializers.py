@@ -8,7 +8,8 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField(help_text="What went wrong, for people.")
     code = serializers.CharField(help_text="What went wrong, for programs.")
-    errors = serializers.DictField(
+    # DRF's metaclass takes declared fields out of the class, so Serializer.errors stays as it is.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Validation errors only: field name -> messages.",

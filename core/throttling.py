@@ -14,21 +14,25 @@ requests add no rows.
 import hashlib
 import ipaddress
 import time
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
+from django.http import HttpRequest
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.views import APIView
 
 from .models import RateCounter
 
 _TABLE = RateCounter._meta.db_table
 
 
-def _ip_address(text):
+def _ip_address(text: str) -> str | None:
     """`text` as a canonical IP address, or None when it is not one the address columns can hold."""
     try:
-        address = ipaddress.ip_address(text.strip())
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(text.strip())
     except ValueError:
         return None
     if address.version == 6:
@@ -40,7 +44,7 @@ def _ip_address(text):
     return str(address)
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str | None:
     """The client's IP address, for the per-IP throttles and django-axes' lockouts; None if there is none.
 
     With NUM_PROXIES=N the Nth X-Forwarded-For entry from the right is
@@ -60,7 +64,7 @@ def client_ip(request):
     return _ip_address(request.META.get("REMOTE_ADDR") or "")
 
 
-def rate_counter_hit(*, key, window_seconds, now=None):
+def rate_counter_hit(*, key: str, window_seconds: float, now: float | None = None) -> tuple[int, float]:
     """Count one request against `key`; answers (hits in the current window, when the window ends)."""
     now = time.time() if now is None else now
     table, key_column, ends, hits = map(connection.ops.quote_name, (_TABLE, "key", "window_ends", "hits"))
@@ -86,7 +90,7 @@ class RateLimit(NamedTuple):
     window: int
 
 
-def rate_limits_take(limits, *, now=None):
+def rate_limits_take(limits: Iterable["RateLimit"], *, now: float | None = None) -> float | None:
     """Count one request against every limit, or against none if any is reached.
 
     Answers None when the request was counted, otherwise the seconds until
@@ -108,7 +112,7 @@ def rate_limits_take(limits, *, now=None):
     return max(*waits, 0) if waits else None
 
 
-def rate_counters_flush_expired(*, now=None):
+def rate_counters_flush_expired(*, now: float | None = None) -> int:
     """Delete the counters of windows that have ended; answers how many."""
     now = time.time() if now is None else now
     deleted, _details = RateCounter.objects.filter(window_ends__lte=now).delete()
@@ -118,16 +122,20 @@ def rate_counters_flush_expired(*, now=None):
 class DatabaseRateThrottle(SimpleRateThrottle):
     """A fixed-window `SimpleRateThrottle` counted in the database, per client IP for anonymous callers."""
 
-    @property
-    def THROTTLE_RATES(self):
-        # Read when used, not when DRF is imported, so the settings in force apply.
-        return api_settings.DEFAULT_THROTTLE_RATES
+    # Set from `rate` by SimpleRateThrottle (parse_rate); read only when `rate` is set.
+    num_requests: int
+    duration: int
 
-    def get_ident(self, request):
+    @property
+    def THROTTLE_RATES(self) -> dict[str, str | None]:  # type: ignore[override]
+        # Read when used, not when DRF is imported, so the settings in force apply.
+        return api_settings.DEFAULT_THROTTLE_RATES  # type: ignore[return-value]  # the stubs say numbers, not "5/min"
+
+    def get_ident(self, request: Request) -> str:
         # Clients with no usable address share one count rather than escaping it.
         return client_ip(request) or "unknown"
 
-    def limit_for(self, request, view):
+    def limit_for(self, request: Request, view: APIView) -> RateLimit | None:
         """This request's `RateLimit` here, or None when this throttle does not limit it."""
         if self.rate is None:
             return None
@@ -137,25 +145,25 @@ class DatabaseRateThrottle(SimpleRateThrottle):
         # Hashed: the key column has a width, and keys may hold whatever a client sent.
         return RateLimit(hashlib.sha256(key.encode()).hexdigest(), self.num_requests, self.duration)
 
-    def allow_request(self, request, view):
+    def allow_request(self, request: Request, view: APIView) -> bool:
         limit = self.limit_for(request, view)
         self._wait = rate_limits_take([limit] if limit else [])
         return self._wait is None
 
-    def wait(self):
+    def wait(self) -> float | None:
         return self._wait
 
 
 class ScopedDatabaseRateThrottle(ScopedRateThrottle, DatabaseRateThrottle):
     """DRF's `ScopedRateThrottle` (the view's `throttle_scope`, per user or client IP), counted in the database."""
 
-    def limit_for(self, request, view):
+    def limit_for(self, request: Request, view: APIView) -> RateLimit | None:
         # What ScopedRateThrottle.allow_request does before counting: the view names the scope, the scope the rate.
         self.scope = getattr(view, self.scope_attr, None)
         if not self.scope:
             return None
         self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.num_requests, self.duration = self.parse_rate(self.rate)  # type: ignore[assignment]  # a rate is set
         return super().limit_for(request, view)
 
     allow_request = DatabaseRateThrottle.allow_request
@@ -170,7 +178,7 @@ class ScopedAddressRateThrottle(ScopedDatabaseRateThrottle):
 
     scope_attr = "throttle_address_scope"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
         address = view.throttle_address(request)
         if address is None:
             return None
@@ -184,8 +192,10 @@ class CountedTogetherMixin:
     request one throttle refuses would still use up the others' allowance.
     """
 
-    def check_throttles(self, request):
-        limits = [limit for throttle in self.get_throttles() if (limit := throttle.limit_for(request, self))]
+    def check_throttles(self, request: Request) -> None:
+        # An APIView's mixin: get_throttles and throttled are the view's.
+        throttles = self.get_throttles()  # type: ignore[attr-defined]
+        limits = [limit for throttle in throttles if (limit := throttle.limit_for(request, self))]
         wait = rate_limits_take(limits)
         if wait is not None:
-            self.throttled(request, wait)
+            self.throttled(request, wait)  # type: ignore[attr-defined]

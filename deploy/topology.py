@@ -23,7 +23,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NGINX_TEMPLATE = PROJECT_ROOT / "deploy" / "nginx" / "api.conf.template"
@@ -50,7 +52,11 @@ START_TIMEOUT = 60
 STOP_TIMEOUT = 45
 
 
-def app_environment(state):
+# What `up` records in topology.json: ports, secrets, pids, the database's URL.
+State = dict[str, Any]
+
+
+def app_environment(state: State) -> dict[str, str]:
     """The environment docker-compose.yml gives the migrate job and the replicas (names must match)."""
     return {
         "DATABASE_URL": state["database_url"],
@@ -62,7 +68,7 @@ def app_environment(state):
     }
 
 
-def api_environment(state, replica):
+def api_environment(state: State, replica: str) -> dict[str, str]:
     return {
         **app_environment(state),
         "SERVER_BIND": f"127.0.0.1:{state['ports'][replica]}",
@@ -71,7 +77,7 @@ def api_environment(state, replica):
     }
 
 
-def proxy_environment(state):
+def proxy_environment(state: State) -> dict[str, str]:
     """The names the nginx template takes, as docker-compose.yml's proxy service sets them."""
     return {
         "PROXY_LISTEN": f"127.0.0.1:{state['ports']['proxy']}",
@@ -82,20 +88,20 @@ def proxy_environment(state):
     }
 
 
-def render_template(text, values):
+def render_template(text: str, values: Mapping[str, str]) -> str:
     """What the nginx image's entrypoint does with envsubst: ${NAME} for each NAME given."""
     for name, value in values.items():
         text = text.replace("${" + name + "}", value)
     return text
 
 
-def _free_port():
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_for_http(url, *, timeout, expect=200):
+def _wait_for_http(url: str, *, timeout: float, expect: int = 200) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -108,7 +114,7 @@ def _wait_for_http(url, *, timeout, expect=200):
     raise TimeoutError(f"{url} did not answer {expect} within {timeout}s")
 
 
-def _is_running(pid):
+def _is_running(pid: int | None) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
             # The state follows the parenthesised command name; Z is a zombie.
@@ -120,15 +126,15 @@ def _is_running(pid):
 class Topology:
     """The processes of one topology, kept under `directory`."""
 
-    def __init__(self, directory):
+    def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory).resolve()
         self.state_file = self.directory / "topology.json"
-        self.state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
-        self._children = {}
+        self.state: State = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
+        self._children: dict[str, subprocess.Popen[bytes]] = {}
 
     # -- the whole topology -------------------------------------------------
 
-    def up(self):
+    def up(self) -> str:
         if self.state_file.exists():
             raise RuntimeError(f"{self.directory} already holds a topology: `down` it, then use a fresh directory")
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -150,7 +156,7 @@ class Topology:
         self.start("proxy")
         return self.url
 
-    def down(self):
+    def down(self) -> None:
         # All at once, as `docker compose down`: the replicas drain side by side.
         running = [service for service in ("proxy", *API_REPLICAS, "redis") if self.pid(service)]
         for service in running:
@@ -161,29 +167,29 @@ class Topology:
         self.stop("db")
 
     @property
-    def url(self):
+    def url(self) -> str:
         return f"http://127.0.0.1:{self.state['ports']['proxy']}"
 
-    def replica_url(self, replica):
+    def replica_url(self, replica: str) -> str:
         return f"http://127.0.0.1:{self.state['ports'][replica]}"
 
     @property
-    def database_url(self):
+    def database_url(self) -> str:
         return self.state["database_url"]
 
     @property
-    def secrets(self):
+    def secrets(self) -> dict[str, str]:
         return self.state["secrets"]
 
-    def log(self, service):
+    def log(self, service: str) -> Path:
         return self.directory / "logs" / f"{service}.log"
 
-    def pid(self, service):
+    def pid(self, service: str) -> int | None:
         return self.state["pids"].get(service)
 
     # -- one service --------------------------------------------------------
 
-    def start(self, service):
+    def start(self, service: str) -> None:
         if service == "db":
             self._start_db()
         elif service == "redis":
@@ -198,7 +204,7 @@ class Topology:
         else:
             raise ValueError(f"unknown service: {service}")
 
-    def stop(self, service):
+    def stop(self, service: str) -> None:
         """Stop as docker compose stop would: SIGTERM (nginx: SIGQUIT), SIGKILL after STOP_TIMEOUT."""
         if service == "db":
             if self.state.get("database_url"):
@@ -215,7 +221,7 @@ class Topology:
         if self.wait_until_stopped(service, timeout=STOP_TIMEOUT) is False:
             self.kill(service)
 
-    def kill(self, service):
+    def kill(self, service: str) -> None:
         """SIGKILL to the service's whole process group (the server's main process and its workers)."""
         pid = self.pid(service)
         if pid is None:
@@ -226,10 +232,10 @@ class Topology:
             pass
         self.wait_until_stopped(service, timeout=10)
 
-    def signal(self, service, signum):
+    def signal(self, service: str, signum: int) -> None:
         self._signal(service, signum)
 
-    def wait_until_stopped(self, service, *, timeout):
+    def wait_until_stopped(self, service: str, *, timeout: float) -> int | None | bool:
         """Wait for the service's main process to exit; answer its exit code (None if unknown) or False."""
         pid = self.pid(service)
         child = self._children.get(service)
@@ -244,10 +250,10 @@ class Topology:
 
     # -- details ------------------------------------------------------------
 
-    def _save(self):
+    def _save(self) -> None:
         self.state_file.write_text(json.dumps(self.state, indent=2))
 
-    def _app_env(self, overrides):
+    def _app_env(self, overrides: Mapping[str, str]) -> dict[str, str]:
         env = {
             key: value
             for key, value in os.environ.items()
@@ -259,7 +265,7 @@ class Topology:
         env["PYTHONUNBUFFERED"] = "1"
         return env
 
-    def _run_once(self, name, command):
+    def _run_once(self, name: str, command: Sequence[str]) -> None:
         with open(self.log(name), "ab") as log:
             subprocess.run(
                 command,
@@ -271,7 +277,7 @@ class Topology:
                 timeout=300,
             )
 
-    def _spawn(self, service, command, env=None):
+    def _spawn(self, service: str, command: Sequence[str], env: Mapping[str, str] | None = None) -> None:
         log = open(self.log(service), "ab")
         # A session of its own: signals reach the whole service, and a Ctrl-C
         # meant for the caller does not.
@@ -289,13 +295,16 @@ class Topology:
         self.state["pids"][service] = child.pid
         self._save()
 
-    def _signal(self, service, signum):
+    def _signal(self, service: str, signum: int) -> None:
+        pid = self.pid(service)
+        if pid is None:
+            return
         try:
-            os.kill(self.pid(service), signum)
+            os.kill(pid, signum)
         except ProcessLookupError:
             pass
 
-    def _start_db(self):
+    def _start_db(self) -> None:
         directory = self.directory / "postgres"
         command = "resume" if (directory / "data").exists() else "start"
         result = subprocess.run(
@@ -307,7 +316,7 @@ class Topology:
             self.state["database_url"] = result.stdout.strip()
             self._save()
 
-    def _redis_command(self):
+    def _redis_command(self) -> list[str]:
         directory = self.directory / "redis"
         directory.mkdir(exist_ok=True)
         return [
@@ -320,7 +329,7 @@ class Topology:
             str(directory),
         ]
 
-    def _wait_for_redis(self):
+    def _wait_for_redis(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             try:
@@ -333,7 +342,7 @@ class Topology:
             time.sleep(0.05)
         raise TimeoutError("redis-server did not answer PING")
 
-    def _proxy_command(self):
+    def _proxy_command(self) -> list[str]:
         prefix = self.directory / "nginx"
         temp = prefix / "temp"
         temp.mkdir(parents=True, exist_ok=True)
@@ -358,7 +367,7 @@ class Topology:
         return [*PROXY_COMMAND, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", "stderr"]
 
 
-def main(argv):
+def main(argv: Sequence[str]) -> int:
     usage = "usage: scripts/topology up|down DIR | stop|start|kill SERVICE DIR"
     if len(argv) == 2 and argv[0] in ("up", "down"):
         command, directory = argv

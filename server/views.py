@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,14 +13,14 @@ from . import draining
 
 @never_cache
 @require_GET
-def health(request):
+def health(request: HttpRequest) -> JsonResponse:
     """The process is alive; the database is not touched."""
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
 @require_GET
-def ready(request):
+def ready(request: HttpRequest) -> JsonResponse:
     """Whether to send this process traffic: 503 when it cannot serve, 200 when it can.
 
     503 while the database does not answer, or while the server drains on its
@@ -48,7 +48,7 @@ def ready(request):
     return JsonResponse({"status": "ok" if checks["cache"] == "ok" else "degraded", **checks})
 
 
-def _database_status():
+def _database_status() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -58,7 +58,7 @@ def _database_status():
     return "ok"
 
 
-def _cache_status():
+def _cache_status() -> str:
     # Only a cache that can go away (Redis) says whether it is there.
     is_available = getattr(cache, "is_available", None)
     return "unavailable" if is_available is not None and not is_available() else "ok"

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.admin import UserAdmin
+
 from .models import Task
 
 
@@ -23,3 +25,7 @@ class TaskInline(admin.TabularInline):
     readonly_fields = ("completed_at", "created_at")
     extra = 0
     show_change_link = True
+
+
+# The user's page lists their tasks: accounts' admin knows nothing of tasks, so the inline is added from here.
+UserAdmin.inlines = [*UserAdmin.inlines, TaskInline]

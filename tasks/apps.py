@@ -6,3 +6,11 @@ class TasksConfig(AppConfig):
 
     name = "tasks"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A person's tasks go with their account's export and erasure (accounts.personal_data).
+        from accounts.personal_data import personal_data_register
+
+        from .personal_data import tasks_erase, tasks_export
+
+        personal_data_register(name="tasks", export=tasks_export, erase=tasks_erase)

@@ -8,7 +8,7 @@ class TaskLimitReached(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "task_limit_reached"
 
-    def __init__(self, limit):
+    def __init__(self, limit: int) -> None:
         super().__init__(f"You have reached the limit of {limit} tasks. Delete some to add more.")
 
 
@@ -22,7 +22,7 @@ class TooManyIds(APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "too_many_ids"
 
-    def __init__(self, limit):
+    def __init__(self, limit: int) -> None:
         message = f"A bulk request names at most {limit} tasks."
         super().__init__({"detail": message, "code": self.default_code, "errors": {"ids": [message]}})
 

@@ -2,13 +2,18 @@
 
 import copy
 import functools
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from .models import Priority, Task
 
@@ -19,7 +24,7 @@ ISO_DATE = ["%Y-%m-%d"]
 # The schema generator would describe the stored rank (an integer); clients send the name.
 @extend_schema_field({"type": "string", "enum": PRIORITY_NAMES})
 class PriorityFilter(django_filters.TypedChoiceFilter):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             choices=[(name, name) for name in PRIORITY_NAMES],
             coerce=Priority.from_api_name,
@@ -38,7 +43,8 @@ class StrictNullBooleanField(forms.NullBooleanField):
     TRUE = frozenset({"true", "True", "1"})
     FALSE = frozenset({"false", "False", "0"})
 
-    def to_python(self, value):
+    # None is "no filter"; the stubs give NullBooleanField's to_python BooleanField's type.
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value in (None, ""):
             return None
         if value in self.TRUE:
@@ -87,11 +93,14 @@ class StableOrderingFilter(OrderingFilter):
         "by id. Any other name answers 400."
     )
 
-    def get_ordering(self, request, queryset, view):
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: APIView) -> list[str]:
         ordering = super().get_ordering(request, queryset, view) or []
         return [*ordering, "id"]
 
-    def remove_invalid_fields(self, queryset, fields, view, request):
+    # DRF passes the list of terms asked for; the stubs say any iterable.
+    def remove_invalid_fields(  # type: ignore[override]
+        self, queryset: QuerySet[Any], fields: Sequence[str], view: APIView, request: Request
+    ) -> list[str]:
         valid = super().remove_invalid_fields(queryset, fields, view, request)
         if len(valid) != len(fields):
             names = ", ".join(name for name, _ in self.get_valid_fields(queryset, view, {"request": request}))
@@ -113,22 +122,23 @@ class TaskFilterBackend(DjangoFilterBackend):
     and every single task's).
     """
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: APIView) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None and not _names_a_filter(filterset_class, request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
 
 
-def _names_a_filter(filterset_class, query_params):
+def _names_a_filter(filterset_class: type[django_filters.FilterSet], query_params: Mapping[str, Any]) -> bool:
     # Each filter's own widget says which keys of the query string it reads.
     return any(
         not filter_.field.widget.value_omitted_from_data(query_params, {}, name)
-        for name, filter_ in _probe_filters(filterset_class).items()
+        # django-filter ships no types: its FilterSet reads as Any, which mypy does not take as hashable.
+        for name, filter_ in _probe_filters(filterset_class).items()  # type: ignore[arg-type]
     )
 
 
 @functools.cache
-def _probe_filters(filterset_class):
+def _probe_filters(filterset_class: type[django_filters.FilterSet]) -> dict[str, django_filters.Filter]:
     # A copy: building `field` on the class's own filters would be copied into every FilterSet.
     return copy.deepcopy(filterset_class.base_filters)

@@ -1,6 +1,7 @@
 """A person's to-do item."""
 
 import uuid
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,11 +21,11 @@ class Priority(models.IntegerChoices):
     HIGH = 3, "High"
 
     @property
-    def api_name(self):
+    def api_name(self) -> str:
         return self.name.lower()
 
     @classmethod
-    def from_api_name(cls, name):
+    def from_api_name(cls, name: str) -> Self:
         return cls[name.upper()]
 
 
@@ -49,10 +50,10 @@ class Task(models.Model):
             models.CheckConstraint(condition=~Q(title=""), name="tasks_task_title_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.title = self.title.strip()
         self._sync_completed_at()
         update_fields = kwargs.get("update_fields")
@@ -60,20 +61,20 @@ class Task(models.Model):
             kwargs["update_fields"] = {*update_fields, "completed_at", "updated_at"}
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         self.title = self.title.strip()
         if not self.title:
             raise ValidationError({"title": "A task needs a title."})
 
-    def set_completed(self, completed):
+    def set_completed(self, completed: bool) -> None:
         self.completed = completed
         self.save(update_fields=["completed"])
 
-    def toggle_completed(self):
+    def toggle_completed(self) -> None:
         self.set_completed(not self.completed)
 
-    def _sync_completed_at(self):
+    def _sync_completed_at(self) -> None:
         # completed_at records when the task was last completed: kept while it
         # stays completed, cleared when it is reopened.
         if self.completed and self.completed_at is None:

@@ -1,4 +1,8 @@
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from .models import Task
 
 
 class IsOwner(BasePermission):
@@ -8,7 +12,7 @@ class IsOwner(BasePermission):
     view that forgets the scoping still cannot hand out someone else's task.
     """
 
-    def has_object_permission(self, request, view, obj):
+    def has_object_permission(self, request: Request, view: APIView, obj: Task) -> bool:
         return obj.owner_id == request.user.pk
 
 
@@ -18,5 +22,5 @@ class IsPathUser(BasePermission):
     message = "You cannot access another user's data."
     code = "forbidden_user"
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return view.kwargs.get("user_id") == request.user.pk

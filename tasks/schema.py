@@ -1,5 +1,8 @@
 """The OpenAPI description of the task endpoints, kept out of the views."""
 
+from collections.abc import Callable
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -54,17 +57,17 @@ USER_ID = OpenApiParameter(
 TASK_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The task's id.")
 
 
-def error_responses(*status_codes):
+def error_responses(*status_codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in status_codes}
 
 
-def _operations(*, path_user):
+def _operations(*, path_user: bool) -> dict[str, Callable[[Any], Any]]:
     """Responses of every task operation; a `user_id` in the path adds 403."""
     forbidden = (403,) if path_user else ()
     parameters = [USER_ID] if path_user else []
     prefix = "user_tasks" if path_user else "tasks"
 
-    def operation(name, responses, *, detail=True, **kwargs):
+    def operation(name: str, responses: dict[int, Any], *, detail: bool = True, **kwargs: Any) -> Callable[[Any], Any]:
         kwargs.setdefault("parameters", [*parameters, TASK_ID] if detail else parameters)
         return extend_schema(
             operation_id=f"{prefix}_{name}",

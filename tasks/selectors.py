@@ -1,11 +1,10 @@
 """The task reads every list and every single-task request makes, with their SQL compiled once (`core.compiled`)."""
 
-import functools
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from core.compiled import CompiledQuery, Placeholder
 
@@ -16,16 +15,26 @@ _OWNER_ID = Placeholder("\x00owner-id\x00", Task._meta.get_field("owner"))
 _TASK_ID = Placeholder(uuid.UUID(int=0), Task._meta.pk)
 
 
-def task_get_owned(*, owner_id, task_id):
+def tasks_owned(*, owner_id: str) -> QuerySet[Task]:
+    """The owner's tasks, in the list's order when the query string names none (the model's: newest first, then id)."""
+    return Task.objects.filter(owner_id=owner_id)
+
+
+def task_get_owned(*, owner_id: str, task_id: uuid.UUID | str) -> Task | None:
     """The task with this id if `owner_id` owns it, else None (an id that is no UUID included)."""
     try:
-        tasks = _owned_task_query(connections[DEFAULT_DB_ALIAS].vendor).fetch(owner_id=owner_id, task_id=task_id)
+        tasks = CompiledQuery.once("task_get_owned", _owned_task_query).fetch(owner_id=owner_id, task_id=task_id)
     except ValidationError:
         return None
     return tasks[0] if tasks else None
 
 
-def task_counts(*, owner_id, today):
+def _owned_task_query() -> CompiledQuery:
+    tasks = tasks_owned(owner_id=_OWNER_ID.value).filter(pk=_TASK_ID.value)
+    return CompiledQuery(tasks, owner_id=_OWNER_ID, task_id=_TASK_ID)
+
+
+def task_counts(*, owner_id: str, today: datetime.date) -> dict[str, int]:
     """The owner's open, completed, overdue and due-today tasks, counted in one query.
 
     Overdue: open and due before `today`; due today: open and due on it. Both
@@ -42,48 +51,31 @@ def task_counts(*, owner_id, today):
     return {name: counts[f"n_{name}"] for name in ("open", "completed", "overdue", "due_today")}
 
 
-@functools.cache
-def _owned_task_query(vendor):
-    # `vendor` keys the cache: the SQL is the default database's dialect.
-    tasks = Task.objects.filter(owner_id=_OWNER_ID.value, pk=_TASK_ID.value)
-    return CompiledQuery(tasks, owner_id=_OWNER_ID, task_id=_TASK_ID)
-
-
 class OwnedTaskPages:
-    """A list's tasks as its paginator takes them: each slice fetched, and the count, with SQL compiled once.
+    """The owner's tasks (`tasks_owned`) as a paginator takes them: each slice fetched, and the count.
 
-    `listing(owner_id)` is the list's own queryset, filters and order applied,
-    for any owner; its SQL is compiled with a placeholder owner once per
-    `key` (a view class, say) and slice, and once for counting.
+    Their SQL is compiled with a placeholder owner once per slice, and once
+    for counting (`CompiledQuery.once`).
     """
 
     ordered = True
 
-    def __init__(self, *, key, listing, owner_id):
-        self.key = key
-        self.listing = listing
+    def __init__(self, *, owner_id: str) -> None:
         self.owner_id = owner_id
 
-    def count(self):
-        return self._query("count", lambda tasks: tasks.order_by()).count(owner_id=self.owner_id)
+    def count(self) -> int:
+        return CompiledQuery.once("tasks_owned count", _count_query).count(owner_id=self.owner_id)
 
-    def __getitem__(self, page):
+    def __getitem__(self, page: slice) -> list[Task]:
         if not isinstance(page, slice) or page.step is not None:
             raise TypeError("OwnedTaskPages is only sliced, as a paginator slices it")
-        return self._query((page.start, page.stop), lambda tasks: tasks[page]).fetch(owner_id=self.owner_id)
-
-    def _query(self, shape, shaped):
-        # `vendor`: the SQL is the default database's dialect.
-        cache_key = (self.key, connections[DEFAULT_DB_ALIAS].vendor, shape)
-        query = _listing_queries.get(cache_key)
-        if query is None:
-            if len(_listing_queries) >= MAX_COMPILED_LISTINGS:
-                _listing_queries.clear()
-            query = CompiledQuery(shaped(self.listing(_OWNER_ID.value)), owner_id=_OWNER_ID)
-            _listing_queries[cache_key] = query
-        return query
+        shape = (page.start, page.stop)
+        return CompiledQuery.once(("tasks_owned", shape), lambda: _page_query(page)).fetch(owner_id=self.owner_id)
 
 
-# Compiled listing queries by (key, vendor, slice or "count"): page sizes times the pages clients ask for.
-_listing_queries = {}
-MAX_COMPILED_LISTINGS = 512
+def _count_query() -> CompiledQuery:
+    return CompiledQuery(tasks_owned(owner_id=_OWNER_ID.value).order_by(), owner_id=_OWNER_ID)
+
+
+def _page_query(page: slice) -> CompiledQuery:
+    return CompiledQuery(tasks_owned(owner_id=_OWNER_ID.value)[page], owner_id=_OWNER_ID)

@@ -1,6 +1,9 @@
 import datetime
 import functools
+import uuid
 import zoneinfo
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
@@ -13,17 +16,18 @@ from .services import BULK_ACTIONS, BULK_MAX_IDS
 class PriorityField(serializers.ChoiceField):
     """The priority by name (`low`, `medium`, `high`); the database keeps its rank."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=[priority.api_name for priority in Priority], **kwargs)
 
-    def to_internal_value(self, data):
+    # The stubs type a ChoiceField as reading and writing text; this one reads a name into a rank.
+    def to_internal_value(self, data: Any) -> Priority:  # type: ignore[override]
         return Priority.from_api_name(super().to_internal_value(data))
 
-    def to_representation(self, value):
+    def to_representation(self, value: int) -> str:  # type: ignore[override]
         return Priority(value).api_name
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(serializers.ModelSerializer[Task]):
     owner = serializers.CharField(source="owner_id", read_only=True, help_text="The owner's user id.")
     priority = PriorityField(required=False, help_text="How important the task is; `medium` by default.")
 
@@ -49,7 +53,7 @@ class TaskSerializer(serializers.ModelSerializer):
             for name in ("completed_at", "created_at", "updated_at")
         }
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Task) -> dict[str, Any]:
         # What DRF's Serializer.to_representation answers, without its cost per
         # serializer (building every field from the model) and per task (each
         # field's get_attribute): the same fields' own conversions, listed once.
@@ -60,7 +64,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 @functools.cache
-def _task_readers():
+def _task_readers() -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
     readers = []
     for name, field in TaskSerializer().fields.items():
         if field.write_only:
@@ -68,12 +72,12 @@ def _task_readers():
         # Plain attributes only: a dotted or "*" source needs DRF's own walk.
         if len(field.source_attrs) != 1 or field.source == "*":
             raise ImproperlyConfigured(f"TaskSerializer.{name}: only plain attribute sources are read this way.")
-        readers.append((name, field.source, field.to_representation))
+        readers.append((name, field.source_attrs[0], field.to_representation))
     return tuple(readers)
 
 
 @functools.cache
-def _time_zone_names():
+def _time_zone_names() -> frozenset[str]:
     # Read from the time zone database once per process; any other name is refused unread.
     return frozenset(zoneinfo.available_timezones())
 
@@ -88,7 +92,7 @@ class SummaryQuerySerializer(serializers.Serializer):
         help_text="An IANA time zone name (e.g. `Europe/Paris`) that decides which day is today; UTC by default.",
     )
 
-    def validate_tz(self, value):
+    def validate_tz(self, value: str) -> datetime.tzinfo:
         if value == "":
             return datetime.UTC
         if value not in _time_zone_names():
@@ -108,7 +112,7 @@ class TaskSummarySerializer(serializers.Serializer):
 class StrictUUIDField(serializers.UUIDField):
     """A UUID given as a string: DRF's UUIDField would also read a number (even `true`) as one."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> uuid.UUID:
         if not isinstance(data, str):
             self.fail("invalid", value=data)
         return super().to_internal_value(data)
@@ -117,10 +121,10 @@ class StrictUUIDField(serializers.UUIDField):
 class TaskIdsField(serializers.ListField):
     """Task ids; a malformed one is reported under the field itself (`ids`), by position, not by value."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(child=StrictUUIDField(), **kwargs)
 
-    def run_child_validation(self, data):
+    def run_child_validation(self, data: list[Any]) -> list[uuid.UUID]:
         ids, malformed = [], []
         for position, item in enumerate(data):
             try:

@@ -1,10 +1,15 @@
 """Business rules about tasks that a view alone cannot keep: how many one person may hold, changes to many at once."""
 
+import uuid
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from drf_better_auth.exceptions import UserNotFound
+
+from accounts.models import User
 
 from .exceptions import TaskLimitReached, TasksNotFound
 from .models import Task
@@ -13,7 +18,7 @@ BULK_MAX_IDS = 100
 BULK_ACTIONS = ("complete", "reopen", "delete")
 
 
-def task_limit_ensure_not_reached(*, owner):
+def task_limit_ensure_not_reached(*, owner: User) -> None:
     """TaskLimitReached when `owner` already holds `TASKS_MAX_PER_USER` tasks.
 
     Call it inside the transaction that saves the new task. It locks the
@@ -36,7 +41,7 @@ def task_limit_ensure_not_reached(*, owner):
         raise TaskLimitReached(limit)
 
 
-def tasks_bulk_change(*, owner_id, action, task_ids):
+def tasks_bulk_change(*, owner_id: str, action: str, task_ids: Iterable[uuid.UUID]) -> int:
     """Complete, reopen or delete the owner's tasks with these ids, all or none; answers how many changed.
 
     Every id must name one of the owner's tasks: any other (another person's,

@@ -14,7 +14,7 @@ USER_ID_REGEX = USER_ID_PATTERN.pattern.removeprefix("^").removesuffix("$")
 
 
 class OptionalSlashRouter(SimpleRouter):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         # The constructor only takes a yes/no; the pattern itself may say "optional".
         self.trailing_slash = "/?"

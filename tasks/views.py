@@ -1,6 +1,8 @@
 import datetime
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from drf_better_auth.middleware import EarlyRefusalMixin
@@ -8,7 +10,11 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from accounts.models import User
 
 from .exceptions import TooManyIds
 from .filters import StableOrderingFilter, TaskFilter, TaskFilterBackend
@@ -16,15 +22,21 @@ from .models import Task
 from .pagination import TaskPagination
 from .permissions import IsOwner, IsPathUser
 from .schema import task_schema, user_task_schema
-from .selectors import OwnedTaskPages, task_counts, task_get_owned
+from .selectors import OwnedTaskPages, task_counts, task_get_owned, tasks_owned
 from .serializers import BulkActionSerializer, SummaryQuerySerializer, TaskSerializer
 from .services import BULK_MAX_IDS, task_limit_ensure_not_reached, tasks_bulk_change
 
 UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
+class AuthenticatedRequest(Request):
+    """For the type checker: a request past IsAuthenticated, whose user is a User, never AnonymousUser."""
+
+    user: User
+
+
 @task_schema
-class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet):
+class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet[Task]):
     """The caller's tasks, at `/api/tasks/`."""
 
     serializer_class = TaskSerializer
@@ -32,37 +44,37 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet):
     # 404 and never reaches the database.
     lookup_value_regex = UUID_REGEX
     permission_classes = [IsAuthenticated, IsOwner]
+    # IsAuthenticated runs before every action. (The schema generator's anonymous caller
+    # reads get_queryset only, and its id, None, finds no rows.)
+    request: AuthenticatedRequest
     pagination_class = TaskPagination
+    paginator: TaskPagination
     filter_backends = [TaskFilterBackend, SearchFilter, StableOrderingFilter]
     filterset_class = TaskFilter
     search_fields = ["title", "description"]
     ordering_fields = ["created_at", "updated_at", "due_date", "priority", "title"]
+    # With StableOrderingFilter's tie-break, the model's own order (Task.Meta.ordering), which
+    # the compiled list reads (tasks.selectors.tasks_owned).
     ordering = ["-created_at"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Task]:
         # By id, so that an anonymous caller (the schema generator) gets no rows.
-        return self.tasks_of(self.request.user.pk)
-
-    def tasks_of(self, owner_id):
-        return Task.objects.filter(owner_id=owner_id)
+        return tasks_owned(owner_id=self.request.user.pk)
 
     # A query string naming nothing but the page (most requests) leaves the filters
     # nothing to do: those requests read with SQL compiled once (tasks.selectors).
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         if not request.query_params.keys() <= self._page_parameters():
             return super().list(request, *args, **kwargs)
-        pages = OwnedTaskPages(key=type(self), listing=self._filtered_tasks_of, owner_id=request.user.pk)
-        page = self.paginate_queryset(pages)
+        # A paginator takes anything sliced and counted, not only querysets and sequences.
+        page = self.paginate_queryset(OwnedTaskPages(owner_id=request.user.pk))  # type: ignore[arg-type]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def _page_parameters(self):
+    def _page_parameters(self) -> set[str]:
         return {self.paginator.page_query_param, self.paginator.page_size_query_param}
 
-    def _filtered_tasks_of(self, owner_id):
-        return self.filter_queryset(self.tasks_of(owner_id))
-
-    def get_object(self):
+    def get_object(self) -> Task:
         # DRF filters get_object's queryset too: a filter in the query string can hide the task.
         if self.request.query_params:
             return super().get_object()
@@ -73,14 +85,14 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet):
         self.check_object_permissions(self.request, task)
         return task
 
-    def perform_create(self, serializer):
+    def perform_create(self, serializer: BaseSerializer[Task]) -> None:
         # One transaction: the limit's lock on the owner is held until the task is saved.
         with transaction.atomic():
             task_limit_ensure_not_reached(owner=self.request.user)
             serializer.save(owner=self.request.user)
 
     @action(detail=True, methods=["post"])
-    def toggle(self, request, *args, **kwargs):
+    def toggle(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         task = self.get_object()
         task.toggle_completed()
         return Response(self.get_serializer(task).data)
@@ -89,7 +101,7 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet):
     # whose pattern (a UUID) could not take them anyway.
 
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
-    def summary(self, request, *args, **kwargs):
+    def summary(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         query = SummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         zone = query.validated_data.get("tz", datetime.UTC)
@@ -97,7 +109,7 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet):
         return Response(task_counts(owner_id=request.user.pk, today=today))
 
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
-    def bulk(self, request, *args, **kwargs):
+    def bulk(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         # The size first, before the ids are read or anything is queried.
         ids = request.data.get("ids") if isinstance(request.data, dict) else None
         if isinstance(ids, list) and len(ids) > BULK_MAX_IDS:
@@ -117,7 +129,7 @@ class UserTaskViewSet(TaskViewSet):
     permission_classes = [IsAuthenticated, IsPathUser, IsOwner]
 
     @action(detail=True, methods=["patch"])
-    def complete(self, request, *args, **kwargs):
+    def complete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         task = self.get_object()
         task.set_completed(True)
         return Response(self.get_serializer(task).data)

@@ -1,10 +1,12 @@
 """Argument types shared by the operator commands."""
 
+from collections.abc import Callable
 
-def int_at_least(minimum):
+
+def int_at_least(minimum: int) -> Callable[[str], int]:
     """An argparse type: an integer no smaller than `minimum` (argparse reports anything else)."""
 
-    def parse(value):
+    def parse(value: str) -> int:
         number = int(value)
         if number < minimum:
             raise ValueError(value)

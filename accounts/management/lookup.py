@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from accounts.models import User, normalize_email
 
 
-def user_from_argument(email_or_id):
+def user_from_argument(email_or_id: str) -> User:
     """The user with this email address (any case) or this id; CommandError when there is none."""
     # Ids never contain "@" (see USER_ID_PATTERN), so the two cannot be confused.
     if "@" in email_or_id:

@@ -3,8 +3,10 @@
 import csv
 import json
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -12,7 +14,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts.models import NAME_MAX_LENGTH, User, normalize_email
-from tasks.management.demo_tasks import create_demo_tasks
 
 DEFAULT_EMAIL_PATTERN = "user{n}@example.com"
 ROW_FIELDS = {"email", "name", "password", "is_staff"}
@@ -36,7 +37,7 @@ class SeedReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def rows_from_count(count, email_pattern):
+def rows_from_count(count: int, email_pattern: str) -> list[SeedRow]:
     if "{n}" not in email_pattern:
         raise CommandError("--email-pattern needs a {n} where the number goes, e.g. user{n}@example.com.")
     return [
@@ -45,7 +46,7 @@ def rows_from_count(count, email_pattern):
     ]
 
 
-def rows_from_file(path):
+def rows_from_file(path: str | Path) -> list[SeedRow]:
     path = Path(path)
     readers = {".json": _read_json, ".csv": _read_csv}
     if path.suffix.lower() not in readers:
@@ -60,18 +61,18 @@ def rows_from_file(path):
     return [_validated_row(f"{path.name} row {number}", record) for number, record in enumerate(records, 1)]
 
 
-def _read_json(file):
+def _read_json(file: IO[str]) -> list[dict[str, Any]]:
     records = json.load(file)
     if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
         raise CommandError(f"{file.name}: expected a JSON list of objects.")
     return records
 
 
-def _read_csv(file):
+def _read_csv(file: IO[str]) -> list[dict[str, Any]]:
     return list(csv.DictReader(file))
 
 
-def _validated_row(where, record):
+def _validated_row(where: str, record: dict[str, Any]) -> SeedRow:
     unknown = set(record) - ROW_FIELDS
     if unknown:
         # A misspelt column (say "pasword") would otherwise be ignored silently.
@@ -93,7 +94,7 @@ def _validated_row(where, record):
     )
 
 
-def _text(where, record, key, strip=True):
+def _text(where: str, record: dict[str, Any], key: str, strip: bool = True) -> str:
     value = record.get(key)
     if value is None:
         return ""
@@ -102,7 +103,7 @@ def _text(where, record, key, strip=True):
     return value.strip() if strip else value
 
 
-def _flag(where, value):
+def _flag(where: str, value: object) -> bool:
     if value is None or isinstance(value, bool):
         return bool(value)
     word = str(value).strip().lower()
@@ -111,8 +112,8 @@ def _flag(where, value):
     raise CommandError(f"{where}: is_staff must be true or false, not {value!r}.")
 
 
-def seed(rows, demo_tasks=0):
-    """Create the users not there yet (matched by email), each with `demo_tasks` tasks."""
+def seed(rows: Iterable[SeedRow]) -> SeedReport:
+    """Create the users not there yet (matched by email), in one transaction (the caller's, when it has one)."""
     report = SeedReport()
     with transaction.atomic():
         for row in rows:
@@ -121,6 +122,5 @@ def seed(rows, demo_tasks=0):
                 continue
             generated = None if row.password else secrets.token_urlsafe(12)
             user = User.objects.create_user(row.email, row.password or generated, name=row.name, is_staff=row.is_staff)
-            create_demo_tasks(user, demo_tasks)
             report.created.append((user, generated))
     return report

@@ -3,6 +3,8 @@
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 from django.db.models import Q
 
 SUPPORT_GROUP = "Support"
@@ -20,7 +22,7 @@ SUPPORT_PERMISSIONS = [
 ]
 
 
-def create_support_group(apps, schema_editor):
+def create_support_group(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     using = schema_editor.connection.alias
     # Django creates permissions after the last migration (post_migrate), so on
     # a fresh database none exist yet. This is the call post_migrate makes:

@@ -1,10 +1,12 @@
 """Each account gets one identity source and a record of how its address was proven."""
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 from django.db.models import Q
 
 
-def identities_and_proofs_from_history(apps, schema_editor):
+def identities_and_proofs_from_history(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # Accounts created from a Better Auth token have no usable password (Django
     # marks unusable ones with "!"); imported ones carry Better Auth's profile
     # time. Everything else was made here with a password. How a verified

@@ -7,9 +7,11 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def records_from_retired_ids(apps, schema_editor):
+def records_from_retired_ids(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # Undone relinks left no row to copy, and a row's `new_id` followed its
     # account through later relinks: the closest to the history there is.
     RelinkedUserId = apps.get_model("accounts", "RelinkedUserId")
@@ -38,20 +40,20 @@ CREATE TRIGGER accounts_relinkrecord_append_only BEFORE UPDATE OR DELETE ON acco
 """
 
 
-def refuse_changes_in_the_database(apps, schema_editor):
+def refuse_changes_in_the_database(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # The model refuses too; this also holds against raw SQL and a shell. PostgreSQL
     # only (what production runs); TRUNCATE, as the test database's flush does, still empties it.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(APPEND_ONLY_TRIGGER, params=None)
 
 
-def allow_changes_in_the_database(apps, schema_editor):
+def allow_changes_in_the_database(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP TRIGGER accounts_relinkrecord_append_only ON accounts_relinkrecord")
         schema_editor.execute("DROP FUNCTION accounts_relinkrecord_append_only()")
 
 
-def accounts_from_new_ids(apps, schema_editor):
+def accounts_from_new_ids(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     RelinkedUserId = apps.get_model("accounts", "RelinkedUserId")
     User = apps.get_model("accounts", "User")
     existing = set(User.objects.filter(pk__in=RelinkedUserId.objects.values("new_id")).values_list("pk", flat=True))
@@ -60,7 +62,7 @@ def accounts_from_new_ids(apps, schema_editor):
         retired.save(update_fields=["account"])
 
 
-def new_ids_from_accounts(apps, schema_editor):
+def new_ids_from_accounts(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     RelinkedUserId = apps.get_model("accounts", "RelinkedUserId")
     for retired in RelinkedUserId.objects.all():
         retired.new_id = retired.account_id or ""

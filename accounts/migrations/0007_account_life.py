@@ -6,9 +6,11 @@
 
 import django.utils.timezone
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def deactivated_now(apps, schema_editor):
+def deactivated_now(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # Nobody recorded when the accounts inactive today were deactivated: count from now,
     # so `purge_inactive_users --older-than DAYS` erases them DAYS after this migration at the soonest.
     User = apps.get_model("accounts", "User")
@@ -41,12 +43,12 @@ $$;
 """
 
 
-def notes_may_be_erased(apps, schema_editor):
+def notes_may_be_erased(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(NOTES_MAY_BE_ERASED, params=None)
 
 
-def nothing_may_change(apps, schema_editor):
+def nothing_may_change(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(NOTHING_MAY_CHANGE, params=None)
 

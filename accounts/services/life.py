@@ -1,6 +1,7 @@
 """An account's life after sign-up: its holder edits the profile, changes the password, exports and deletes it.
 
-Deleting is erasing: the person's tasks and the user row leave the database
+Deleting is erasing: the person's rows in other apps (their tasks:
+accounts.personal_data) and the user row leave the database
 (`user_erase`), every token of theirs fails, and only records that name no
 one but by id stay (the refresh denylist, ended sessions, relink records,
 the erased id itself, so earlier tokens never bring the account back).
@@ -9,7 +10,9 @@ the erased id itself, so earlier tokens never bring the account back).
 import json
 import logging
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
@@ -18,9 +21,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
-
-from tasks.models import Task
 
 from .. import lockout
 from ..exceptions import (
@@ -38,22 +40,23 @@ from ..models import (
     RelinkRecord,
     User,
 )
+from ..personal_data import personal_data_registered
 from .relink import user_id_record_deleted
 from .tokens import session_end, user_tokens_revoke
 from .users import name_storable
+
+if TYPE_CHECKING:
+    from drf_better_auth.tokens import TokenIdentity
 
 logger = logging.getLogger("accounts.auth")
 
 # How fresh a Better Auth identity's token must be to delete its account: it stands for a recent sign-in.
 RECENT_SIGN_IN = timedelta(minutes=5)
-# Tasks read per round trip while an export streams.
-EXPORT_CHUNK_SIZE = 500
 # What an erased account's admin history calls it: its address and name are gone.
 ERASED_REPR = "(erased account)"
-ERASED_TASK_REPR = "(erased task)"
 
 
-def user_profile_edit(*, user, name):
+def user_profile_edit(*, user: User, name: str) -> User:
     """The holder renames the account; a Better Auth profile updated before this does not undo it."""
     user.name = name_storable(name)
     user.profile_edited_at = timezone.now()
@@ -62,17 +65,18 @@ def user_profile_edit(*, user, name):
     return user
 
 
-def user_password_ensure_here(*, user):
+def user_password_ensure_here(*, user: User) -> None:
     """PasswordManagedByBetterAuth unless a local password reaches the account."""
     if user.identity != Identity.LOCAL:
         raise PasswordManagedByBetterAuth()
 
 
-def user_password_check(*, request, user, password):
+def user_password_check(*, request: HttpRequest, user: User, password: str | None) -> None:
     """The signed-in holder's password, checked as a sign-in is: django-axes counts failures per client IP.
 
     SignInLocked while the client's IP is locked out (checked before the
-    password, so a locked IP learns nothing), PasswordIncorrect otherwise.
+    password, so a locked IP learns nothing), PasswordIncorrect otherwise
+    (None, no password at all, included).
     """
     authenticated = authenticate(request, email=user.email, password=password)
     if authenticated is not None and authenticated.pk == user.pk:
@@ -84,7 +88,7 @@ def user_password_check(*, request, user, password):
     raise PasswordIncorrect()
 
 
-def user_password_change(*, request, user, current_password, new_password):
+def user_password_change(*, request: HttpRequest, user: User, current_password: str, new_password: str) -> User:
     """A new password for a local account, after its current one; every earlier token fails.
 
     PasswordManagedByBetterAuth for a Better Auth identity; the errors of
@@ -102,7 +106,9 @@ def user_password_change(*, request, user, current_password, new_password):
     return user
 
 
-def user_delete_ensure_allowed(*, request, user, identity, current_password):
+def user_delete_ensure_allowed(
+    *, request: HttpRequest, user: User, identity: "TokenIdentity", current_password: str | None
+) -> None:
     """Whether the signed-in holder may delete the account now; an APIException when not.
 
     A local account proves it with its current password (checked as a
@@ -118,12 +124,14 @@ def user_delete_ensure_allowed(*, request, user, identity, current_password):
         raise RecentSignInRequired()
 
 
-def user_erase(*, user, via, session_id=None):
+def user_erase(*, user: User, via: str, session_id: str | None = None) -> bool:
     """Erase the account: its tasks, its row and what names it by address; answers whether it was there.
 
-    In one transaction: the tasks are deleted, the admin history about the
-    account and its tasks keeps no address, name or title, the notes of its
-    relink records are emptied, django-axes' records of sign-ins naming the address go, the id is recorded as erased
+    In one transaction: the person's rows in other apps are erased (their
+    tasks, with the tasks' titles in the admin history: accounts.personal_data),
+    the admin history about the account keeps no address or name, the notes
+    of its relink records are emptied, django-axes' records of sign-ins naming
+    the address go, the id is recorded as erased
     (so no token issued before now brings the account back), the token's
     Better Auth session (`session_id`) ends, and the user row is deleted
     (groups, permissions and the retired ids' link with it). `via` says who
@@ -138,7 +146,7 @@ def user_erase(*, user, via, session_id=None):
         # Its records stay (ids, who relinked, when); their notes may name the person.
         ids = [user_id, *RelinkedUserId.objects.filter(account_id=user_id).values_list("old_id", flat=True)]
         RelinkRecord.objects.filter(Q(old_id__in=ids) | Q(new_id__in=ids)).exclude(note="").notes_erase()
-        tasks_deleted, _details = Task.objects.filter(owner_id=user_id).delete()
+        deleted = {f"{data.name}_deleted": data.erase(user_id=user_id) for data in personal_data_registered()}
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             model.objects.filter(username=email).delete()
         user_id_record_deleted(user_id=user_id)
@@ -147,32 +155,25 @@ def user_erase(*, user, via, session_id=None):
         locked.delete()
     logger.warning(
         "user erased",
-        extra={"event": "user_erased", "user_id": user_id, "tasks_deleted": tasks_deleted, "via": via},
+        extra={"event": "user_erased", "user_id": user_id, **deleted, "via": via},
     )
     return True
 
 
-def _admin_history_redact(user_id):
-    # Django's entries show the account and its tasks by `str()`: the address, the titles.
+def _admin_history_redact(user_id: str) -> None:
+    # Django's entries show the account by `str()`: its address.
     user_type = ContentType.objects.get_for_model(User)
     LogEntry.objects.filter(content_type=user_type, object_id=user_id).update(object_repr=ERASED_REPR)
-    task_type = ContentType.objects.get_for_model(Task)
-    if not LogEntry.objects.filter(content_type=task_type).exists():
-        return
-    task_ids = [str(task_id) for task_id in Task.objects.filter(owner_id=user_id).values_list("id", flat=True)]
-    for start in range(0, len(task_ids), 500):
-        LogEntry.objects.filter(content_type=task_type, object_id__in=task_ids[start : start + 500]).update(
-            object_repr=ERASED_TASK_REPR, change_message=""
-        )
 
 
-def users_purge_inactive(*, older_than):
+def users_purge_inactive(*, older_than: timedelta) -> tuple[list[str], list[str]]:
     """Erase every account deactivated more than `older_than` ago; staff accounts are left alone.
 
     Answers (the ids erased, the ids of staff accounts left).
     """
     cutoff = timezone.now() - older_than
-    erased, left = [], []
+    erased: list[str] = []
+    left: list[str] = []
     for user in User.objects.filter(is_active=False, deactivated_at__lt=cutoff).order_by("deactivated_at"):
         if user.is_staff or user.is_superuser:
             left.append(user.pk)
@@ -181,34 +182,30 @@ def users_purge_inactive(*, older_than):
     return erased, left
 
 
-def user_export(*, user):
+def user_export(*, user: User) -> Iterator[str]:
     """The account's data as one JSON document, in pieces: the profile, its security events, then every task.
 
-    The profile and the events are read at once; the tasks are read
-    `EXPORT_CHUNK_SIZE` at a time while the pieces are consumed, so no
-    number of tasks is ever held in memory or in one string.
+    The profile and the events are read at once; then each other app's rows
+    about the person (their tasks: accounts.personal_data), each a list,
+    read while the pieces are consumed, one piece per row: no number of
+    tasks is ever held in memory or in one string.
     """
     head = {"profile": _profile_of(user), "security": _security_events_of(user)}
-    # The head's JSON without its closing brace, then the tasks' list.
-    yield _json(head)[:-1] + ', "tasks": ['
-    yield from _tasks_json(user)
-    yield "]}"
+    # The head's JSON without its closing brace, then each app's list.
+    yield _json(head)[:-1]
+    for data in personal_data_registered():
+        yield f", {_json(data.name)}: ["
+        for position, row in enumerate(data.export(user=user)):
+            yield ("," if position else "") + _json(row)
+        yield "]"
+    yield "}"
 
 
-def _json(value):
+def _json(value: object) -> str:
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
-def _tasks_json(user):
-    from tasks.serializers import TaskSerializer
-
-    serializer = TaskSerializer()
-    tasks = Task.objects.filter(owner_id=user.pk).order_by("created_at", "id")
-    for position, task in enumerate(tasks.iterator(chunk_size=EXPORT_CHUNK_SIZE)):
-        yield ("," if position else "") + _json(serializer.to_representation(task))
-
-
-def _profile_of(user):
+def _profile_of(user: User) -> dict[str, Any]:
     return {
         "id": user.pk,
         "email": user.email,
@@ -224,7 +221,7 @@ def _profile_of(user):
     }
 
 
-def _security_events_of(user):
+def _security_events_of(user: User) -> dict[str, Any]:
     """What the database records of the account's sign-ins and sign-outs; nobody else's address or IP."""
     ids = [user.pk, *RelinkedUserId.objects.filter(account_id=user.pk).values_list("old_id", flat=True)]
     user_type = ContentType.objects.get_for_model(User)

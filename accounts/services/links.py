@@ -10,6 +10,7 @@ releases the address and the prover gets an account of their own.
 import logging
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import IntegrityError, transaction
 
 from .. import emails, links
@@ -21,7 +22,7 @@ from .tokens import user_tokens_revoke
 logger = logging.getLogger("accounts.auth")
 
 
-def email_verification_resend(*, email):
+def email_verification_resend(*, email: str) -> None:
     """Mail a fresh link if a local account is waiting for `email` to be proven, otherwise a note that none is.
 
     Either way one query and one email, so the answer takes the same time and
@@ -34,11 +35,11 @@ def email_verification_resend(*, email):
         emails.send_verification_not_needed_email(email)
 
 
-def _awaits_verification(user):
+def _awaits_verification(user: User) -> bool:
     return user.identity == Identity.LOCAL and user.email_proof == EmailProof.NONE
 
 
-def email_verify(*, uid, token):
+def email_verify(*, uid: str, token: str) -> User:
     """Record that the mailbox of a local account's address opened its sign-up link; InvalidLink otherwise."""
     with transaction.atomic():
         user = _user_of_link(uid=uid, token=token, generator=links.email_verification_tokens)
@@ -50,7 +51,7 @@ def email_verify(*, uid, token):
     return user
 
 
-def email_decline(*, uid, token):
+def email_decline(*, uid: str, token: str) -> None:
     """ "This wasn't me": the account that signed up with the address gives it up; InvalidLink otherwise."""
     with transaction.atomic():
         user = _user_of_link(uid=uid, token=token, generator=links.email_decline_tokens)
@@ -59,7 +60,7 @@ def email_decline(*, uid, token):
         user_email_release(user=user, reason=ReleaseReason.DECLINED)
 
 
-def password_reset_request(*, email):
+def password_reset_request(*, email: str) -> None:
     """Mail `email` what a reset can do for it: a link, or a note saying why there is none.
 
     A local account with a proven address gets a reset link. An account that
@@ -79,12 +80,12 @@ def password_reset_request(*, email):
         emails.send_password_reset_better_auth_email(email)
 
 
-def _reset_keeps_account(user):
+def _reset_keeps_account(user: User) -> bool:
     """A reset sets the password of a local account whose holder proved its address; no other account."""
     return user.identity == Identity.LOCAL and user.email_proof != EmailProof.NONE
 
 
-def password_reset_confirm(*, uid, token, password):
+def password_reset_confirm(*, uid: str, token: str, password: str) -> User:
     """Follow a reset link: a new password for the account, or a new account for the prover.
 
     For a local account with a proven address the password changes and every
@@ -110,7 +111,7 @@ def password_reset_confirm(*, uid, token, password):
         return _user_create_for_prover(holder=holder, password=password)
 
 
-def _user_create_for_prover(*, holder, password):
+def _user_create_for_prover(*, holder: User, password: str) -> User:
     email = holder.email
     prover = User(email=email, identity=Identity.LOCAL)
     password_validation.validate_password(password, prover)
@@ -125,7 +126,7 @@ def _user_create_for_prover(*, holder, password):
     return prover
 
 
-def email_change_request(*, user, new_email):
+def email_change_request(*, user: User, new_email: str) -> None:
     """Ask to move `user` to `new_email`: nothing changes until the new address confirms.
 
     The new address gets the confirmation link, or, when another account
@@ -142,13 +143,13 @@ def email_change_request(*, user, new_email):
     logger.info("email change requested", extra={"event": "email_change_requested", "user_id": user.pk})
 
 
-def email_change_ensure_here(*, user):
+def email_change_ensure_here(*, user: User) -> None:
     """EmailChangeNotHere for a Better Auth identity: Better Auth owns its address."""
     if user.identity != Identity.LOCAL:
         raise EmailChangeNotHere()
 
 
-def email_change_confirm(*, uid, token):
+def email_change_confirm(*, uid: str, token: str) -> User:
     """Follow a change-of-address link: the account moves to the address that confirmed, and is signed out.
 
     Only to an address no other account holds: a confirmation never moves an
@@ -170,7 +171,7 @@ def email_change_confirm(*, uid, token):
     return user
 
 
-def _user_of_link(*, uid, token, generator):
+def _user_of_link(*, uid: str, token: str, generator: PasswordResetTokenGenerator | None) -> User:
     """The active user a link names, locked until the transaction ends, if its token holds; else InvalidLink.
 
     The lock makes a link single-use under races too: whoever comes second

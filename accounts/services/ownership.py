@@ -21,7 +21,7 @@ from ..models import YIELDING_PROOFS, EmailProof, User, normalize_email
 
 logger = logging.getLogger("accounts.auth")
 
-EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+EMAIL_MAX_LENGTH: int = User._meta.get_field("email").max_length  # type: ignore[assignment]  # set (the stubs allow None)
 # Addresses of released accounts: `.invalid` is reserved (RFC 2606), so no mail ever reaches one.
 RELEASED_EMAIL_DOMAIN = "released.invalid"
 RELEASED_ADDRESS_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -35,7 +35,7 @@ class ReleaseReason:
     DECLINED = "declined_by_address_owner"
 
 
-def email_clean(raw):
+def email_clean(raw: object) -> str | None:
     """The normalised address if the database can hold it and it is valid, else None.
 
     Every address that comes in (a body, a token, an event, an import) goes through here.
@@ -52,7 +52,7 @@ def email_clean(raw):
     return email
 
 
-def email_proof_after(*, user, email, proof):
+def email_proof_after(*, user: User, email: str, proof: str) -> str:
     """How `user`, about to hold `email`, has proven it: the proof brought now, or theirs for this very address.
 
     An address once proven stays proven until it changes; a new one starts unproven.
@@ -62,7 +62,7 @@ def email_proof_after(*, user, email, proof):
     return user.email_proof if email == user.email else EmailProof.NONE
 
 
-def email_release(*, email, to_user_id, reason):
+def email_release(*, email: str, to_user_id: str, reason: str) -> User | None:
     """The ownership rule: the account holding `email`, if its proof yields, gives it up to `to_user_id`.
 
     A holder with a strong proof keeps the address, and the caller's save then
@@ -80,7 +80,7 @@ def email_release(*, email, to_user_id, reason):
     return user_email_release(user=holder, reason=reason, to_user_id=to_user_id)
 
 
-def user_email_release(*, user, reason, to_user_id=None):
+def user_email_release(*, user: User, reason: str, to_user_id: str | None = None) -> User:
     """`user` gives up its address: it keeps its id, credentials and data under an address no mail reaches.
 
     It may take and prove another one. The release is logged once the

@@ -24,16 +24,19 @@ from ..models import (
 logger = logging.getLogger("accounts.auth")
 
 # Columns that name a user without a foreign key (foreign keys are found by `_move_references`).
-_PLAIN_USER_ID_COLUMNS = [(DenylistedToken, "user_id"), (EndedSession, "user_id")]
+_PLAIN_USER_ID_COLUMNS: list[tuple[type[DenylistedToken | EndedSession], str]] = [
+    (DenylistedToken, "user_id"),
+    (EndedSession, "user_id"),
+]
 
 
-def user_id_ensure_not_relinked(*, user_id):
+def user_id_ensure_not_relinked(*, user_id: str) -> None:
     """Refuse a token naming an id a relink retired; a fresh token from Better Auth names the new id."""
     if RelinkedUserId.objects.filter(old_id=user_id).exists():
         raise TokenError(_("Token names a user id that has been relinked to another"))
 
 
-def user_id_ensure_not_deleted(*, user_id, issued_at):
+def user_id_ensure_not_deleted(*, user_id: str, issued_at: float) -> None:
     """Refuse a token naming an erased account's id when it was issued before the erasure.
 
     Such a token must not bring the account back, empty, on first sight; a
@@ -44,12 +47,12 @@ def user_id_ensure_not_deleted(*, user_id, issued_at):
         raise TokenError(_("Token was issued before its account was deleted"))
 
 
-def user_id_record_deleted(*, user_id):
+def user_id_record_deleted(*, user_id: str) -> None:
     """Remember that the account with this id was erased now (again, if it came back since)."""
     DeletedUserId.objects.update_or_create(user_id=user_id, defaults={"deleted_at": timezone.now()})
 
 
-def user_relink(*, user, new_id, actor, os_user="", note=""):
+def user_relink(*, user: User, new_id: str, actor: User | None, os_user: str = "", note: str = "") -> User:
     """Give a local user a new id (their new Better Auth id), keeping everything that points at them.
 
     For a person refused with `user_conflict` after Better Auth's database was
@@ -112,7 +115,7 @@ def user_relink(*, user, new_id, actor, os_user="", note=""):
     return user
 
 
-def user_relink_ensure_allowed(*, user, new_id, actor):
+def user_relink_ensure_allowed(*, user: User, new_id: str, actor: User | None) -> None:
     """ValidationError when `user_relink` would refuse.
 
     A malformed, unchanged, taken or retired id (but for the account's own, an undo), or one's own account.
@@ -145,14 +148,15 @@ def user_relink_ensure_allowed(*, user, new_id, actor):
         )
 
 
-def _move_references(old_id, new_id):
+def _move_references(old_id: str, new_id: str) -> None:
     # Every foreign key to the user, also those of many-to-many tables
     # (groups, permissions) and of models added later. The database checks
     # them at commit (Django makes them deferrable), after the user has moved.
     for relation in User._meta.get_fields(include_hidden=True):
         if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one):
-            column = relation.field.attname
-            relation.related_model._base_manager.filter(**{column: old_id}).update(**{column: new_id})
+            # A reverse relation (ForeignObjectRel): its field is the foreign key, its model the one holding it.
+            column = relation.field.attname  # type: ignore[union-attr]
+            relation.related_model._base_manager.filter(**{column: old_id}).update(**{column: new_id})  # type: ignore[union-attr]
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=old_id).update(
         object_id=new_id
     )

@@ -1,6 +1,7 @@
 """Whether a token is accepted now: the user's state, the refresh denylist, revocation and ended sessions."""
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,15 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from drf_better_auth.exceptions import TokenError, UserInactive, UserNotFound
 from drf_better_auth.settings import api_settings
 
-from ..models import DenylistedToken, EndedSession
+from ..models import DenylistedToken, EndedSession, User
 from ..selectors import user_get_for_token
 from .relink import user_id_ensure_not_deleted, user_id_ensure_not_relinked
 from .users import user_ensure_reached_by
 
+if TYPE_CHECKING:
+    from drf_better_auth.tokens import RefreshToken, TokenIdentity
+
 logger = logging.getLogger("accounts.auth")
 
 
-def user_ensure_token_accepted(*, user, identity):
+def user_ensure_token_accepted(*, user: User, identity: "TokenIdentity") -> None:
     """Refuse inactive users, and tokens issued before the user's `tokens_valid_after` (revoked)."""
     if not user.is_active:
         raise UserInactive()
@@ -26,7 +30,7 @@ def user_ensure_token_accepted(*, user, identity):
         raise TokenError(_("Token's session has ended"))
 
 
-def token_verify(*, identity):
+def token_verify(*, identity: "TokenIdentity") -> None:
     """Would this API accept the token now? Reads the user's current state, creates and changes nothing."""
     if identity.token_type == "refresh":
         refresh_token_ensure_not_denied(jti=identity.jti)
@@ -41,7 +45,7 @@ def token_verify(*, identity):
     user_ensure_token_accepted(user=user, identity=identity)
 
 
-def _token_session_ended(user, identity):
+def _token_session_ended(user: User, identity: "TokenIdentity") -> bool:
     ended = getattr(user, "token_session_ended", None)
     if ended is None:
         # A user created from this very token was not read through `user_get_for_token`.
@@ -49,7 +53,7 @@ def _token_session_ended(user, identity):
     return ended
 
 
-def refresh_token_deny(*, refresh):
+def refresh_token_deny(*, refresh: "RefreshToken") -> None:
     """Denylist a refresh token; using it twice, even in a race, fails the second time."""
     try:
         with transaction.atomic():
@@ -60,12 +64,12 @@ def refresh_token_deny(*, refresh):
         raise TokenError(_("Token is blacklisted")) from None
 
 
-def refresh_token_ensure_not_denied(*, jti):
+def refresh_token_ensure_not_denied(*, jti: str | None) -> None:
     if DenylistedToken.objects.filter(jti=jti).exists():
         raise TokenError(_("Token is blacklisted"))
 
 
-def denylist_flush_expired():
+def denylist_flush_expired() -> int:
     """Delete entries of tokens that are refused as expired anyway; answers how many.
 
     A token passes verification until `exp + LEEWAY`, so its entry stays that long too.
@@ -75,14 +79,14 @@ def denylist_flush_expired():
     return deleted
 
 
-def user_tokens_revoke(*, user):
+def user_tokens_revoke(*, user: User) -> None:
     """Log the user out everywhere: every token issued before now fails, ours and Better Auth's."""
     user.tokens_valid_after = timezone.now()
     user.save(update_fields=["tokens_valid_after"])
     logger.info("all tokens revoked", extra={"event": "tokens_revoked", "user_id": user.pk})
 
 
-def session_end(*, session_id, user_id):
+def session_end(*, session_id: str, user_id: str) -> None:
     """Refuse every token minted in this Better Auth session from now on.
 
     The entry stays until the session's last token has expired

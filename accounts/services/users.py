@@ -1,12 +1,15 @@
 """The local user: found or created from a token, given a newer profile, signed up, signed in, deactivated."""
 
 import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import update_last_login
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_better_auth.exceptions import NoActiveAccount, TokenError, UserNotFound
@@ -19,12 +22,28 @@ from ..selectors import user_get_for_token
 from .ownership import ReleaseReason, email_clean, email_proof_after, email_release
 from .relink import user_id_ensure_not_deleted, user_id_ensure_not_relinked
 
+if TYPE_CHECKING:
+    from drf_better_auth.tokens import TokenIdentity
+
 logger = logging.getLogger("accounts.auth")
 
 EMAIL_TAKEN = _("An account with this email address already exists.")
 
 
-def user_sync_from_token(*, identity):
+class Profile(Protocol):
+    """What Better Auth says of a person: a token's identity, or a user-updated event."""
+
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def email_verified(self) -> bool: ...
+    @property
+    def profile_updated_at(self) -> datetime | None: ...
+
+
+def user_sync_from_token(*, identity: "TokenIdentity") -> User:
     """The local user a verified token names: found, created on first sight, or given its newer profile.
 
     Only Better Auth vouches for people we have not seen; a SimpleJWT token
@@ -43,7 +62,7 @@ def user_sync_from_token(*, identity):
     return user
 
 
-def user_ensure_reached_by(*, user, identity):
+def user_ensure_reached_by(*, user: User, identity: "TokenIdentity") -> None:
     """Refuse a Better Auth token naming an account that is not that Better Auth user's.
 
     Our own tokens are minted only for their account; a Better Auth token
@@ -54,7 +73,7 @@ def user_ensure_reached_by(*, user, identity):
         raise UserConflict()
 
 
-def _user_create_from_identity(identity):
+def _user_create_from_identity(identity: "TokenIdentity") -> User:
     email = email_clean(identity.email)
     if email is None:
         raise TokenError(_("Token carries no valid email address for a new user"))
@@ -88,13 +107,13 @@ def _user_create_from_identity(identity):
     return user
 
 
-def name_storable(name):
+def name_storable(name: str) -> str:
     """The name as the database can hold it: no NUL or lone surrogates, cut to the column's length."""
     cleaned = name.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
     return cleaned[:NAME_MAX_LENGTH]
 
 
-def user_profile_sync(*, user, profile):
+def user_profile_sync(*, user: User, profile: Profile) -> None:
     """Take Better Auth's email and name when they are newer than what we took last.
 
     `profile` has `email`, `name`, `email_verified` and `profile_updated_at`
@@ -113,7 +132,7 @@ def user_profile_sync(*, user, profile):
         logger.info("email address verified", extra={"event": "email_verified", "user_id": user.pk})
 
 
-def _profile_is_newer(profile, user):
+def _profile_is_newer(profile: Profile, user: User) -> bool:
     if profile.profile_updated_at is None:
         return False
     if user.profile_synced_at is not None and profile.profile_updated_at <= user.profile_synced_at:
@@ -121,7 +140,7 @@ def _profile_is_newer(profile, user):
     return _profile_from(profile, user) != (user.email, user.name, user.email_proof)
 
 
-def _profile_from(profile, user):
+def _profile_from(profile: Profile, user: User) -> tuple[str, str, str]:
     """The (email, name, email_proof) the profile asks for; what it lacks or we cannot hold stays ours."""
     claimed = email_clean(profile.email)
     email = claimed or user.email
@@ -130,13 +149,13 @@ def _profile_from(profile, user):
     return email, name, email_proof_after(user=user, email=email, proof=brought)
 
 
-def _name_is_newer(profile, user):
+def _name_is_newer(profile: Profile, user: User) -> bool:
     """A name edited here wins over Better Auth's until Better Auth's profile changes after the edit."""
     edited = user.profile_edited_at
     return edited is None or (profile.profile_updated_at is not None and profile.profile_updated_at > edited)
 
 
-def _profile_take(user, profile):
+def _profile_take(user: User, profile: Profile) -> None:
     new_email, user.name, new_proof = _profile_from(profile, user)
     user.profile_synced_at = profile.profile_updated_at
     fields = ["name", "profile_synced_at"]
@@ -155,7 +174,7 @@ def _profile_take(user, profile):
     user.save(update_fields=fields)
 
 
-def user_deactivate(*, user):
+def user_deactivate(*, user: User) -> None:
     """Refuse the user from now on; their tokens fail at once."""
     user.is_active = False
     user.tokens_valid_after = user.deactivated_at = timezone.now()
@@ -163,7 +182,7 @@ def user_deactivate(*, user):
     logger.info("user deactivated", extra={"event": "user_deactivated", "user_id": user.pk})
 
 
-def user_sign_up(*, email, password, name=""):
+def user_sign_up(*, email: str, password: str, name: str = "") -> User:
     """A new local account signed in with `email` and `password`; mails it a verification link.
 
     ValidationError on `email` when an account already holds the address.
@@ -178,7 +197,7 @@ def user_sign_up(*, email, password, name=""):
     return user
 
 
-def user_sign_in(*, request, email, password):
+def user_sign_in(*, request: HttpRequest, email: str, password: str) -> User:
     """The active user these credentials name, their sign-in recorded; SignInLocked or NoActiveAccount otherwise.
 
     django-axes counts a failure inside `authenticate` and marks the request
@@ -192,6 +211,6 @@ def user_sign_in(*, request, email, password):
         logger.info("sign-in failed", extra={"event": "sign_in_failed"})
         raise NoActiveAccount()
     if api_settings.UPDATE_LAST_LOGIN:
-        update_last_login(None, user)
+        update_last_login(None, user)  # type: ignore[arg-type]  # a signal receiver called directly: no sender
     logger.info("sign-in succeeded", extra={"event": "sign_in_succeeded", "user_id": user.pk})
     return user

@@ -33,13 +33,16 @@ as Django's.
 import datetime
 import functools
 import select
+from typing import Any
 
 from django.db.backends.postgresql import base
 from django.db.backends.postgresql.psycopg_any import get_adapters_template
-from psycopg import adapt, adapters, pq
+from psycopg import abc, adapt, adapters, pq
 
 # psycopg's default timestamptz loader: the compiled one with its C implementation.
-PSYCOPG_TIMESTAMPTZ_LOADER = adapters.get_loader(base.TIMESTAMPTZ_OID, pq.Format.TEXT)
+PSYCOPG_TIMESTAMPTZ_LOADER: type[abc.Loader] = adapters.get_loader(  # type: ignore[assignment]  # never None
+    base.TIMESTAMPTZ_OID, pq.Format.TEXT
+)
 
 
 class CompiledUTCTimestamptzLoader(adapt.Loader):
@@ -48,27 +51,29 @@ class CompiledUTCTimestamptzLoader(adapt.Loader):
     # create_cursor registers Django's loader on every cursor if this is not the connection's time zone.
     timezone = datetime.UTC
 
-    def __new__(cls, oid, context=None):
+    # It answers another class's instance, which mypy refuses of a __new__.
+    def __new__(cls, oid: int, context: abc.AdaptContext | None = None) -> abc.Loader:  # type: ignore[misc]
         # psycopg makes each cursor's loader by calling the registered class; given
         # its own compiled loader, it parses every value in C, without a Python call.
         return PSYCOPG_TIMESTAMPTZ_LOADER(oid, context)
 
 
 @functools.cache
-def utc_adapters_template():
+def utc_adapters_template() -> adapt.AdaptersMap:
     template = adapt.AdaptersMap(get_adapters_template(True, datetime.UTC))
-    template.register_loader("timestamptz", CompiledUTCTimestamptzLoader)
+    # Its `load` is the compiled loader's: mypy sees the abstract method it never defines.
+    template.register_loader("timestamptz", CompiledUTCTimestamptzLoader)  # type: ignore[type-abstract]
     return template
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def get_connection_params(self):
+    def get_connection_params(self) -> dict[str, Any]:
         params = super().get_connection_params()
         if self.timezone is datetime.UTC and pq.__impl__ != "python":
             params["context"] = utc_adapters_template()
         return params
 
-    def is_usable(self):
+    def is_usable(self) -> bool:
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
             return False

@@ -2,12 +2,15 @@
 
 import uuid
 
+import django
 import pytest
+from django.core.checks import run_checks
 from django.db.models import Exists, OuterRef
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from core.compiled import CompiledQuery, Placeholder
+from core import compiled as compiled_module
+from core.compiled import VERIFIED_DJANGO_VERSIONS, CompiledQuery, Placeholder, django_verified_errors
 from tasks.models import Task
 from tasks.tests.factories import TaskFactory
 
@@ -98,3 +101,51 @@ def test_the_count_is_the_orms_count_for_each_value():
 
     assert compiled.count(owner_id=owner.pk) == Task.objects.filter(owner_id=owner.pk).count() == 7
     assert compiled.count(owner_id="nobody") == 0
+
+
+@pytest.fixture
+def no_compiled_queries(monkeypatch):
+    monkeypatch.setattr(compiled_module, "_compiled", {})
+    return compiled_module._compiled
+
+
+def test_once_builds_a_query_the_first_time_its_key_is_asked_for_and_then_keeps_it(no_compiled_queries):
+    owner = UserFactory()
+    TaskFactory(owner=owner)
+    builds = []
+
+    def build():
+        builds.append("built")
+        return CompiledQuery(Task.objects.filter(owner_id=OWNER.value), owner_id=OWNER)
+
+    first = CompiledQuery.once("owners tasks", build)
+    again = CompiledQuery.once("owners tasks", build)
+
+    assert again is first and builds == ["built"]
+    assert [task.owner_id for task in again.fetch(owner_id=owner.pk)] == [owner.pk]
+
+
+def test_once_keeps_at_most_its_bound_and_lets_the_oldest_go(no_compiled_queries, monkeypatch):
+    monkeypatch.setattr(compiled_module, "MAX_COMPILED_QUERIES", 3)
+
+    def build():
+        return CompiledQuery(Task.objects.filter(owner_id=OWNER.value), owner_id=OWNER)
+
+    kept = [CompiledQuery.once(key, build) for key in ("a", "b", "c", "d")]
+
+    assert [key for key, _backend in no_compiled_queries] == ["b", "c", "d"]
+    assert CompiledQuery.once("d", build) is kept[3]
+    assert CompiledQuery.once("a", build) is not kept[0]
+
+
+def test_the_running_django_is_one_the_mechanism_was_verified_against():
+    assert django.VERSION[:2] in VERIFIED_DJANGO_VERSIONS
+    assert "core.E030" not in {message.id for message in run_checks()}
+
+
+@pytest.mark.parametrize("version", [(6, 0, 0, "final", 0), (5, 1, 9, "final", 0), (4, 2, 27, "final", 0)])
+def test_any_other_django_stops_start_up(version):
+    errors = django_verified_errors(version)
+
+    assert [error.id for error in errors] == ["core.E030"]
+    assert ".".join(map(str, version[:3])) in errors[0].msg

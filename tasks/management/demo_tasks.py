@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.models import User
 from tasks.models import Priority, Task
 
 DEMO_TITLES = [
@@ -18,7 +19,7 @@ DEMO_TITLES = [
 ]
 
 
-def create_demo_tasks(owner, count):
+def create_demo_tasks(owner: User, count: int) -> list[Task]:
     """Give `owner` `count` tasks spread over every priority and the coming days."""
     today = timezone.localdate()
     priorities = Priority.values

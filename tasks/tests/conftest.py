@@ -36,7 +36,7 @@ def task(owner):
     return TaskFactory(owner=owner)
 
 
-@pytest.fixture(params=SHAPES.values(), ids=SHAPES.keys())
+@pytest.fixture(params=list(SHAPES.values()), ids=list(SHAPES))
 def tasks_url(request, owner):
     """The owner's task collection, in each URL shape in turn."""
     return request.param.format(user_id=owner.pk)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tasks import selectors
+from core import compiled
 from tasks.models import Task
 
 from .factories import TaskFactory
@@ -89,10 +89,10 @@ def test_changes_to_a_task_read_through_the_compiled_query(owner_client, tasks_u
 
 
 def test_the_compiled_listings_kept_are_bounded(owner_client, tasks_url, many_tasks, monkeypatch):
-    monkeypatch.setattr(selectors, "MAX_COMPILED_LISTINGS", 3)
-    selectors._listing_queries.clear()
+    monkeypatch.setattr(compiled, "MAX_COMPILED_QUERIES", 3)
+    monkeypatch.setattr(compiled, "_compiled", {})
 
     for page_size in range(1, 8):
         assert len(owner_client.get(tasks_url, {"page_size": page_size}).json()["results"]) == page_size
 
-    assert 0 < len(selectors._listing_queries) <= 3
+    assert len(compiled._compiled) == 3

@@ -1,5 +1,8 @@
 """Create or update local users from a Better Auth database, keeping their ids and passwords."""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.importing import BetterAuthDatabaseError, import_users, read_better_auth_users
@@ -16,7 +19,7 @@ class Command(BaseCommand):
         "in the name) is skipped and reported, and the rest still come in."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--database-url",
             required=True,
@@ -24,7 +27,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; save nothing.")
 
-    def handle(self, *args, database_url, dry_run, **options):
+    def handle(self, *args: Any, database_url: str, dry_run: bool, **options: Any) -> None:
         try:
             better_auth_users = read_better_auth_users(database_url)
         except BetterAuthDatabaseError as error:

@@ -1,6 +1,8 @@
 """Print an access token for a user, to call the API by hand during local testing."""
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from drf_better_auth.tokens import AccessToken
@@ -12,7 +14,7 @@ from accounts.management.lookup import user_from_argument
 class Command(BaseCommand):
     help = "Print an access token for the user with this email address or id (for local testing)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("user", help="The user's email address or id.")
         parser.add_argument(
             "--lifetime-minutes",
@@ -20,7 +22,7 @@ class Command(BaseCommand):
             help="How long the token stays valid (default: ACCESS_TOKEN_LIFETIME).",
         )
 
-    def handle(self, *args, user, lifetime_minutes, **options):
+    def handle(self, *args: Any, user: str, lifetime_minutes: int | None, **options: Any) -> None:
         person = user_from_argument(user)
         if not person.is_active:
             raise CommandError(f"{person.email} is inactive; the API would refuse any token for them.")

@@ -1,13 +1,15 @@
 """Erase accounts deactivated long enough ago (safe to run from cron)."""
 
+from argparse import ArgumentParser
 from datetime import timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services
 
 
-def positive_days(value):
+def positive_days(value: str) -> int:
     try:
         days = int(value)
     except ValueError:
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         "personal data leave the database. Staff accounts are left alone (and listed)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--older-than",
             required=True,
@@ -32,7 +34,7 @@ class Command(BaseCommand):
             help="Erase accounts deactivated more than this many days ago.",
         )
 
-    def handle(self, *args, older_than, **options):
+    def handle(self, *args: Any, older_than: int, **options: Any) -> None:
         erased, left = services.users_purge_inactive(older_than=timedelta(days=older_than))
         # Ids only: an address is personal data, and this output lands in cron mail and logs.
         for user_id in left:

@@ -2,6 +2,8 @@
 
 import getpass
 import os
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         "the user moves along; tokens naming the old id stop working."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("user", help="The local user's email address or current id.")
         parser.add_argument("new_id", help="Their user id in Better Auth now (the `sub` of their new tokens).")
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
@@ -29,7 +31,7 @@ class Command(BaseCommand):
             help="Who asked for the relink, or the ticket: kept in the relink's record beside your OS user name.",
         )
 
-    def handle(self, *args, user, new_id, yes, actor, **options):
+    def handle(self, *args: Any, user: str, new_id: str, yes: bool, actor: str, **options: Any) -> None:
         note = actor.strip()
         if len(note) > RELINK_NOTE_MAX_LENGTH or not note.isprintable():
             raise CommandError(f"--actor takes up to {RELINK_NOTE_MAX_LENGTH} printable characters.")
@@ -57,14 +59,14 @@ class Command(BaseCommand):
             f"Tokens naming {old_id} are refused, and every earlier token of the account."
         )
 
-    def _confirmed(self, prompt, expected):
+    def _confirmed(self, prompt: str, expected: str) -> bool:
         try:
             return input(prompt).strip() == expected
         except EOFError:
             return False
 
 
-def _os_user():
+def _os_user() -> str:
     """Who runs the command, as the operating system says; a uid when it has no name for it (a bare container)."""
     try:
         name = getpass.getuser()
