@@ -101,7 +101,8 @@ lint: $(DEV)
 	$(MAKE) typecheck
 
 # mypy with django-stubs and djangorestframework-stubs, no errors; what it checks and how strictly: mypy.ini.
-typecheck: $(DEV)
+# It reads drf_better_auth's types from the installed wheel, so the wheel is rebuilt first if its sources changed.
+typecheck: $(DEV) $(PACKAGE_INSTALLED)
 	$(BIN)/mypy
 
 test: $(DEV) $(PACKAGE_INSTALLED) $(INTEROP)

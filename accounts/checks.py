@@ -5,15 +5,19 @@ name the environment variables config/settings.py reads them from, so the
 package's app is not installed and these are registered instead.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import CheckMessage, Error, register
 from drf_better_auth.checks import previous_key_problems, secret_errors, webhook_secret_problems
 
 PREVIOUS_SECRETS_VARIABLE = "BETTER_AUTH_PREVIOUS_SECRETS"
 
 
 @register()
-def check_better_auth_secrets(app_configs=None, **kwargs):
+def check_better_auth_secrets(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """With DEBUG off, BETTER_AUTH_SECRET must be set and at least 32 characters long.
 
     Previous secrets are checked in every mode: weak ones are errors with
@@ -31,7 +35,7 @@ def check_better_auth_secrets(app_configs=None, **kwargs):
 
 
 @register()
-def check_webhook_secret(app_configs=None, **kwargs):
+def check_webhook_secret(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """With DEBUG off, BETTER_AUTH_WEBHOOK_SECRET is optional (events off), but never weak or shared."""
     return webhook_secret_problems(variable="BETTER_AUTH_WEBHOOK_SECRET", id_prefix="accounts")
 
@@ -40,7 +44,9 @@ DELETED_USERS_CHOICES = ("delete", "deactivate")
 
 
 @register()
-def check_better_auth_deleted_users(app_configs=None, **kwargs):
+def check_better_auth_deleted_users(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     """BETTER_AUTH_DELETED_USERS is `delete` or `deactivate`: a typo must not silently keep or erase data."""
     value = getattr(settings, "BETTER_AUTH_DELETED_USERS", "delete")
     if value in DELETED_USERS_CHOICES:

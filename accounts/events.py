@@ -7,8 +7,10 @@ recognised and answered like the first delivery, without applying it again.
 """
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,13 +31,13 @@ class SessionDeleted:
     user_id: str
 
     @classmethod
-    def from_data(cls, data):
+    def from_data(cls, data: Mapping[str, Any]) -> Self:
         return cls(
             session_id=data_id(data, "session_id", SESSION_ID_PATTERN),
             user_id=data_id(data, "user_id", USER_ID_PATTERN),
         )
 
-    def apply(self):
+    def apply(self) -> None:
         services.session_end(session_id=self.session_id, user_id=self.user_id)
 
 
@@ -52,7 +54,7 @@ class UserUpdated:
     email_verified: bool = False
 
     @classmethod
-    def from_data(cls, data):
+    def from_data(cls, data: Mapping[str, Any]) -> Self:
         return cls(
             user_id=data_id(data, "user_id", USER_ID_PATTERN),
             email=data_optional_string(data, "email"),
@@ -61,7 +63,7 @@ class UserUpdated:
             email_verified=data.get("email_verified") is True,
         )
 
-    def apply(self):
+    def apply(self) -> None:
         user = User.objects.filter(pk=self.user_id).first()
         # A user not seen yet is created from their first token, with the profile it carries.
         if user is not None:
@@ -83,10 +85,10 @@ class UserDeleted:
     user_id: str
 
     @classmethod
-    def from_data(cls, data):
+    def from_data(cls, data: Mapping[str, Any]) -> Self:
         return cls(user_id=data_id(data, "user_id", USER_ID_PATTERN))
 
-    def apply(self):
+    def apply(self) -> None:
         user = User.objects.filter(pk=self.user_id).first()
         if settings.BETTER_AUTH_DELETED_USERS == "deactivate":
             if user is not None and user.is_active:

@@ -20,7 +20,7 @@ class SignInLocked(exceptions.APIException):
     default_detail = _("Too many failed sign-in attempts; try again later.")
     default_code = "sign_in_locked"
 
-    def __init__(self, wait):
+    def __init__(self, wait: int) -> None:
         super().__init__()
         # DRF's handler sends `wait` as Retry-After, as it does for Throttled.
         self.wait = wait

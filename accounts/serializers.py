@@ -1,4 +1,10 @@
-"""Request and response bodies of the account endpoints; the token endpoints' are drf_better_auth's."""
+"""Request and response bodies of the account endpoints; the token endpoints' are drf_better_auth's.
+
+A serializer whose `save()` runs a service keeps DRF's contract: keyword
+arguments join the validated data.
+"""
+
+from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -24,13 +30,13 @@ class ProfileSerializer(UserSerializer):
         read_only_fields = ["id", "email", "email_verified", "date_joined"]
         extra_kwargs = {"name": {"max_length": 255, "allow_blank": True}}
 
-    def update(self, user, validated_data):
+    def update(self, user: User, validated_data: dict[str, Any]) -> User:
         if "name" in validated_data:
             services.user_profile_edit(user=user, name=validated_data["name"])
         return user
 
 
-def _password_field(**kwargs):
+def _password_field(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(
         write_only=True, trim_whitespace=False, max_length=1024, style={"input_type": "password"}, **kwargs
     )
@@ -47,9 +53,9 @@ class PasswordChangeSerializer(serializers.Serializer):
     current_password = _password_field()
     new_password = _password_field()
 
-    def save(self):
+    def save(self, **kwargs: Any) -> dict[str, str]:
         request = self.context["request"]
-        data = self.validated_data
+        data = {**self.validated_data, **kwargs}
         try:
             user = services.user_password_change(
                 request=request,
@@ -67,7 +73,7 @@ class AccountDeleteSerializer(serializers.Serializer):
 
     current_password = _password_field(required=False)
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user
         if user.identity == Identity.LOCAL and "current_password" not in attrs:
             raise serializers.ValidationError({"current_password": [_("This field is required.")]}, code="required")
@@ -81,10 +87,10 @@ class SignupSerializer(serializers.Serializer):
     )
     name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
-    def validate_email(self, value):
+    def validate_email(self, value: str) -> str:
         return normalize_email(value)
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(email=attrs["email"], name=attrs["name"])
         try:
             password_validation.validate_password(attrs["password"], candidate)
@@ -92,13 +98,13 @@ class SignupSerializer(serializers.Serializer):
             raise serializers.ValidationError({"password": list(error.messages)}) from None
         return attrs
 
-    def create(self, validated_data):
+    def create(self, validated_data: dict[str, Any]) -> User:
         try:
             return services.user_sign_up(**validated_data)
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
 
-    def to_representation(self, user):
+    def to_representation(self, user: User) -> dict[str, Any]:
         return {"user": UserSerializer(user).data, **token_pair_for(user)}
 
 
@@ -113,7 +119,7 @@ class EmailAddressSerializer(serializers.Serializer):
 
     email = serializers.EmailField(max_length=254)
 
-    def validate_email(self, value):
+    def validate_email(self, value: str) -> str:
         return normalize_email(value)
 
 
@@ -125,13 +131,13 @@ class LinkSerializer(serializers.Serializer):
 
 
 class EmailVerifySerializer(LinkSerializer):
-    def save(self):
-        return services.email_verify(**self.validated_data)
+    def save(self, **kwargs: Any) -> User:
+        return services.email_verify(**{**self.validated_data, **kwargs})
 
 
 class EmailDeclineSerializer(LinkSerializer):
-    def save(self):
-        services.email_decline(**self.validated_data)
+    def save(self, **kwargs: Any) -> None:
+        services.email_decline(**{**self.validated_data, **kwargs})
 
 
 class EmailChangeSerializer(serializers.Serializer):
@@ -142,26 +148,25 @@ class EmailChangeSerializer(serializers.Serializer):
         write_only=True, trim_whitespace=False, max_length=1024, style={"input_type": "password"}
     )
 
-    def validate_new_email(self, value):
+    def validate_new_email(self, value: str) -> str:
         email = normalize_email(value)
         if email == self.context["request"].user.email:
             raise serializers.ValidationError(_("This is already the account's address."), code="same_email")
         return email
 
-    def save(self):
+    def save(self, **kwargs: Any) -> None:
         request = self.context["request"]
-        services.user_password_check(
-            request=request, user=request.user, password=self.validated_data["current_password"]
-        )
-        services.email_change_request(user=request.user, new_email=self.validated_data["new_email"])
+        data = {**self.validated_data, **kwargs}
+        services.user_password_check(request=request, user=request.user, password=data["current_password"])
+        services.email_change_request(user=request.user, new_email=data["new_email"])
 
 
 class EmailChangeConfirmSerializer(LinkSerializer):
     # The token carries the new address, signed.
     token = serializers.CharField(max_length=1024)
 
-    def save(self):
-        return services.email_change_confirm(**self.validated_data)
+    def save(self, **kwargs: Any) -> User:
+        return services.email_change_confirm(**{**self.validated_data, **kwargs})
 
 
 class PasswordResetConfirmSerializer(LinkSerializer):
@@ -169,8 +174,8 @@ class PasswordResetConfirmSerializer(LinkSerializer):
         write_only=True, trim_whitespace=False, max_length=1024, style={"input_type": "password"}
     )
 
-    def save(self):
-        data = self.validated_data
+    def save(self, **kwargs: Any) -> User:
+        data = {**self.validated_data, **kwargs}
         try:
             return services.password_reset_confirm(uid=data["uid"], token=data["token"], password=data["new_password"])
         except ValidationError as error:

@@ -1,8 +1,12 @@
 """Token endpoints on SimpleJWT's contract, and the account endpoints around them."""
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_better_auth import views as token_views
+from drf_better_auth import webhooks
 from drf_better_auth.exceptions import InvalidToken, TokenError
 from drf_better_auth.middleware import EarlyRefusalMixin
 from drf_better_auth.tokens import token_identity
@@ -10,7 +14,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from core.serializers import ErrorSerializer
@@ -21,12 +27,14 @@ from core.throttling import (
 )
 
 from . import events, links, serializers, services
+from .models import User
+from .requests import AuthenticatedRequest
 
 
 class TokenThrottled(CountedTogetherMixin):
     """The token endpoints that check a password or spend a refresh token: throttled per IP."""
 
-    throttle_classes = (ScopedDatabaseRateThrottle,)
+    throttle_classes: Sequence[type[BaseThrottle]] = (ScopedDatabaseRateThrottle,)
     throttle_scope = "auth"
 
 
@@ -82,15 +90,16 @@ class MeView(EarlyRefusalMixin, generics.GenericAPIView):
     http_method_names = ["get", "patch", "delete", "head", "options"]
     # DELETE checks a password as a sign-in does: the sign-in's rate, per account.
     throttle_scope = "auth"
+    request: AuthenticatedRequest
 
-    def get_throttles(self):
+    def get_throttles(self) -> list[BaseThrottle]:
         return [ScopedDatabaseRateThrottle()] if self.request.method == "DELETE" else []
 
-    def get_object(self):
+    def get_object(self) -> User:
         return self.request.user
 
     @extend_schema(responses={200: serializers.UserSerializer, **UNAUTHENTICATED})
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(serializers.UserSerializer(request.user).data)
 
     @extend_schema(
@@ -101,7 +110,7 @@ class MeView(EarlyRefusalMixin, generics.GenericAPIView):
             **UNAUTHENTICATED,
         },
     )
-    def patch(self, request):
+    def patch(self, request: AuthenticatedRequest) -> Response:
         """Change the profile (`name`); for a Better Auth identity it stays until Better Auth's profile changes
         later.
         """
@@ -122,7 +131,7 @@ class MeView(EarlyRefusalMixin, generics.GenericAPIView):
             409: OpenApiResponse(ErrorSerializer, description="`staff_account`: staff accounts are not deleted here."),
         },
     )
-    def delete(self, request):
+    def delete(self, request: AuthenticatedRequest) -> Response:
         """Erase the account: its tasks and personal data leave the database, and every token fails.
 
         A local account sends the JSON body `{"current_password": "..."}`; a
@@ -168,7 +177,7 @@ class PasswordChangeView(EarlyRefusalMixin, generics.GenericAPIView):
     throttle_scope = "auth"
     serializer_class = serializers.PasswordChangeSerializer
 
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> Response:
         # Before the password is checked: a Better Auth identity has none here to check.
         services.user_password_ensure_here(user=request.user)
         serializer = self.get_serializer(data=request.data)
@@ -195,11 +204,11 @@ class AccountExportView(EarlyRefusalMixin, APIView):
     throttle_classes = (ScopedDatabaseRateThrottle,)
     throttle_scope = "export"
 
-    def get(self, request):
+    def get(self, request: AuthenticatedRequest) -> StreamingHttpResponse:
         return account_export_response(request.user)
 
 
-def account_export_response(user):
+def account_export_response(user: User) -> StreamingHttpResponse:
     """The export of `user` as a streamed JSON download (the API's and the admin's)."""
     response = StreamingHttpResponse(services.user_export(user=user), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="account-{user.pk}.json"'
@@ -213,7 +222,7 @@ class LogoutEverywhereView(EarlyRefusalMixin, APIView):
     permission_classes = (IsAuthenticated,)
 
     @extend_schema(request=None, responses={204: None})
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> Response:
         services.user_tokens_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -227,7 +236,7 @@ class BetterAuthEventView(token_views.BetterAuthWebhookView):
     first delivery did, and changes nothing).
     """
 
-    def receive(self, *, delivery, event):
+    def receive(self, *, delivery: webhooks.Delivery, event: webhooks.Event) -> bool:
         return events.receive(event_id=delivery.event_id, sent_at=delivery.sent_at, event=event)
 
 
@@ -252,7 +261,7 @@ class AccountEmailView(CountedTogetherMixin, generics.GenericAPIView):
     # The body field naming what the request is about: "email", or a link's "uid" (an account).
     throttle_address_field = "email"
 
-    def throttle_address(self, request):
+    def throttle_address(self, request: Request) -> str | None:
         """The address (or, for a link, the account) this request is about; None if it names none."""
         data = request.data if isinstance(request.data, dict) else {}
         value = data.get(self.throttle_address_field)
@@ -262,13 +271,20 @@ class AccountEmailView(CountedTogetherMixin, generics.GenericAPIView):
         return services.email_clean(value)
 
 
+class EmailService(Protocol):
+    """What an EmailAddressView does with the address it was given (mail a link, or a note)."""
+
+    def __call__(self, *, email: str) -> None: ...
+
+
 class EmailAddressView(AccountEmailView):
     """An address in; the same 202 whatever the address is, so it reveals nothing about accounts."""
 
     serializer_class = serializers.EmailAddressSerializer
-    service = None
+    # What each subclass does with the address.
+    service: EmailService
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.service(email=serializer.validated_data["email"])
@@ -290,7 +306,7 @@ class EmailVerifyView(AccountEmailView):
     serializer_class = serializers.EmailVerifySerializer
     throttle_address_field = "uid"
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(serializers.UserSerializer(serializer.save()).data)
@@ -312,7 +328,7 @@ class EmailDeclineView(AccountEmailView):
     serializer_class = serializers.EmailDeclineSerializer
     throttle_address_field = "uid"
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
@@ -362,7 +378,7 @@ class PasswordResetConfirmView(AccountEmailView):
     serializer_class = serializers.PasswordResetConfirmSerializer
     throttle_address_field = "uid"
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
@@ -388,7 +404,7 @@ class EmailChangeView(EarlyRefusalMixin, generics.GenericAPIView):
     throttle_scope = "auth"
     serializer_class = serializers.EmailChangeSerializer
 
-    def post(self, request):
+    def post(self, request: AuthenticatedRequest) -> Response:
         # Before the password is checked: a Better Auth identity has none here to check.
         services.email_change_ensure_here(user=request.user)
         serializer = self.get_serializer(data=request.data)
@@ -413,7 +429,7 @@ class EmailChangeConfirmView(AccountEmailView):
     serializer_class = serializers.EmailChangeConfirmSerializer
     throttle_address_field = "uid"
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(serializers.UserSerializer(serializer.save()).data)

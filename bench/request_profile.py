@@ -26,6 +26,8 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -37,12 +39,16 @@ django.setup()
 
 import jwt  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from tasks.models import Task  # noqa: E402
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
 
 # Fragments of "module path:function", first match wins, and the layer each is counted in.
 # psycopg waits for the server's answer in C, called from its connection's `wait`.
@@ -64,11 +70,11 @@ LAYERS = (
 )
 
 
-def report(line):
+def report(line: str) -> None:
     print(line, flush=True)
 
 
-def layer_of(filename, function):
+def layer_of(filename: str, function: str) -> str:
     if filename == "~":  # a builtin: named by what it is
         return BUILTINS.get(function, "other builtins")
     for fragment, layer in LAYERS:
@@ -88,14 +94,19 @@ BUILTINS = {
 class Caller:
     """Calls the WSGI application as a server would, and keeps the status."""
 
-    def __init__(self, application):
+    def __init__(self, application: WSGIHandler) -> None:
         self.application = application
-        self.status = None
+        self.status: str | None = None
 
-    def start_response(self, status, headers, exc_info=None):
+    def start_response(
+        self,
+        status: str,
+        headers: list[tuple[str, str]],
+        exc_info: tuple[type[BaseException], BaseException, TracebackType] | None = None,
+    ) -> None:
         self.status = status
 
-    def __call__(self, path, token):
+    def __call__(self, path: str, token: str) -> tuple[str | None, bytes]:
         environ = {
             "REQUEST_METHOD": "GET",
             "PATH_INFO": path,
@@ -115,13 +126,14 @@ class Caller:
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
         }
-        response = self.application(environ, self.start_response)
+        # Django's handler never calls the write() a server's start_response answers: this one has none.
+        response = self.application(environ, cast("StartResponse", self.start_response))
         body = b"".join(response)
         response.close()
         return self.status, body
 
 
-def discard_log_lines():
+def discard_log_lines() -> None:
     devnull = open(os.devnull, "w")  # noqa: SIM115 - open for the whole run
     loggers = [logging.getLogger(), *(logging.getLogger(name) for name in logging.root.manager.loggerDict)]
     for logger in loggers:
@@ -130,13 +142,13 @@ def discard_log_lines():
                 handler.setStream(devnull)
 
 
-def token_for(user_id, *, secret):
+def token_for(user_id: str, *, secret: str) -> str:
     now = int(time.time())
     claims = {"sub": user_id, "email": f"{user_id}@example.com", "iat": now, "exp": now + 3600}
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def profile(name, call, path, token, requests):
+def profile(name: str, call: Caller, path: str, token: str, requests: int) -> None:
     status, _ = call(path, token)  # warm: imports, compiled SQL, the connection
     started = time.perf_counter()
     for _ in range(requests):
@@ -148,8 +160,9 @@ def profile(name, call, path, token, requests):
     for _ in range(requests):
         call(path, token)
     profiler.disable()
-    by_layer = defaultdict(float)
-    for (filename, _line, function), row in pstats.Stats(profiler).stats.items():
+    by_layer: defaultdict[str, float] = defaultdict(float)
+    # Stats.stats, the raw table by (file, line, function), is undocumented: typeshed leaves it out.
+    for (filename, _line, function), row in pstats.Stats(profiler).stats.items():  # type: ignore[attr-defined]
         by_layer[layer_of(filename, function)] += row[2]  # own time
     total = sum(by_layer.values())
     report(f"\n{name} ({path}, {status}): {wall:.0f} µs per request unprofiled")
@@ -157,7 +170,7 @@ def profile(name, call, path, token, requests):
         report(f"  {layer:<44} {seconds / total * 100:5.1f} %")
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     args = parser.parse_args()

@@ -55,8 +55,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import granian
-from granian import Granian
 from granian.net import SocketHolder, SocketSpec
+from granian.server import MPServer
 
 if TYPE_CHECKING:
     from granian._granian import WorkerSignal
@@ -84,7 +84,9 @@ def require_verified_granian() -> None:
         )
 
 
-class SharedSocketServer(Granian):
+# MPServer by name: what `granian.Granian` is on every Python with the GIL (on a free-threaded one,
+# granian's workers are threads, which none of these overrides is for).
+class SharedSocketServer(MPServer):
     """Granian's multi-process server, whose workers serve listening sockets the main process made and keeps."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -107,12 +109,14 @@ class SharedSocketServer(Granian):
         for sock in self.listening_sockets:
             sock.close()
 
-    def _spawn_worker(
+    # MPServer's signature, the one granian calls: its abstract base declares a `socket_loader` nothing passes.
+    def _spawn_worker(  # type: ignore[override]
         self, idx: int, target: Callable[..., None], callback_loader: Callable[..., Any]
     ) -> "WorkerProcess":
         if self.socket_holders:
-            # The worker of this index, or its replacement, serves this socket.
-            self._ssp, self._shd = None, self.socket_holders[idx]
+            # The worker of this index, or its replacement, serves this socket. (Granian's
+            # unannotated `_shd = None` reads as always None; granian's own holder goes there too.)
+            self._ssp, self._shd = None, self.socket_holders[idx]  # type: ignore[assignment]
         return super()._spawn_worker(idx, target, callback_loader)
 
 

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from accounts.models import User
+from accounts.requests import AuthenticatedRequest
 
 from .exceptions import TooManyIds
 from .filters import StableOrderingFilter, TaskFilter, TaskFilterBackend
@@ -27,12 +27,6 @@ from .serializers import BulkActionSerializer, SummaryQuerySerializer, TaskSeria
 from .services import BULK_MAX_IDS, task_limit_ensure_not_reached, tasks_bulk_change
 
 UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
-
-class AuthenticatedRequest(Request):
-    """For the type checker: a request past IsAuthenticated, whose user is a User, never AnonymousUser."""
-
-    user: User
 
 
 @task_schema

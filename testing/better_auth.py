@@ -5,7 +5,7 @@ import select
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from pytest_django.fixtures import Settings
@@ -17,7 +17,7 @@ BETTER_AUTH_HARNESS = PROJECT_ROOT / "interop" / "better-auth" / "harness.mjs"
 STEP_TIMEOUT = 30
 
 
-def run_better_auth(command: str, request: dict, timeout: float = 60) -> tuple[subprocess.Popen, dict]:
+def run_better_auth(command: str, request: dict, timeout: float = 60) -> tuple[subprocess.Popen[str], dict]:
     """Start the Node harness driving a real Better Auth; answer its process and its JSON line."""
     stderr = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
@@ -27,10 +27,7 @@ def run_better_auth(command: str, request: dict, timeout: float = 60) -> tuple[s
         stderr=stderr,
         text=True,
     )
-    process.stdin.write(json.dumps(request) + "\n")
-    process.stdin.flush()
-    ready, _, _ = select.select([process.stdout], [], [], timeout)
-    line = process.stdout.readline() if ready else ""
+    line = exchange(process, request, timeout)
     if not line:
         process.kill()
         stderr.seek(0)
@@ -38,22 +35,35 @@ def run_better_auth(command: str, request: dict, timeout: float = 60) -> tuple[s
     return process, json.loads(line)
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen[str]) -> None:
     """Close the harness's input, which ends it; kill it if it lingers."""
-    process.stdin.close()
+    pipes(process)[0].close()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
 
 
-def answer(process: subprocess.Popen, step: str, **arguments: Any) -> dict | None:
+def answer(process: subprocess.Popen[str], step: str, **arguments: Any) -> dict | None:
     """Send one step to a running harness; answers its JSON line, or None when none came in time."""
-    process.stdin.write(json.dumps({"do": step, **arguments}) + "\n")
-    process.stdin.flush()
-    ready, _, _ = select.select([process.stdout], [], [], STEP_TIMEOUT)
-    line = process.stdout.readline() if ready else ""
+    line = exchange(process, {"do": step, **arguments}, STEP_TIMEOUT)
     return json.loads(line) if line else None
+
+
+def exchange(process: subprocess.Popen[str], message: dict, timeout: float) -> str:
+    """Write one JSON line to the harness; answers the line it writes back, or "" when none came in time."""
+    stdin, stdout = pipes(process)
+    stdin.write(json.dumps(message) + "\n")
+    stdin.flush()
+    ready, _, _ = select.select([stdout], [], [], timeout)
+    return stdout.readline() if ready else ""
+
+
+def pipes(process: subprocess.Popen[str]) -> tuple[IO[str], IO[str]]:
+    """The harness's input and output: run_better_auth starts it with both piped."""
+    if process.stdin is None or process.stdout is None:
+        raise TypeError("the Better Auth harness runs with its stdin and stdout piped")
+    return process.stdin, process.stdout
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +139,7 @@ def better_auth_database() -> Iterator[Callable[[list[dict]], tuple[str, list[di
 class BetterAuthSteps:
     """The harness's `events` command: a real Better Auth whose hooks report to our API, driven step by step."""
 
-    def __init__(self, process: subprocess.Popen, user: dict) -> None:
+    def __init__(self, process: subprocess.Popen[str], user: dict) -> None:
         self.process = process
         self.user = user
 
@@ -179,7 +189,7 @@ def better_auth_reporting_to() -> Iterator[Callable[..., BetterAuthSteps]]:
 class BetterAuthPeople:
     """The harness's `people` command: a real Better Auth where people sign up, prove addresses and sign in."""
 
-    def __init__(self, process: subprocess.Popen) -> None:
+    def __init__(self, process: subprocess.Popen[str]) -> None:
         self.process = process
 
     def _do(self, step: str, **arguments: Any) -> dict:

@@ -3,18 +3,31 @@
 import io
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 
-@pytest.fixture
-def log_lines() -> Iterator[Callable[[], list[dict]]]:
-    """The JSON lines the application logs, exactly as the project formats them.
+class LogLines:
+    """Call it to get the lines logged so far, parsed; `raw()` is the text as written."""
 
-    Call it to get the lines so far, parsed. The handler sits where the
-    project's console and access handlers do: on the root logger, on `django`
-    and on `core.access`, which do not propagate.
+    def __init__(self, stream: io.StringIO) -> None:
+        self.stream = stream
+
+    def __call__(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.stream.getvalue().splitlines()]
+
+    def raw(self) -> str:
+        return self.stream.getvalue()
+
+
+@pytest.fixture
+def log_lines() -> Iterator[LogLines]:
+    """The JSON lines the application logs, exactly as the project formats them (see LogLines).
+
+    The handler sits where the project's console and access handlers do: on
+    the root logger, on `django` and on `core.access`, which do not propagate.
     """
     from core.logging import JSONFormatter, RequestIDFilter
 
@@ -25,11 +38,6 @@ def log_lines() -> Iterator[Callable[[], list[dict]]]:
     loggers = [logging.getLogger(), logging.getLogger("django"), logging.getLogger("core.access")]
     for logger in loggers:
         logger.addHandler(handler)
-
-    def lines() -> list[dict]:
-        return [json.loads(line) for line in stream.getvalue().splitlines()]
-
-    lines.raw = stream.getvalue
-    yield lines
+    yield LogLines(stream)
     for logger in loggers:
         logger.removeHandler(handler)

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,10 @@ def project_env(**overrides: object) -> dict[str, str]:
 
 
 @pytest.fixture
-def run_manage():
+def run_manage() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run `manage.py` in a child process, as an operator would."""
 
-    def run(*args: str, timeout: float = 120, **env: object) -> subprocess.CompletedProcess:
+    def run(*args: str, timeout: float = 120, **env: object) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=PROJECT_ROOT,

@@ -55,6 +55,9 @@ def _token_session_ended(user: User, identity: "TokenIdentity") -> bool:
 
 def refresh_token_deny(*, refresh: "RefreshToken") -> None:
     """Denylist a refresh token; using it twice, even in a race, fails the second time."""
+    if refresh.jti is None:
+        # Not one drf_better_auth hands over: a refresh token is verified, and so has an id.
+        raise TokenError(_("Token has no id"))
     try:
         with transaction.atomic():
             DenylistedToken.objects.create(

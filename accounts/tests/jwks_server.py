@@ -12,7 +12,7 @@ class JWKSServer:
     """A loopback JWKS endpoint serving real Ed25519 public keys, counting its fetches."""
 
     def __init__(self) -> None:
-        self.private_keys = {}
+        self.private_keys: dict[str, Ed25519PrivateKey] = {}
         self.fetches = 0
         self.failing = False
         self.add_key("key-1")

@@ -19,7 +19,7 @@ so DRF neither parses the header nor verifies the token again.
 import functools
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +32,9 @@ from .authentication import BetterAuthJWTAuthentication, VerifiedBearerToken, lo
 from .exceptions import AuthenticationFailed, InvalidToken, TokenError
 from .settings import api_settings
 from .tokens import token_identity
+
+if TYPE_CHECKING:
+    from rest_framework.views import AsView, GenericView
 
 # Where `EarlyRefusalMixin.as_view` leaves a view's Refusal on the view function.
 REFUSAL_ATTRIBUTE = "bearer_token_refusal"
@@ -46,8 +49,8 @@ class EarlyRefusalMixin(APIView):
     """
 
     @classmethod
-    # *args: a ViewSet's as_view takes its actions first, positionally (DRF's stubs know only APIView's).
-    def as_view(cls, *args: Any, **initkwargs: Any) -> Callable[..., HttpResponse]:  # type: ignore[override]
+    # *args: a ViewSet's as_view takes its actions first, positionally.
+    def as_view(cls, *args: Any, **initkwargs: Any) -> "AsView[GenericView]":
         view = super().as_view(*args, **initkwargs)
         authentication_classes = initkwargs.get("authentication_classes", cls.authentication_classes)
         if not authentication_classes or not issubclass(authentication_classes[0], BetterAuthJWTAuthentication):
