@@ -6,7 +6,7 @@ from pathlib import Path
 
 import drf_better_auth
 
-PROJECT_PACKAGES = {"accounts", "tasks", "core", "config", "tests"}
+PROJECT_PACKAGES = {"accounts", "tasks", "core", "config", "server", "testing", "tests"}
 
 
 def imported_modules(path):
