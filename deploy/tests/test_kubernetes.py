@@ -266,7 +266,9 @@ def test_what_compose_says_of_user_root_and_tmp_the_pods_say_too(service):
 
 
 def mebibytes(quantity: str) -> int:
-    number, unit = re.fullmatch(r"(\d+)(Mi|Gi)", quantity).groups()
+    match = re.fullmatch(r"(\d+)(Mi|Gi)", quantity)
+    assert match, f"{quantity}: not in Mi or Gi"
+    number, unit = match.groups()
     return int(number) * (1024 if unit == "Gi" else 1)
 
 
