@@ -1,4 +1,4 @@
-"""The read every authenticated request makes: the user a token or an API key names, its SQL compiled once (`core.compiled`)."""
+"""The read every authenticated request makes: the user a token or an API key names, its SQL compiled once."""
 
 from typing import TYPE_CHECKING
 

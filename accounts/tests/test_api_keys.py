@@ -74,9 +74,7 @@ def test_a_key_lists_its_owner_s_tasks_and_records_its_use_once_a_minute(person_
     assert ApiKey.objects.get(pk=key["id"]).last_used_at > first_use
 
 
-def test_a_key_costs_the_queries_a_token_costs_plus_its_throttle(
-    person_client, person, django_assert_num_queries
-):
+def test_a_key_costs_the_queries_a_token_costs_plus_its_throttle(person_client, person, django_assert_num_queries):
     key = create_key(person_client)["key"]
     client = key_client(key)
     client.get(TASKS_URL)  # its last use written; compiled queries warm
