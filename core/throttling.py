@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from drf_better_auth.api_keys import ApiKeyAuth
 from django.http import HttpRequest
+from drf_better_auth.api_keys import ApiKeyAuth
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle

@@ -292,3 +292,19 @@ def test_a_key_is_throttled_per_key(person_client, settings):
     assert [first.get(TASKS_URL).status_code for _ in range(3)] == [200, 200, 429]
     assert second.get(TASKS_URL).status_code == 200
     assert person_client.get(TASKS_URL).status_code == 200
+
+
+def test_a_key_is_looked_up_by_its_digest_alone_so_timing_tells_nothing_of_its_secret(
+    person_client, django_assert_num_queries
+):
+    key = create_key(person_client)["key"]
+    # The right public id, the wrong secret: what someone guessing a key's rest would send.
+    guess = key[: len("tdk_") + 9] + "f" * 64
+
+    with django_assert_num_queries(1) as queries:
+        assert key_client(guess).get(TASKS_URL).status_code == 401
+
+    (query,) = queries.captured_queries
+    digest = hashlib.sha256(guess.encode()).hexdigest()
+    assert digest in query["sql"] or digest in str(query)
+    assert guess not in str(query) and key[:12] not in str(query)
