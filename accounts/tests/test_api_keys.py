@@ -308,3 +308,15 @@ def test_a_key_is_looked_up_by_its_digest_alone_so_timing_tells_nothing_of_its_s
     digest = hashlib.sha256(guess.encode()).hexdigest()
     assert digest in query["sql"] or digest in str(query)
     assert guess not in str(query) and key[:12] not in str(query)
+
+
+def test_a_key_made_before_a_relink_is_refused_and_one_made_after_works(person_client, person, client_for):
+    old_key = create_key(person_client)["key"]
+
+    relinked = services.user_relink(
+        user=person, new_id="relinkedAccount000000000000000001", actor=None, os_user="support"
+    )
+
+    assert key_client(old_key).get(TASKS_URL).json()["code"] == "api_key_not_valid"
+    new_key = create_key(client_for(relinked))["key"]
+    assert key_client(new_key).get(TASKS_URL).status_code == 200
