@@ -14,7 +14,9 @@ from .exceptions import AuthenticationFailed, BadAuthorizationHeader, InvalidTok
 from .settings import api_settings
 from .tokens import TokenIdentity, token_identity
 
-logger = logging.getLogger("drf_better_auth")
+# Its own logger, so that a project whose access log already carries each refusal
+# (`TokenRefusal.of`) can turn these lines off by configuration alone.
+refusal_logger = logging.getLogger("drf_better_auth.refusals")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,30 @@ class VerifiedBearerToken:
     def of(cls, request: HttpRequest | Request) -> "VerifiedBearerToken | None":
         verified: VerifiedBearerToken | None = getattr(request, cls.ATTRIBUTE, None)
         return verified
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRefusal:
+    """Why a request's bearer token was refused: its code and reason, never the token.
+
+    Left on the request (`attach`) wherever a token is refused, the early
+    refusal or DRF's, so that whatever writes the request's own log line
+    (an access log) can carry it (`of`).
+    """
+
+    code: str
+    reason: str
+
+    ATTRIBUTE = "_drf_better_auth_token_refusal"
+
+    def attach(self, request: HttpRequest | Request) -> None:
+        # DRF's Request reads attributes through to Django's, but sets them on itself.
+        setattr(getattr(request, "_request", request), self.ATTRIBUTE, self)
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> "TokenRefusal | None":
+        refusal: TokenRefusal | None = getattr(request, cls.ATTRIBUTE, None)
+        return refusal
 
 
 class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
@@ -67,7 +93,7 @@ class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
                 return api_key_authenticate(request, raw_token)
             return self.get_user(raw_token), raw_token
         except AuthenticationFailed as error:
-            log_token_refused(error)
+            token_refused(request, error)
             raise
 
     def get_raw_token(self, header: str | None) -> str | None:
@@ -109,10 +135,11 @@ class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
         return f'{api_settings.AUTH_HEADER_TYPES[0]} realm="{api_settings.WWW_AUTHENTICATE_REALM}"'
 
 
-def log_token_refused(error: AuthenticationFailed) -> None:
-    """The one line a refused token leaves: its code and reason, never the token."""
+def token_refused(request: HttpRequest | Request, error: AuthenticationFailed) -> None:
+    """What a refused token leaves: a `TokenRefusal` on the request, and one `token_refused` line."""
     detail: Any = error.detail
-    logger.info(
-        "token refused",
-        extra={"event": "token_refused", "code": str(detail["code"]), "reason": str(detail["detail"])},
+    refusal = TokenRefusal(code=str(detail["code"]), reason=str(detail["detail"]))
+    refusal.attach(request)
+    refusal_logger.info(
+        "token refused", extra={"event": "token_refused", "code": refusal.code, "reason": refusal.reason}
     )

@@ -29,7 +29,7 @@ from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
 from .api_keys import is_api_key
-from .authentication import BetterAuthJWTAuthentication, VerifiedBearerToken, log_token_refused
+from .authentication import BetterAuthJWTAuthentication, VerifiedBearerToken, token_refused
 from .exceptions import AuthenticationFailed, InvalidToken, TokenError
 from .settings import api_settings
 from .tokens import token_identity
@@ -94,7 +94,7 @@ class BearerTokenMiddleware:
         try:
             identity = token_identity(raw_token)
         except TokenError as error:
-            return refusal.response(str(error))
+            return refusal.response(request, str(error))
         VerifiedBearerToken(raw_token, identity).attach(request)
         return None
 
@@ -109,9 +109,9 @@ class Refusal:
         self.view = view
         self.refused = functools.lru_cache(maxsize=64)(self._refused)
 
-    def response(self, reason: str) -> HttpResponse:
+    def response(self, request: HttpRequest, reason: str) -> HttpResponse:
         error, body, headers = self.refused(reason)
-        log_token_refused(error)
+        token_refused(request, error)
         response = HttpResponse(body, status=error.status_code, content_type=JSONRenderer.media_type)
         for name, value in headers.items():
             response[name] = value
