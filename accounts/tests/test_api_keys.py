@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import logging
 
 import pytest
 from django.utils import timezone
@@ -320,3 +321,18 @@ def test_a_key_made_before_a_relink_is_refused_and_one_made_after_works(person_c
     assert key_client(old_key).get(TASKS_URL).json()["code"] == "api_key_not_valid"
     new_key = create_key(client_for(relinked))["key"]
     assert key_client(new_key).get(TASKS_URL).status_code == 200
+
+
+def test_a_key_is_never_logged_and_its_refusal_is_on_the_access_line(person_client, caplog):
+    key = create_key(person_client)
+
+    with caplog.at_level(logging.DEBUG):
+        key_client(key["key"]).get(TASKS_URL)
+        person_client.delete(f"{KEYS_URL}{key['id']}/")
+        key_client(key["key"]).get(TASKS_URL)
+
+    assert key["key"] not in caplog.text
+    assert key["key"][len("tdk_") + 9 :] not in str([record.__dict__ for record in caplog.records])
+    # The creation, the use, the revocation, the refused use.
+    access = [record for record in caplog.records if record.name == "core.access"]
+    assert [getattr(record, "refusal_code", None) for record in access] == [None, None, None, "api_key_not_valid"]
