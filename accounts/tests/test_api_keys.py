@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import json
 import logging
 
 import pytest
@@ -336,3 +337,16 @@ def test_a_key_is_never_logged_and_its_refusal_is_on_the_access_line(person_clie
     # The creation, the use, the revocation, the refused use.
     access = [record for record in caplog.records if record.name == "core.access"]
     assert [getattr(record, "refusal_code", None) for record in access] == [None, None, None, "api_key_not_valid"]
+
+
+def test_the_account_export_lists_the_keys_without_their_secret_or_digest(person_client):
+    key = create_key(person_client, scopes=["tasks:read"])
+
+    body = b"".join(person_client.get("/api/auth/me/export/").streaming_content)
+
+    exported = json.loads(body)["security"]["api_keys"]
+    assert [(entry["name"], entry["prefix"], entry["scopes"]) for entry in exported] == [
+        ("backup script", key["prefix"], ["tasks:read"])
+    ]
+    assert key["key"].encode() not in body
+    assert ApiKey.objects.get().digest.encode() not in body
