@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication
 from rest_framework.request import Request
 
+from .api_keys import api_key_authenticate, is_api_key
 from .exceptions import AuthenticationFailed, BadAuthorizationHeader, InvalidToken, TokenError
 from .settings import api_settings
 from .tokens import TokenIdentity, token_identity
@@ -74,9 +75,13 @@ class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
     tokens from its JWKS. The user comes from the TOKEN_USER_RULE and
     TOKEN_ACCEPTED_RULE hooks. Failures answer 401 with SimpleJWT's bodies;
     the reason is logged by code, never with the token.
+
+    A token starting with API_KEY_PREFIX is an API key, told apart before
+    anything is decoded: only views naming `api_key_scopes` accept one
+    (`drf_better_auth.api_keys`; `request.auth` is then an `ApiKeyAuth`).
     """
 
-    def authenticate(self, request: Request) -> tuple[Any, str] | None:
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         try:
             verified = VerifiedBearerToken.of(request)
             if verified is not None:
@@ -84,6 +89,8 @@ class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
             raw_token = self.get_raw_token(request.META.get(api_settings.AUTH_HEADER_NAME))
             if raw_token is None:
                 return None
+            if is_api_key(raw_token):
+                return api_key_authenticate(request, raw_token)
             return self.get_user(raw_token), raw_token
         except AuthenticationFailed as error:
             token_refused(request, error)

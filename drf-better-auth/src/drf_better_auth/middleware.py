@@ -10,7 +10,7 @@ verify the token as soon as Django knows the request is for that view
 response DRF would give: the same status, body and headers.
 
 Everything else is left to DRF: no header, another scheme, a malformed
-header, an `Accept` that needs negotiating, views that did not opt in or
+header, an API key, an `Accept` that needs negotiating, views that did not opt in or
 render more than JSON, and every check that needs the user (revocation, an
 inactive account). A verified token is handed on (`VerifiedBearerToken`),
 so DRF neither parses the header nor verifies the token again.
@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
+from .api_keys import is_api_key
 from .authentication import BetterAuthJWTAuthentication, VerifiedBearerToken, token_refused
 from .exceptions import AuthenticationFailed, InvalidToken, TokenError
 from .settings import api_settings
@@ -88,7 +89,7 @@ class BearerTokenMiddleware:
             raw_token = self.authentication.get_raw_token(request.META.get(api_settings.AUTH_HEADER_NAME))
         except AuthenticationFailed:
             return None
-        if raw_token is None:
+        if raw_token is None or is_api_key(raw_token):
             return None
         try:
             identity = token_identity(raw_token)
