@@ -255,9 +255,11 @@ SIMPLE_JWT = {
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else [])
 CORS_URLS_REGEX = r"^/api/.*$"
 # Browsers may send the request id and read it back, with the 401 challenge and
-# the 429 wait; every other response header stays hidden from the page.
-CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
-CORS_EXPOSE_HEADERS = ["X-Request-ID", "WWW-Authenticate", "Retry-After"]
+# the 429 wait; they may send an Idempotency-Key and the conditional headers, and
+# read a task's ETag and whether an answer was replayed; every other response
+# header stays hidden from the page.
+CORS_ALLOW_HEADERS = (*default_headers, "x-request-id", "idempotency-key", "if-match", "if-none-match")
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "WWW-Authenticate", "Retry-After", "ETag", "Idempotent-Replayed"]
 
 # Email: verification and password reset links. The console in development,
 # SMTP in production (e.g. smtp+tls://user:password@smtp.example.com:587).

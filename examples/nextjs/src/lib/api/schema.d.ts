@@ -859,7 +859,10 @@ export interface operations {
     user_tasks_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The caller's own user id; any other answers 403. */
                 user_id: string;
@@ -874,6 +877,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -921,7 +926,10 @@ export interface operations {
     user_tasks_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag the caller holds: 304 with no body if the task is unchanged (weak comparison). */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -934,11 +942,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
+            };
+            /** @description If-None-Match names the task as it is: no body. */
+            304: {
+                headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token. */
             401: {
@@ -972,7 +991,10 @@ export interface operations {
     user_tasks_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -989,6 +1011,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1031,12 +1055,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     user_tasks_destroy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1081,12 +1117,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     user_tasks_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1103,6 +1153,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1145,12 +1199,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     user_tasks_complete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1163,6 +1231,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1189,6 +1261,15 @@ export interface operations {
             };
             /** @description No such task among the caller's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1201,7 +1282,12 @@ export interface operations {
     user_tasks_toggle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1214,6 +1300,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1247,12 +1337,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     user_tasks_bulk: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The caller's own user id; any other answers 403. */
                 user_id: string;
@@ -1267,6 +1369,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1575,7 +1679,10 @@ export interface operations {
     auth_me_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1587,6 +1694,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2005,7 +2114,10 @@ export interface operations {
     tasks_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2017,6 +2129,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2055,7 +2169,10 @@ export interface operations {
     tasks_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag the caller holds: 304 with no body if the task is unchanged (weak comparison). */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2066,11 +2183,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
+            };
+            /** @description If-None-Match names the task as it is: no body. */
+            304: {
+                headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token. */
             401: {
@@ -2095,7 +2223,10 @@ export interface operations {
     tasks_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2110,6 +2241,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2143,12 +2276,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     tasks_destroy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2182,12 +2327,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     tasks_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2202,6 +2361,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2235,12 +2398,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     tasks_toggle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2251,6 +2428,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2275,12 +2456,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     tasks_bulk: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2292,6 +2485,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
