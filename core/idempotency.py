@@ -190,7 +190,8 @@ class IdempotencyMixin(APIView):
             stack=self._idempotency_stack,
         )
 
-    def handle_exception(self, exc: Exception) -> HttpResponseBase:
+    # The stubs say Response; DRF takes any HttpResponse from here, and a replay is stored bytes, not data to render.
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]
         if isinstance(exc, Replay):
             return exc.response
         return super().handle_exception(exc)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponseBase
+from django.http import Http404
 from django.utils import timezone
 from drf_better_auth.middleware import EarlyRefusalMixin
 from rest_framework import status, viewsets
@@ -101,9 +101,9 @@ class TaskViewSet(EarlyRefusalMixin, IdempotencyMixin, viewsets.ModelViewSet[Tas
     def get_object(self) -> Task:
         if self._checks_if_match():
             # Read locked (get_queryset) in the handler's transaction (checked_in_one_transaction).
-            task = super().get_object()
-            if_match_ensure(self.request.META[IF_MATCH_META_KEY], task_etag(self.get_serializer(task).data))
-            return task
+            locked = super().get_object()
+            if_match_ensure(self.request.META[IF_MATCH_META_KEY], task_etag(self.get_serializer(locked).data))
+            return locked
         # DRF filters get_object's queryset too: a filter in the query string can hide the task.
         if self.request.query_params:
             return super().get_object()
@@ -124,9 +124,8 @@ class TaskViewSet(EarlyRefusalMixin, IdempotencyMixin, viewsets.ModelViewSet[Tas
     update = checked_in_one_transaction(viewsets.ModelViewSet.update)
     destroy = checked_in_one_transaction(viewsets.ModelViewSet.destroy)
 
-    def finalize_response(
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+    # A replayed answer (core.idempotency) is a plain HttpResponse, and already carries its ETag.
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         data = getattr(response, "data", None)
         if self.action in ETAG_ACTIONS and response.status_code == status.HTTP_200_OK and isinstance(data, dict):
             response["ETag"] = task_etag(data)
