@@ -11,7 +11,7 @@ from drf_better_auth.middleware import EarlyRefusalMixin
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -33,6 +33,8 @@ from .services import BULK_MAX_IDS, task_limit_ensure_not_reached, tasks_bulk_ch
 UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # The answers that are one task as it now is: they carry its ETag.
 ETAG_ACTIONS = frozenset({"retrieve", "update", "partial_update", "toggle", "complete"})
+# The changes to one task that If-Match guards (each handler is `checked_in_one_transaction`).
+CONDITIONAL_ACTIONS = frozenset({"update", "partial_update", "destroy", "toggle", "complete"})
 
 Handler = Callable[..., Response]
 
@@ -83,7 +85,8 @@ class TaskViewSet(EarlyRefusalMixin, IdempotencyMixin, viewsets.ModelViewSet[Tas
         return tasks.select_for_update() if self._checks_if_match() else tasks
 
     def _checks_if_match(self) -> bool:
-        return self.request.method not in SAFE_METHODS and IF_MATCH_META_KEY in self.request.META
+        # By action, not method: OPTIONS reads the object as if for a PUT (DRF's metadata), outside any transaction.
+        return self.action in CONDITIONAL_ACTIONS and IF_MATCH_META_KEY in self.request.META
 
     # A query string naming nothing but the page (most requests) leaves the filters
     # nothing to do: those requests read with SQL compiled once (tasks.selectors).

@@ -210,3 +210,9 @@ def test_any_if_match_answers_200_or_412_and_changes_only_on_200(owner_client, t
 
     assert response.status_code in (200, 412), response.content
     assert (state(task) == before) is (response.status_code == 412)
+
+
+def test_options_with_if_match_describes_the_endpoint_as_without(owner_client, task_url):
+    response = owner_client.options(task_url, HTTP_IF_MATCH='"stale"')
+
+    assert response.status_code == 200
