@@ -45,14 +45,18 @@ class AutoSchema(openapi.AutoSchema):
             return [*parameters, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED]
         return parameters
 
-    def get_response_serializers(self) -> Any:
-        responses = super().get_response_serializers()
-        if not self._is_idempotent() or not isinstance(responses, dict):
-            return responses
-        responses = dict(responses)
+    # The errors are added to the finished operation: a view's own @extend_schema(responses=...)
+    # answers get_response_serializers without asking this class.
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None or not self._is_idempotent():
+            return operation
+        responses = operation["responses"]
         for code, description in IDEMPOTENCY_ERRORS.items():
-            existing = responses.get(code)
-            if isinstance(existing, OpenApiResponse) and existing.description:
-                description = f"{existing.description} {description}"
-            responses[code] = OpenApiResponse(ErrorSerializer, description=description)
-        return responses
+            existing = responses.get(str(code), {}).get("description")
+            full = f"{existing} {description}" if existing else description
+            responses[str(code)] = self._get_response_for_code(
+                OpenApiResponse(ErrorSerializer, description=full), str(code)
+            )
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation

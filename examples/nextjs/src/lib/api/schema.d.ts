@@ -885,7 +885,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -912,8 +912,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). */
+            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1163,7 +1172,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1199,8 +1208,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1241,6 +1268,15 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            /** @description `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No valid bearer token. */
             401: {
                 headers: {
@@ -1268,8 +1304,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1310,6 +1364,15 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            /** @description `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No valid bearer token. */
             401: {
                 headers: {
@@ -1337,8 +1400,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1377,7 +1458,7 @@ export interface operations {
                     "application/json": components["schemas"]["BulkResult"];
                 };
             };
-            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). */
+            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1406,6 +1487,24 @@ export interface operations {
             };
             /** @description `not_found`: some id names no task of the caller's (another person's or none); nothing was changed. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1702,7 +1801,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Invalid input. */
+            /** @description Invalid input. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1713,6 +1812,24 @@ export interface operations {
             };
             /** @description No valid token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2137,7 +2254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2155,8 +2272,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). */
+            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2371,7 +2497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2398,8 +2524,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2438,6 +2582,15 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            /** @description `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No valid bearer token. */
             401: {
                 headers: {
@@ -2456,8 +2609,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2493,7 +2664,7 @@ export interface operations {
                     "application/json": components["schemas"]["BulkResult"];
                 };
             };
-            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). */
+            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2513,6 +2684,24 @@ export interface operations {
             };
             /** @description `not_found`: some id names no task of the caller's (another person's or none); nothing was changed. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
