@@ -168,10 +168,13 @@ class IdempotencyMixin(APIView):
 
     _idempotency_stack: ExitStack | None = None
     _idempotency_claim: Claim | None = None
+    _idempotency_fingerprint = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method not in METHODS or META_KEY not in request.META:
             return super().dispatch(request, *args, **kwargs)
+        # Read before DRF parses it (and before a view reads the stream), while Django can still keep it.
+        self._idempotency_fingerprint = request_fingerprint(request)
         with ExitStack() as stack:
             self._idempotency_stack = stack
             response = super().dispatch(request, *args, **kwargs)
@@ -186,7 +189,7 @@ class IdempotencyMixin(APIView):
         self._idempotency_claim = Claim(
             user_id=request.user.pk,
             key=idempotency_key_parse(request.META[META_KEY]),
-            fingerprint=request_fingerprint(request._request),
+            fingerprint=self._idempotency_fingerprint,
             stack=self._idempotency_stack,
         )
 

@@ -249,3 +249,12 @@ def test_a_request_that_fails_with_an_exception_leaves_nothing_and_its_retry_run
 
     assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
     assert list(Task.objects.filter(owner=owner).values_list("title", flat=True)) == ["Once"]
+
+
+def test_a_keyed_body_over_the_limit_answers_413_as_without_a_key(owner_client, owner, tasks_url, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = post(owner_client, tasks_url, {"title": "x", "description": "y" * 2000})
+
+    assert response.status_code == 413 and response.json()["code"] == "request_too_large"
+    assert not IdempotencyKey.objects.exists()
