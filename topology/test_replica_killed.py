@@ -71,7 +71,10 @@ def test_a_replica_killed_under_load_is_routed_around_and_rejoins_when_restarted
     # A write it dropped is not (it may have been applied): the client gets
     # the proxy's 502, and only for a write that was in flight at the kill.
     assert all(o.status == 502 and o.json()["code"] == "bad_gateway" for o in failed_writes)
-    assert all(o.started <= died and o.started + o.elapsed >= killed for o in failed_writes)
+    assert all(o.started <= died and o.started + o.elapsed >= killed for o in failed_writes), [
+        (round(o.started - killed, 3), round(o.elapsed, 3), round(died - killed, 3), round(restarted - killed, 3))
+        for o in failed_writes
+    ]
     # Its retry, with the same key, lands exactly once: replayed if the dead replica had
     # committed it, run afresh if its transaction died with it.
     assert len(retries) >= len(failed_writes)
