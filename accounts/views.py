@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from core.idempotency import IdempotencyMixin
 from core.serializers import ErrorSerializer
 from core.throttling import (
     CountedTogetherMixin,
@@ -83,7 +84,7 @@ PASSWORD_CHECKED = {
 }
 
 
-class MeView(EarlyRefusalMixin, generics.GenericAPIView):
+class MeView(EarlyRefusalMixin, IdempotencyMixin, generics.GenericAPIView):
     """The signed-in user: read it, rename it, or delete the account with everything in it."""
 
     serializer_class = serializers.UserSerializer

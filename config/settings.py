@@ -162,6 +162,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256
 # The most tasks one person may hold; creating one more answers 409 `task_limit_reached`.
 TASKS_MAX_PER_USER = env.int("TASKS_MAX_PER_USER", default=10_000)
 
+# How long an Idempotency-Key's answer is replayed (core.idempotency); `manage.py
+# flush_idempotency_keys` deletes older keys.
+IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
+
 # Reverse proxies in front of the app; their X-Forwarded-* headers are trusted only when set.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
@@ -172,7 +176,7 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.negotiation.ContentNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.json_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_RATE_AUTH", default="10/min"),
@@ -257,9 +261,11 @@ SIMPLE_JWT = {
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else [])
 CORS_URLS_REGEX = r"^/api/.*$"
 # Browsers may send the request id and read it back, with the 401 challenge and
-# the 429 wait; every other response header stays hidden from the page.
-CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
-CORS_EXPOSE_HEADERS = ["X-Request-ID", "WWW-Authenticate", "Retry-After"]
+# the 429 wait; they may send an Idempotency-Key and the conditional headers, and
+# read a task's ETag and whether an answer was replayed; every other response
+# header stays hidden from the page.
+CORS_ALLOW_HEADERS = (*default_headers, "x-request-id", "idempotency-key", "if-match", "if-none-match")
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "WWW-Authenticate", "Retry-After", "ETag", "Idempotent-Replayed"]
 
 # Email: verification and password reset links. The console in development,
 # SMTP in production (e.g. smtp+tls://user:password@smtp.example.com:587).
