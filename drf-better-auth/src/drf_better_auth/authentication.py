@@ -11,6 +11,7 @@ from rest_framework.request import Request
 
 from .exceptions import AuthenticationFailed, BadAuthorizationHeader, InvalidToken, TokenError
 from .settings import api_settings
+from .signals import token_refused
 from .tokens import TokenIdentity, token_identity
 
 logger = logging.getLogger("drf_better_auth")
@@ -103,9 +104,8 @@ class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
 
 
 def log_token_refused(error: AuthenticationFailed) -> None:
-    """The one line a refused token leaves: its code and reason, never the token."""
+    """The one line a refused token leaves, and the `token_refused` signal: its code and reason, never the token."""
     detail: Any = error.detail
-    logger.info(
-        "token refused",
-        extra={"event": "token_refused", "code": str(detail["code"]), "reason": str(detail["detail"])},
-    )
+    code, reason = str(detail["code"]), str(detail["detail"])
+    logger.info("token refused", extra={"event": "token_refused", "code": code, "reason": reason})
+    token_refused.send(BetterAuthJWTAuthentication, code=code, reason=reason)
