@@ -111,10 +111,8 @@ def test_the_replica_gets_the_name_nginx_matched_not_the_clients_host_header(pro
 def test_metrics_are_answered_404_by_nginx_and_never_reach_a_replica_even_with_a_token(proxy, path):
     port, replica = proxy
 
-    status, body = exchange(
-        port,
-        f"GET {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer some-token\r\nConnection: close\r\n\r\n".encode(),
-    )
+    headers = "Host: localhost\r\nAuthorization: Bearer some-token\r\nConnection: close\r\n"
+    status, body = exchange(port, f"GET {path} HTTP/1.1\r\n{headers}\r\n".encode())
 
     assert status == 404
     assert json.loads(body)["code"] == "not_found"
