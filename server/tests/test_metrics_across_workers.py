@@ -1,10 +1,13 @@
 """`/metrics` under the real server with two workers: every worker's counts, exactly, for its token only."""
 
+import os
 import re
+import signal
 import time
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
 import jwt
 import pytest
@@ -41,9 +44,22 @@ def samples(text: str, name: str) -> dict[str, float]:
     }
 
 
+def workers_of(process) -> set[int]:
+    """The PIDs of the server's worker processes: its children."""
+    children = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields.get("PPid", "0").strip()) == process.pid:
+            children.add(int(status.parent.name))
+    return children
+
+
 def test_metrics_count_exactly_the_requests_every_worker_served(serve, tmp_path):
     metrics_dir = tmp_path / "metrics"
-    _, base_url = serve(METRICS_TOKEN=METRICS_TOKEN, SERVER_WORKERS="2", SERVER_METRICS_DIR=metrics_dir)
+    server, base_url = serve(METRICS_TOKEN=METRICS_TOKEN, SERVER_WORKERS="2", SERVER_METRICS_DIR=metrics_dir)
     expired = expired_token()
 
     # Each on a new connection: the kernel spreads connections over both workers' sockets.
@@ -82,6 +98,21 @@ def test_metrics_count_exactly_the_requests_every_worker_served(serve, tmp_path)
         if any(entry[0].startswith('["http_requests"') for entry in MmapedDict.read_all_values_from_file(path))
     ]
     assert len(served_by) == 2
+
+    # A worker killed outright is respawned; what it counted stays counted, and its successor counts on.
+    workers = workers_of(server)
+    assert len(workers) == 2
+    os.kill(min(workers), signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while len(workers_of(server) - workers) < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers_of(server) - {min(workers)}) == 2
+    for _ in range(6):
+        assert http("GET", f"{base_url}/api/tasks/")[0] == 401
+
+    after = samples(scrape(base_url)[1], "http_requests_total")
+    assert after['method="GET",route="api/tasks/",status="401"'] == 9 + 6
+    assert after['method="GET",route="metrics",status="200"'] == 1
 
 
 def test_metrics_are_off_and_not_there_without_a_token(serve):
