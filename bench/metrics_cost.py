@@ -9,7 +9,9 @@ Modes, each in multiprocess mode (files in a temporary directory) as under the s
 - django-prometheus: django-prometheus' two middlewares (pip install django-prometheus; not a requirement).
 
 Two requests that touch no database: GET /health, and GET /api/tasks/<id>/ with a
-forged token (refused early, before DRF). docs/benchmarks.md has the figures.
+forged token (refused early, before DRF); and each mode's middleware alone around
+a view that answers at once (less noisy on a busy machine: the difference is
+all its own). docs/benchmarks.md has the figures.
 """
 
 import io
@@ -86,7 +88,40 @@ def measure(mode: str) -> dict[str, float]:
             if round_number:  # the first warms up
                 rounds.append((time.perf_counter() - started) / PER_ROUND * 1e6)
         results[name] = statistics.median(rounds)
+    results["middleware"] = middleware_only(mode)
     return results
+
+
+def middleware_only(mode: str) -> float:
+    """Microseconds per call of the mode's middleware alone, around a view that answers at once."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    response = HttpResponse(b"{}")
+
+    def answer(request: object) -> HttpResponse:
+        return response
+
+    chain = answer
+    if mode == "prometheus-client":
+        from core.metrics import RequestMetricsMiddleware
+
+        chain = RequestMetricsMiddleware(answer)
+    elif mode == "django-prometheus":
+        from django_prometheus.middleware import PrometheusAfterMiddleware, PrometheusBeforeMiddleware
+
+        chain = PrometheusBeforeMiddleware(PrometheusAfterMiddleware(answer))
+    request = RequestFactory().get("/health")
+    request.resolver_match = resolve("/health")
+    rounds = []
+    for round_number in range(ROUNDS + 1):
+        started = time.perf_counter()
+        for _ in range(PER_ROUND * 10):
+            chain(request)
+        if round_number:
+            rounds.append((time.perf_counter() - started) / (PER_ROUND * 10) * 1e6)
+    return statistics.median(rounds)
 
 
 def main() -> None:
@@ -100,7 +135,7 @@ def main() -> None:
                 [sys.executable, __file__, mode], capture_output=True, text=True, check=True, cwd=ROOT
             ).stdout
             figures[mode].append(json.loads(output.splitlines()[-1]))
-    for name in REQUESTS:
+    for name in [*REQUESTS, "middleware"]:
         off = statistics.median(run[name] for run in figures["off"])
         for mode in MODES:
             value = statistics.median(run[name] for run in figures[mode])

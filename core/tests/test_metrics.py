@@ -10,6 +10,7 @@ from django.core import checks
 from django.db import OperationalError
 from django.test import RequestFactory
 from prometheus_client import REGISTRY
+from prometheus_client.parser import text_string_to_metric_families
 
 from core import metrics
 from core.middleware import ExceptionStatusMiddleware
@@ -18,6 +19,12 @@ TOKEN = "metrics-token-of-its-own-0123456789abcdefghij"
 
 
 def value(name, **labels):
+    if name == "http_requests_total":  # written out at each scrape only
+        for family in text_string_to_metric_families(metrics.exposition().decode()):
+            for sample in family.samples:
+                if sample.name == name and sample.labels == labels:
+                    return sample.value
+        return 0
     return REGISTRY.get_sample_value(name, labels) or 0
 
 
@@ -29,13 +36,13 @@ def metrics_on(settings):
 def test_requests_are_counted_by_route_template_never_by_path(client, metrics_on):
     route = {"route": "api/tasks/<pk>/", "method": "GET", "status": "401"}
     before = value("http_requests_total", **route)
-    timed_before = value("http_request_duration_seconds_count", route="api/tasks/<pk>/", method="GET")
+    timed_before = value("http_request_duration_seconds_count", **route)
 
     for _ in range(3):
         assert client.get(f"/api/tasks/{uuid.uuid4()}/").status_code == 401
 
     assert value("http_requests_total", **route) == before + 3
-    assert value("http_request_duration_seconds_count", route="api/tasks/<pk>/", method="GET") == timed_before + 3
+    assert value("http_request_duration_seconds_count", **route) == timed_before + 3
     exposition = metrics.exposition().decode()
     assert "api/tasks/<pk>/" in exposition
     assert "(?P<" not in exposition

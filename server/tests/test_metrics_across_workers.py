@@ -86,7 +86,7 @@ def test_metrics_count_exactly_the_requests_every_worker_served(serve, tmp_path)
         'method="GET",route="metrics",status="404"': 3,
     }
     durations = samples(text, "http_request_duration_seconds_count")
-    assert durations['method="GET",route="api/tasks/<pk>/"'] == 5
+    assert durations['method="GET",route="api/tasks/<pk>/",status="401"'] == 5
     assert samples(text, "auth_token_refusals_total") == {
         'code="token_not_valid",reason="Token is expired"': 5,
         'code="token_not_valid",reason="Token is malformed"': 4,
@@ -94,8 +94,11 @@ def test_metrics_count_exactly_the_requests_every_worker_served(serve, tmp_path)
     # Both workers counted some of them, each in files of its own.
     served_by = [
         path.name
-        for path in metrics_dir.glob("counter_*.db")
-        if any(entry[0].startswith('["http_requests"') for entry in MmapedDict.read_all_values_from_file(path))
+        for path in metrics_dir.glob("histogram_*.db")
+        if any(
+            entry[0].startswith('["http_request_duration_seconds"')
+            for entry in MmapedDict.read_all_values_from_file(path)
+        )
     ]
     assert len(served_by) == 2
 
