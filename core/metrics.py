@@ -74,10 +74,10 @@ def is_multiprocess() -> bool:
 def exposition() -> bytes:
     """Every metric in Prometheus' text format: all the server's workers' counts, or this process's."""
     if not is_multiprocess():
-        return generate_latest(WithRequestCounts(REGISTRY))  # type: ignore[arg-type]  # what it reads: collect()
+        return generate_latest(WithRequestCounts(REGISTRY))
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
-    return generate_latest(WithRequestCounts(registry))  # type: ignore[arg-type]
+    return generate_latest(WithRequestCounts(registry))
 
 
 class WithRequestCounts:

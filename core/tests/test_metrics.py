@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.core import checks
 from django.db import OperationalError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -86,9 +86,13 @@ def test_a_route_s_regular_expression_is_labelled_as_a_template(route, label):
     assert metrics.route_label(route) == label
 
 
-def test_metrics_answer_only_their_own_token(client, metrics_on):
+def test_metrics_answer_only_their_own_token(metrics_on):
+    client = Client(enforce_csrf_checks=True)
     for authorization in ("", "Bearer", f"Bearer {TOKEN[:-1]}", f"Token {TOKEN}", f"Bearer {TOKEN} x"):
         assert client.get("/metrics", HTTP_AUTHORIZATION=authorization).status_code == 404
+        # Nor does another method give the endpoint away (a 405 would).
+        assert client.post("/metrics", HTTP_AUTHORIZATION=authorization).status_code == 404
+    assert client.post("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 405
 
     response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
 
