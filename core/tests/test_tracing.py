@@ -90,6 +90,7 @@ os._exit(0)  # no export at exit to an endpoint that is not there
 """
 
 
+@pytest.mark.server  # a process of its own
 @pytest.mark.parametrize("endpoint, imported", [("", False), ("http://127.0.0.1:9/", True)], ids=["off", "on"])
 def test_opentelemetry_is_imported_only_when_an_endpoint_is_set(tmp_path, endpoint, imported):
     result = subprocess.run(

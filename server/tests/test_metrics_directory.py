@@ -12,8 +12,13 @@ from testing.servers import PRODUCTION_ENV, SERVER
 
 
 @pytest.fixture(autouse=True)
-def variable_restored(monkeypatch):
-    monkeypatch.delenv(VARIABLE, raising=False)
+def variable_restored():
+    """`prepare` names the directory in this process's environment; the processes other tests start inherit it."""
+    saved = os.environ.pop(VARIABLE, None)
+    yield
+    os.environ.pop(VARIABLE, None)
+    if saved is not None:
+        os.environ[VARIABLE] = saved
 
 
 def test_by_default_a_new_directory_is_made_named_for_the_workers_and_removed_at_the_stop():
