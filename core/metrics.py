@@ -53,9 +53,11 @@ database_unavailable_total = Counter(
 )
 jwks_fetches_total = Counter("jwks_fetches", "Fetches of Better Auth's JWKS, by result (ok or the error).", ["result"])
 
-# Distinct token-refusal reasons counted by name; past it, `other`: a project rule could say anything.
-MAX_REFUSAL_REASONS = 64
-_refusal_reasons: set[str] = set()
+# Distinct (code, reason) pairs of token refusals counted by name; past it, the reason is `other`.
+# They are the package's and the project's fixed messages: the limit is only a backstop.
+MAX_REFUSAL_LABELS = 64
+# Their counters' children, kept: refusing a token is what an attacker can make the API do at will.
+_refusal_children: dict[tuple[str, str], Any] = {}
 
 UNMATCHED_ROUTE = "<unmatched>"
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
@@ -147,12 +149,13 @@ class RequestMetricsMiddleware:
 
 def token_refused(sender: object, *, code: str, reason: str, **kwargs: Any) -> None:
     """drf_better_auth.signals.token_refused's receiver."""
-    if reason not in _refusal_reasons:
-        if len(_refusal_reasons) >= MAX_REFUSAL_REASONS:
-            reason = "other"
+    child = _refusal_children.get((code, reason))
+    if child is None:
+        if len(_refusal_children) >= MAX_REFUSAL_LABELS:
+            child = token_refusals_total.labels(code, "other")
         else:
-            _refusal_reasons.add(reason)
-    token_refusals_total.labels(code, reason).inc()
+            child = _refusal_children[code, reason] = token_refusals_total.labels(code, reason)
+    child.inc()
 
 
 def jwks_fetched(sender: object, *, error: str | None, **kwargs: Any) -> None:

@@ -118,13 +118,19 @@ def test_token_refusals_are_counted_by_code_and_reason(client):
 
 
 def test_refusal_reasons_past_the_limit_are_counted_as_other(monkeypatch):
-    monkeypatch.setattr(metrics, "_refusal_reasons", {f"reason {n}" for n in range(metrics.MAX_REFUSAL_REASONS)})
-    before = value("auth_token_refusals_total", code="token_not_valid", reason="other")
+    seen = [("token_not_valid", f"reason {n}") for n in range(metrics.MAX_REFUSAL_LABELS)]
+    monkeypatch.setattr(metrics, "_refusal_children", {key: metrics.token_refusals_total.labels(*key) for key in seen})
+    before = [
+        value("auth_token_refusals_total", code="token_not_valid", reason=reason) for reason in ("other", "reason 3")
+    ]
 
     metrics.token_refused(None, code="token_not_valid", reason="a reason never seen")
     metrics.token_refused(None, code="token_not_valid", reason="reason 3")
 
-    assert value("auth_token_refusals_total", code="token_not_valid", reason="other") == before + 1
+    after = [
+        value("auth_token_refusals_total", code="token_not_valid", reason=reason) for reason in ("other", "reason 3")
+    ]
+    assert after == [before[0] + 1, before[1] + 1]
     assert value("auth_token_refusals_total", code="token_not_valid", reason="a reason never seen") == 0
 
 
