@@ -1,20 +1,25 @@
 """OpenTelemetry traces: a request's span holds its SQL statements' spans, log lines carry the trace id, and off
 (the default) nothing of OpenTelemetry is even imported."""
 
+import http.server
 import io
 import json
 import logging
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from django.db import connection, connections
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from core.logging import JSONFormatter, RequestIDFilter
 from core.tracing import tracing_start, tracing_stop
+from testing.http import http as call
 from testing.processes import PROJECT_ROOT, project_env
 
 
@@ -112,3 +117,54 @@ def test_opentelemetry_is_imported_only_when_an_endpoint_is_set(tmp_path, endpoi
     modules = json.loads(result.stdout.splitlines()[-1])
     assert ("opentelemetry" in modules) is imported
     assert ("prometheus_client" in modules) is True  # metrics' definitions load either way; METRICS_TOKEN turns them on
+
+
+class Collector(http.server.ThreadingHTTPServer):
+    """Stands in for an OpenTelemetry collector's OTLP/HTTP endpoint: keeps the spans it is sent."""
+
+    def __init__(self):
+        self.span_names = []
+        collector = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if self.path == "/v1/traces":
+                    export = ExportTraceServiceRequest.FromString(body)
+                    collector.span_names += [
+                        span.name
+                        for spans in export.resource_spans
+                        for scope in spans.scope_spans
+                        for span in scope.spans
+                    ]
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+@pytest.fixture
+def collector():
+    server = Collector()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def test_the_server_s_workers_export_their_spans_to_the_endpoint(serve, collector):
+    _, base_url = serve(
+        OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{collector.server_address[1]}",
+        OTEL_BSP_SCHEDULE_DELAY="100",
+    )
+
+    for _ in range(4):
+        call("GET", f"{base_url}/api/tasks/", token="not-a-jwt")
+
+    deadline = time.monotonic() + 20
+    while collector.span_names.count("GET api/tasks/?$") < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert collector.span_names.count("GET api/tasks/?$") == 4
