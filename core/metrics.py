@@ -41,7 +41,9 @@ REQUESTS_TOTAL_HELP = "HTTP requests answered, by route template, method and sta
 token_refusals_total = Counter(
     "auth_token_refusals", "Bearer tokens refused with 401, by error code and reason.", ["code", "reason"]
 )
-lockouts_total = Counter("auth_lockouts", "Sign-ins refused because the client IP is locked out (django-axes).")
+lockouts_total = Counter(
+    "auth_lockouts", "Sign-ins that locked their client IP out, or were refused while it was (django-axes)."
+)
 throttle_refusals_total = Counter(
     "throttle_refusals", "Requests refused with 429 by a rate limit, by scope.", ["scope"]
 )
@@ -131,7 +133,9 @@ class RequestMetricsMiddleware:
         response = self.get_response(request)
         elapsed = time.perf_counter() - started
         match = request.resolver_match
-        key = (match.route if match is not None else UNMATCHED_ROUTE, request.method or "", response.status_code)
+        # Any word is a method to HTTP: the client's own would grow the children without end.
+        method = request.method if request.method in HTTP_METHODS else "other"
+        key = (match.route if match is not None else UNMATCHED_ROUTE, method, response.status_code)
         child = self._children.get(key)
         if child is None:
             child = self._children[key] = self._child_for(*key)
@@ -143,7 +147,6 @@ class RequestMetricsMiddleware:
         if label is None:
             # Route strings come from the URLconf: a fixed, short list.
             label = self._routes[route] = route if route == UNMATCHED_ROUTE else route_label(route)
-        method = method if method in HTTP_METHODS else "other"
         return request_duration.labels(label, method, str(status))
 
 

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from django.core import checks
 from django.db import OperationalError
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
@@ -61,6 +62,16 @@ def test_a_path_no_route_matches_and_a_made_up_method_have_labels_of_their_own(c
         before[1] + 1,
     )
     assert "BREW" not in metrics.exposition().decode()
+
+
+def test_made_up_methods_share_one_child(settings, metrics_on):
+    middleware = metrics.RequestMetricsMiddleware(lambda request: HttpResponse())
+    factory = RequestFactory()
+
+    for number in range(20):
+        middleware(factory.generic(f"BREW{number}", "/health"))
+
+    assert [key[1] for key in middleware._children] == ["other"]
 
 
 def test_without_a_token_no_request_is_counted(client, settings):
