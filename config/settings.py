@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, to time everything else; not used at all unless METRICS_TOKEN is set.
+    "core.metrics.RequestMetricsMiddleware",
     "core.middleware.RequestIDMiddleware",
     "core.middleware.AccessLogMiddleware",
     "core.middleware.ExceptionStatusMiddleware",
@@ -293,7 +295,7 @@ SPECTACULAR_SETTINGS = {
 # without one, a client could claim so itself.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES else None
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$"]
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -304,6 +306,11 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
+
+# Prometheus metrics (core/metrics.py): set, `/metrics` answers a request bearing this token, and only
+# such a request; unset, nothing is counted per request and `/metrics` answers 404. core.checks refuses
+# a weak one, or another secret, with DEBUG off.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 # JSON lines with the request id; server/run.py gives granian the same configuration.
