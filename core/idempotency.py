@@ -48,7 +48,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 METHODS = frozenset({"POST", "PATCH"})
 MAX_KEY_LENGTH = IdempotencyKey._meta.get_field("key").max_length
 # Visible ASCII without `"` and `\\`: the draft's structured-field string, quoted or bare, without escapes.
-_KEY = re.compile(rf'^"?([\x21\x23-\x5b\x5d-\x7e]{{1,{MAX_KEY_LENGTH}}})"?$')
+_KEY = re.compile(rf'"?([\x21\x23-\x5b\x5d-\x7e]{{1,{MAX_KEY_LENGTH}}})"?')
 # The answer's headers a replay repeats; the rest (request id, Vary, Allow) are the replay's own.
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
 # PostgreSQL's lock_not_available: what SELECT ... FOR UPDATE NOWAIT raises on a locked row.
@@ -57,7 +57,7 @@ LOCK_NOT_AVAILABLE = "55P03"
 
 def idempotency_key_parse(value: str) -> str:
     """The key a header value names; IdempotencyKeyInvalid when it is malformed."""
-    match = _KEY.match(value)
+    match = _KEY.fullmatch(value)
     # A lone quote on one side is no structured-field string.
     if match is None or value.startswith('"') != value.endswith('"') or value == '"':
         raise IdempotencyKeyInvalid()

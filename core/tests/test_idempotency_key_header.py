@@ -28,7 +28,7 @@ def test_any_value_is_read_as_a_key_of_visible_ascii_or_refused(value):
     assert value in (key, f'"{key}"')
 
 
-@pytest.mark.parametrize("value", ["", '"', '""', "a b", "k" * 256, "é", '"a', 'a"'])
+@pytest.mark.parametrize("value", ["", '"', '""', "a b", "k" * 256, "é", '"a', 'a"', "0\n"])
 def test_malformed_keys_are_refused(value):
     with pytest.raises(IdempotencyKeyInvalid):
         idempotency_key_parse(value)
