@@ -15,16 +15,32 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.requests import AuthenticatedRequest
+from orgs.exceptions import OrganizationNotFound, OrganizationRoleNotAllowed
+from orgs.roles import Access, role_access
+from orgs.selectors import membership_role
 
 from .exceptions import TooManyIds
 from .filters import StableOrderingFilter, TaskFilter, TaskFilterBackend
 from .models import Task
 from .pagination import TaskPagination
-from .permissions import IsOwner, IsPathUser
-from .schema import task_schema, user_task_schema
-from .selectors import OwnedTaskPages, task_counts, task_get_owned, tasks_owned
-from .serializers import BulkActionSerializer, SummaryQuerySerializer, TaskSerializer
-from .services import BULK_MAX_IDS, task_limit_ensure_not_reached, tasks_bulk_change
+from .permissions import IsOwner, IsPathUser, OrganizationTaskAccess
+from .schema import organization_task_schema, task_schema, user_task_schema
+from .selectors import (
+    OrganizationTaskPages,
+    OwnedTaskPages,
+    task_counts,
+    task_get_for_member,
+    task_get_owned,
+    tasks_of_organization,
+    tasks_owned,
+)
+from .serializers import BulkActionSerializer, OrganizationTaskSerializer, SummaryQuerySerializer, TaskSerializer
+from .services import (
+    BULK_MAX_IDS,
+    organization_task_limit_ensure_not_reached,
+    task_limit_ensure_not_reached,
+    tasks_bulk_change,
+)
 
 UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
@@ -127,3 +143,72 @@ class UserTaskViewSet(TaskViewSet):
         task = self.get_object()
         task.set_completed(True)
         return Response(self.get_serializer(task).data)
+
+
+@organization_task_schema
+class OrganizationTaskViewSet(TaskViewSet):
+    """An organization's tasks at `/api/orgs/{org_id}/tasks/`, for its members, as a person's are at `/api/tasks/`.
+
+    The same filters, pages and errors; what each role may do is
+    OrganizationTaskAccess's. The membership is read from the database on
+    every request (with the tasks, in one query, where tasks are read), so a
+    member Better Auth removed is refused at once on every worker and replica;
+    a token's own organization claims are never read.
+    """
+
+    serializer_class = OrganizationTaskSerializer
+    permission_classes = [IsAuthenticated, OrganizationTaskAccess]
+    # The actions whose reads of tasks check the membership too (OrganizationTaskAccess).
+    reads_membership_with_tasks = frozenset({"list", "retrieve", "update", "partial_update", "destroy", "toggle"})
+    # A person's counts and bulk changes have no organization counterpart.
+    summary = None  # type: ignore[assignment]
+    bulk = None  # type: ignore[assignment]
+    # The caller's role, once read (with the tasks, or on its own by member_access).
+    member_role: str | None = None
+
+    def member_access(self) -> Access:
+        """The caller's access to the organization: OrganizationNotFound for a non-member, 403 for a role of none."""
+        if self.member_role is None:
+            self.member_role = membership_role(organization_id=self.kwargs["org_id"], user_id=self.request.user.pk)
+            if self.member_role is None:
+                raise OrganizationNotFound()
+        access = role_access(self.member_role)
+        if access is Access.NONE:
+            raise OrganizationRoleNotAllowed()
+        return access
+
+    def get_queryset(self) -> QuerySet[Task]:
+        # The schema generator's anonymous caller names no organization, and gets no rows.
+        return tasks_of_organization(organization_id=self.kwargs.get("org_id", ""))
+
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        if not request.query_params.keys() <= self._page_parameters():
+            self.member_access()
+            return super(TaskViewSet, self).list(request, *args, **kwargs)
+        pages = OrganizationTaskPages(organization_id=self.kwargs["org_id"], member_id=request.user.pk)
+        page = self.paginate_queryset(pages)  # type: ignore[arg-type]
+        self.member_role = pages.role
+        self.member_access()
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self) -> Task:
+        if self.request.query_params:
+            # The membership first: a stranger's filtered request must not tell a task that exists from one that
+            # does not.
+            self.member_access()
+            return super().get_object()
+        task, self.member_role = task_get_for_member(
+            organization_id=self.kwargs["org_id"],
+            member_id=self.request.user.pk,
+            task_id=self.kwargs[self.lookup_url_kwarg or self.lookup_field],
+        )
+        if task is None:
+            self.member_access()
+            raise Http404
+        self.check_object_permissions(self.request, task)
+        return task
+
+    def perform_create(self, serializer: BaseSerializer[Task]) -> None:
+        with transaction.atomic():
+            organization_task_limit_ensure_not_reached(organization_id=self.kwargs["org_id"])
+            serializer.save(organization_id=self.kwargs["org_id"], created_by=self.request.user)
