@@ -76,7 +76,9 @@ ORG_ID = OpenApiParameter(
 TASK_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The task's id.")
 
 
-def error_responses(*status_codes: int, descriptions: dict[int, str] = ERROR_DESCRIPTIONS) -> dict[int, OpenApiResponse]:
+def error_responses(
+    *status_codes: int, descriptions: dict[int, str] = ERROR_DESCRIPTIONS
+) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in status_codes}
 
 

@@ -4,7 +4,7 @@ import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from core.compiled import CompiledQuery, Placeholder
 from orgs.exceptions import OrganizationNotFound
@@ -97,11 +97,11 @@ def tasks_of_organization(*, organization_id: str) -> QuerySet[Task]:
     return Task.objects.filter(organization_id=organization_id)
 
 
-def _as_member(tasks: QuerySet[Task], member_id: str) -> QuerySet[Task]:
-    # One join, filtered and read: Django reuses the filter's join for the annotation.
-    return tasks.filter(organization__memberships__user_id=member_id).annotate(
-        member_role=F("organization__memberships__role")
-    )
+def _as_member(tasks: QuerySet[Task], organization_id: str, member_id: str) -> QuerySet[Task]:
+    # The role as a scalar subquery naming the organization itself, not the row's: PostgreSQL runs it once
+    # (an InitPlan, by the unique index of memberships) and reads no task when it finds no membership.
+    role = Membership.objects.filter(organization_id=organization_id, user_id=member_id).values("role")
+    return tasks.annotate(member_role=Subquery(role)).filter(member_role__isnull=False)
 
 
 def _member_role_or_not_found(*, organization_id: str, member_id: str) -> str:
@@ -130,7 +130,10 @@ def task_get_for_member(*, organization_id: str, member_id: str, task_id: uuid.U
 
 def _member_task_query() -> CompiledQuery:
     return CompiledQuery(
-        _member_tasks().filter(pk=_TASK_ID.value), organization_id=_ORGANIZATION_ID, member_id=_MEMBER_ID, task_id=_TASK_ID
+        _member_tasks().filter(pk=_TASK_ID.value),
+        organization_id=_ORGANIZATION_ID,
+        member_id=_MEMBER_ID,
+        task_id=_TASK_ID,
     )
 
 
@@ -160,9 +163,10 @@ class OrganizationTaskPages:
         if not isinstance(page, slice) or page.step is not None:
             raise TypeError("OrganizationTaskPages is only sliced, as a paginator slices it")
         shape = (page.start, page.stop)
-        tasks: list[Task] = CompiledQuery.once(
-            ("tasks_of_organization", shape), lambda: _member_page_query(page)
-        ).fetch(organization_id=self.organization_id, member_id=self.member_id)
+        # Tasks annotated with `member_role` (fetch answers them untyped).
+        tasks = CompiledQuery.once(("tasks_of_organization", shape), lambda: _member_page_query(page)).fetch(
+            organization_id=self.organization_id, member_id=self.member_id
+        )
         if tasks:
             self.role = tasks[0].member_role
         else:
@@ -175,7 +179,9 @@ class OrganizationTaskPages:
 
 
 def _member_tasks() -> QuerySet[Task]:
-    return _as_member(tasks_of_organization(organization_id=_ORGANIZATION_ID.value), _MEMBER_ID.value)
+    return _as_member(
+        tasks_of_organization(organization_id=_ORGANIZATION_ID.value), _ORGANIZATION_ID.value, _MEMBER_ID.value
+    )
 
 
 def _member_count_query() -> CompiledQuery:

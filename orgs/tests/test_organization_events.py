@@ -139,7 +139,12 @@ KEYS = st.sampled_from(["organizationId", "userId", "role", "organizationName", 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     event_type=st.sampled_from(
-        ["organization.member.added", "organization.member.updated", "organization.member.removed", "organization.deleted"]
+        [
+            "organization.member.added",
+            "organization.member.updated",
+            "organization.member.removed",
+            "organization.deleted",
+        ]
     ),
     data=st.dictionaries(KEYS, JSON | st.text(alphabet="abcXYZ019_-", min_size=1, max_size=70), max_size=5),
 )

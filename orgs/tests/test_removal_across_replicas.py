@@ -58,7 +58,9 @@ def test_a_removed_member_is_refused_at_once_on_every_worker_of_both_replicas(re
     # Every worker has answered the member: a per-process cache would now hold the membership.
     assert statuses() == {200}
 
-    assert deliver(urls[0], "organization.member.removed", {"organizationId": organization.pk, "userId": member.pk}) == 200
+    assert (
+        deliver(urls[0], "organization.member.removed", {"organizationId": organization.pk, "userId": member.pk}) == 200
+    )
 
     assert statuses() == {404}
     assert {http("GET", f"{url}/api/orgs/", token=token)[1] == [] for url in urls} == {True}

@@ -70,9 +70,7 @@ def call(client, action, organization, task):
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ["owner", "admin", "member", "guest", None])
-def test_each_role_may_do_exactly_what_its_access_allows_and_sees_nothing_else(
-    world, client_for, role, action, target
-):
+def test_each_role_may_do_exactly_what_its_access_allows_and_sees_nothing_else(world, client_for, role, action, target):
     if role is not None:
         MembershipFactory(organization=world["a"], user_id=world["caller"].pk, role=role)
     task = world["tasks"][target]
@@ -121,10 +119,14 @@ def test_a_stranger_gets_the_same_404_for_an_organization_that_exists_as_for_one
         there = client.get(f"/api/orgs/{existing}/tasks/{path}")
         nowhere = client.get(f"/api/orgs/{missing}/tasks/{path}")
         assert there.status_code == nowhere.status_code == 404
-        assert there.json() == nowhere.json() == {
-            "detail": "No organization with this id among yours.",
-            "code": "organization_not_found",
-        }
+        assert (
+            there.json()
+            == nowhere.json()
+            == {
+                "detail": "No organization with this id among yours.",
+                "code": "organization_not_found",
+            }
+        )
 
 
 def test_organization_claims_in_a_token_grant_nothing_the_events_did_not(world, client_for):
