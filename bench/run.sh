@@ -5,16 +5,17 @@
 #
 # Scenarios (wrk with bench/load.lua, keep-alive): list (GET /api/tasks/, the caller owns 20
 # tasks), get (GET /api/tasks/{id}/), mix (40 % list, 40 % get, 20 % create/toggle/delete),
-# unauth (a token whose signature is wrong -> 401); then the same list and get with
+# unauth (a token whose signature is wrong -> 401); org-list and org-get, the same list and get of an
+# organization's 20 tasks (GET /api/orgs/{org}/tasks/, the caller a member); then the same list and get with
 # 1 000 000 tasks of 10 000 other people in the table; list for a caller owning 10 000
 # tasks; and a 60 s soak (mix) sampling the workers' memory.
 # Prints one JSON line per run and a table; writes them to RESULTS (bench/results.jsonl).
-# Env: DURATION, CONNECTIONS, SCENARIOS ("small grow big soak"), SOAK (60), RESULTS.
+# Env: DURATION, CONNECTIONS, SCENARIOS ("small orgs grow big soak"), SOAK (60), RESULTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-${DURATION:-10}}
 CONNECTIONS=${2:-${CONNECTIONS:-16}}
-SCENARIOS=${SCENARIOS:-small grow big soak}
+SCENARIOS=${SCENARIOS:-small orgs grow big soak}
 SOAK=${SOAK:-60}
 RESULTS=${RESULTS:-bench/results.jsonl}
 PORT=${BENCH_PORT:-8765}
@@ -60,14 +61,15 @@ curl -fs -o /dev/null "$BASE/health" || { tail -20 "$work/serve.log" >&2; exit 1
 # Django's own 40x lines and the access lines are written as in production, into the log file.
 
 : >"$RESULTS"
-measure() { # LABEL SCENARIO TOKEN IDS [SECONDS]: one wrk run, its JSON line on stdout
+measure() { # LABEL SCENARIO TOKEN IDS [SECONDS [PREFIX]]: one wrk run, its JSON line on stdout
   local out
   out=$(wrk -t1 -c"$CONNECTIONS" -d"${5:-$DURATION}"s --timeout 5s --latency -s bench/load.lua "$BASE" \
-    -- "$2" "$3" /api/tasks / "$4" keep | grep '^BENCHJSON ' | cut -d' ' -f2-)
+    -- "$2" "$3" "${6:-/api/tasks}" / "$4" keep | grep '^BENCHJSON ' | cut -d' ' -f2-)
   echo "{\"label\":\"$1\",${out#\{}"
 }
 run() { measure "$@" | tee -a "$RESULTS"; }
 seed() { .venv/bin/python bench/seed.py user "$sub" caller@bench.invalid "$1"; }
+org=benchOrganization000000000000001
 worker_rss_kib() { # summed RSS of the server's worker processes
   ps -o rss= --ppid "$(pgrep -f -o 'python -m server$' --pgroup "$server")" | awk '{s += $1} END {print s + 0}'
 }
@@ -81,6 +83,11 @@ for scenario in $SCENARIOS; do
         [ "$s" = mix ] && ids=$(seed 20)
         run "small-$s" "$s" "$([ "$s" = unauth ] && echo "$bad_token" || echo "$token")" "$ids"
       done ;;
+    orgs)
+      org_ids=$(.venv/bin/python bench/seed.py organization "$org" "$sub" 20)
+      measure org-warmup list "$token" "$org_ids" 3 "/api/orgs/$org/tasks" >/dev/null
+      run org-list list "$token" "$org_ids" "$DURATION" "/api/orgs/$org/tasks"
+      run org-get get "$token" "$org_ids" "$DURATION" "/api/orgs/$org/tasks" ;;
     grow)
       ids=$(seed 20)
       .venv/bin/python bench/seed.py grow 10000 100
