@@ -172,7 +172,11 @@ ORGANIZATION_ROLES = {
     "owner": "admin",
     "admin": "admin",
     "member": "member",
-    **{role.strip(): access.strip() for role, access in env.dict("ORGANIZATION_EXTRA_ROLES", default={}).items()},
+    **{
+        role.strip(): access.strip()
+        for role, access in env.dict("ORGANIZATION_EXTRA_ROLES", default={}).items()
+        if role.strip()
+    },
 }
 
 # Reverse proxies in front of the app; their X-Forwarded-* headers are trusted only when set.
