@@ -22,7 +22,7 @@ class OrganizationListView(EarlyRefusalMixin, generics.GenericAPIView[Membership
     pagination_class = None
     request: AuthenticatedRequest
 
-    @extend_schema(operation_id="orgs_list", tags=["organizations"])
+    @extend_schema(operation_id="orgs_list", tags=["organizations"], responses=MembershipSerializer(many=True))
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         memberships = memberships_of(user_id=self.request.user.pk)
         return Response(self.get_serializer(memberships, many=True).data)

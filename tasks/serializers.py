@@ -66,6 +66,10 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
 class OrganizationTaskSerializer(TaskSerializer):
     """An organization's task: a person's task's fields (`owner` is null), the organization and who created it."""
 
+    owner = serializers.CharField(
+        source="owner_id", read_only=True, allow_null=True, help_text="Always null: no one person owns the task."
+    )
+
     organization = serializers.CharField(
         source="organization_id", read_only=True, help_text="The id of the organization the task belongs to."
     )

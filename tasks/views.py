@@ -147,13 +147,14 @@ class UserTaskViewSet(TaskViewSet):
 
 @organization_task_schema
 class OrganizationTaskViewSet(TaskViewSet):
-    """An organization's tasks at `/api/orgs/{org_id}/tasks/`, for its members, as a person's are at `/api/tasks/`.
+    """An organization's tasks at `/api/orgs/{org_id}/tasks/`, shared by its members, as `/api/tasks/` has them.
 
-    The same filters, pages and errors; what each role may do is
-    OrganizationTaskAccess's. The membership is read from the database on
-    every request (with the tasks, in one query, where tasks are read), so a
-    member Better Auth removed is refused at once on every worker and replica;
-    a token's own organization claims are never read.
+    The same filters, pages and errors. Members read the tasks, create them, change and delete the ones they
+    created, and complete or reopen any; admins and owners change and delete
+    any. A non-member gets 404 `organization_not_found`, for an organization
+    that exists as for one that does not. Membership is what Better Auth's
+    events last reported, read on every request; a token's organization
+    claims are never read.
     """
 
     serializer_class = OrganizationTaskSerializer
