@@ -40,6 +40,8 @@ export default function TasksPage() {
   const [summary, setSummary] = useState<TaskSummary | null>(null);
   const [organizations, setOrganizations] = useState<Organization[]>([]);
   const [list, setList] = useState(PERSONAL);
+  // The list whose tasks `tasks` holds, once loaded (the page shows it as data-list).
+  const [loadedList, setLoadedList] = useState<string | null>(null);
   const [error, setError] = useState("");
   const organization = organizations.find((o) => o.id === list);
 
@@ -62,6 +64,7 @@ export default function TasksPage() {
       if (report(page.error)) {
         setTasks(page.data!.results);
         setSummary(null);
+        setLoadedList(org_id);
       }
       return;
     }
@@ -74,6 +77,7 @@ export default function TasksPage() {
     if (report(page.error ?? counts.error)) {
       setTasks(page.data!.results);
       setSummary(counts.data!);
+      setLoadedList(PERSONAL);
     }
   }, [api, list]);
 
@@ -144,7 +148,7 @@ export default function TasksPage() {
 
   if (!session) return <main>Loading…</main>;
   return (
-    <main data-user-id={session.user.id}>
+    <main data-user-id={session.user.id} data-list={loadedList ?? ""}>
       <h1>{session.user.name || session.user.email}&apos;s tasks</h1>
       <nav>
         <Link href="/account">Account</Link>
