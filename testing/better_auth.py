@@ -148,7 +148,8 @@ class BetterAuthSteps:
         self.user = user
 
     def do(self, step: str, **arguments: Any) -> dict:
-        """Run one step (sign-in, sign-out, update-user, change-email, delete-user); answers its JSON line."""
+        """Run one step (sign-in, sign-out, update-user, change-email, delete-user, and the organization steps of
+        interop/better-auth/README.md); answers its JSON line."""
         answered = answer(self.process, step, **arguments)
         if answered is None:
             raise RuntimeError(f"Better Auth harness gave no answer to {step!r}")

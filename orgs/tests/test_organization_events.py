@@ -1,12 +1,7 @@
 """Better Auth's organization events: membership added, changed and removed at once; an organization deleted
 takes its tasks; malformed data is a 400, never a 500."""
 
-import json
-import time
-import uuid
-
 import pytest
-from drf_better_auth import webhooks
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,32 +12,7 @@ from tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/auth/better-auth/events/"
-WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdefghijklmnop"
 ORG = "Org5kQ9xLm2Pq8RtY1vWb4nJc7hGd5sA"
-
-
-@pytest.fixture(autouse=True)
-def webhook_secret(settings):
-    settings.BETTER_AUTH_WEBHOOK_SECRET = WEBHOOK_SECRET
-
-
-@pytest.fixture
-def deliver(api_client):
-    def post(event_type, data):
-        raw = json.dumps({"type": event_type, "data": data}).encode()
-        event_id, timestamp = str(uuid.uuid4()), str(int(time.time()))
-        return api_client.generic(
-            "POST",
-            URL,
-            raw,
-            content_type="application/json",
-            HTTP_WEBHOOK_ID=event_id,
-            HTTP_WEBHOOK_TIMESTAMP=timestamp,
-            HTTP_WEBHOOK_SIGNATURE=webhooks.sign(WEBHOOK_SECRET, event_id, timestamp, raw),
-        )
-
-    return post
 
 
 @pytest.fixture

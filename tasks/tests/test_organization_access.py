@@ -156,3 +156,30 @@ def test_an_operator_may_map_another_role(world, client_for, settings):
     response = client_for(world["caller"]).delete(f"/api/orgs/{world['a'].pk}/tasks/{world['tasks']['other'].pk}/")
 
     assert response.status_code == 204
+
+
+def test_an_organization_holds_at_most_its_limit_of_tasks(world, client_for, settings):
+    settings.TASKS_MAX_PER_ORGANIZATION = 2
+    MembershipFactory(organization=world["a"], user_id=world["caller"].pk, role="member")
+    url = f"/api/orgs/{world['a'].pk}/tasks/"
+
+    refused = client_for(world["caller"]).post(url, {"title": "third"}, format="json")
+
+    assert (refused.status_code, refused.json()) == (
+        409,
+        {
+            "detail": "This organization has reached the limit of 2 tasks. Delete some to add more.",
+            "code": "task_limit_reached",
+        },
+    )
+    # The caller's own limit is their own: the organization's tasks do not count against it.
+    assert client_for(world["caller"]).post("/api/tasks/", {"title": "mine"}, format="json").status_code == 201
+
+
+def test_a_created_task_records_its_organization_and_creator_and_no_owner(world, client_for):
+    MembershipFactory(organization=world["a"], user_id=world["caller"].pk, role="member")
+
+    body = client_for(world["caller"]).post(f"/api/orgs/{world['a'].pk}/tasks/", {"title": "new"}, format="json").json()
+
+    assert (body["owner"], body["organization"], body["created_by"]) == (None, world["a"].pk, world["caller"].pk)
+    assert Task.objects.get(pk=body["id"]).owner_id is None
