@@ -2,12 +2,12 @@
 
 import datetime
 import uuid
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Subquery
 
 from core.compiled import CompiledQuery, Placeholder
-from orgs.exceptions import OrganizationNotFound
 from orgs.models import Membership
 from orgs.selectors import membership_role
 
@@ -104,18 +104,12 @@ def _as_member(tasks: QuerySet[Task], organization_id: str, member_id: str) -> Q
     return tasks.annotate(member_role=Subquery(role)).filter(member_role__isnull=False)
 
 
-def _member_role_or_not_found(*, organization_id: str, member_id: str) -> str:
-    role = membership_role(organization_id=organization_id, user_id=member_id)
-    if role is None:
-        raise OrganizationNotFound()
-    return role
+def task_get_for_member(
+    *, organization_id: str, member_id: str, task_id: uuid.UUID | str
+) -> tuple[Task | None, str | None]:
+    """The organization's task with this id (None when it holds none), and the member's role (None: no member).
 
-
-def task_get_for_member(*, organization_id: str, member_id: str, task_id: uuid.UUID | str) -> tuple[Task | None, str]:
-    """The organization's task with this id (None when there is none) and the member's role.
-
-    OrganizationNotFound when `member_id` is no member of the organization
-    (or it does not exist), whether or not the task exists.
+    One query when the task is there; the membership is read on its own only when it is not.
     """
     try:
         tasks = CompiledQuery.once("task_get_for_member", _member_task_query).fetch(
@@ -125,7 +119,7 @@ def task_get_for_member(*, organization_id: str, member_id: str, task_id: uuid.U
         tasks = []
     if tasks:
         return tasks[0], tasks[0].member_role
-    return None, _member_role_or_not_found(organization_id=organization_id, member_id=member_id)
+    return None, membership_role(organization_id=organization_id, user_id=member_id)
 
 
 def _member_task_query() -> CompiledQuery:
@@ -140,24 +134,28 @@ def _member_task_query() -> CompiledQuery:
 class OrganizationTaskPages:
     """An organization's tasks as a member reads them, sliced and counted as a paginator does (as OwnedTaskPages).
 
-    `role` is the member's role once a slice or the count has been read;
-    OrganizationNotFound when the reader is no member.
+    `on_role` is called with the member's role (None: no member) the first
+    time it is known, before anything the list holds is used: from the first
+    slice's rows, or from the membership read on its own when they tell
+    nothing (an empty slice) or when the count comes first (a later page). It
+    may raise, and then the paginator learns nothing, not even how many pages
+    there are.
     """
 
     ordered = True
 
-    def __init__(self, *, organization_id: str, member_id: str) -> None:
+    def __init__(self, *, organization_id: str, member_id: str, on_role: Callable[[str | None], object]) -> None:
         self.organization_id = organization_id
         self.member_id = member_id
-        self.role: str | None = None
+        self.on_role = on_role
+        self.role_known = False
 
     def count(self) -> int:
-        count = CompiledQuery.once("tasks_of_organization count", _member_count_query).count(
+        if not self.role_known:
+            self._know(membership_role(organization_id=self.organization_id, user_id=self.member_id))
+        return CompiledQuery.once("tasks_of_organization count", _member_count_query).count(
             organization_id=self.organization_id, member_id=self.member_id
         )
-        if not count:
-            self._read_role()
-        return count
 
     def __getitem__(self, page: slice) -> list[Task]:
         if not isinstance(page, slice) or page.step is not None:
@@ -167,15 +165,14 @@ class OrganizationTaskPages:
         tasks = CompiledQuery.once(("tasks_of_organization", shape), lambda: _member_page_query(page)).fetch(
             organization_id=self.organization_id, member_id=self.member_id
         )
-        if tasks:
-            self.role = tasks[0].member_role
-        else:
-            self._read_role()
+        if not self.role_known:
+            role = tasks[0].member_role if tasks else None
+            self._know(role or membership_role(organization_id=self.organization_id, user_id=self.member_id))
         return tasks
 
-    def _read_role(self) -> None:
-        if self.role is None:
-            self.role = _member_role_or_not_found(organization_id=self.organization_id, member_id=self.member_id)
+    def _know(self, role: str | None) -> None:
+        self.role_known = True
+        self.on_role(role)
 
 
 def _member_tasks() -> QuerySet[Task]:

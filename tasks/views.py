@@ -164,18 +164,23 @@ class OrganizationTaskViewSet(TaskViewSet):
     # A person's counts and bulk changes have no organization counterpart.
     summary = None  # type: ignore[assignment]
     bulk = None  # type: ignore[assignment]
-    # The caller's role, once read (with the tasks, or on its own by member_access).
-    member_role: str | None = None
+    # The caller's access, once their role is read (with the tasks, or on its own by member_access).
+    access: Access | None = None
 
     def member_access(self) -> Access:
-        """The caller's access to the organization: OrganizationNotFound for a non-member, 403 for a role of none."""
-        if self.member_role is None:
-            self.member_role = membership_role(organization_id=self.kwargs["org_id"], user_id=self.request.user.pk)
-            if self.member_role is None:
-                raise OrganizationNotFound()
-        access = role_access(self.member_role)
+        """The caller's access to the organization, their role read if no read of tasks brought it yet."""
+        if self.access is None:
+            return self.role_known(membership_role(organization_id=self.kwargs["org_id"], user_id=self.request.user.pk))
+        return self.access
+
+    def role_known(self, role: str | None) -> Access:
+        """The access `role` gives (None: no member): OrganizationNotFound for a non-member, 403 for no access."""
+        if role is None:
+            raise OrganizationNotFound()
+        access = role_access(role)
         if access is Access.NONE:
             raise OrganizationRoleNotAllowed()
+        self.access = access
         return access
 
     def get_queryset(self) -> QuerySet[Task]:
@@ -186,10 +191,10 @@ class OrganizationTaskViewSet(TaskViewSet):
         if not request.query_params.keys() <= self._page_parameters():
             self.member_access()
             return super(TaskViewSet, self).list(request, *args, **kwargs)
-        pages = OrganizationTaskPages(organization_id=self.kwargs["org_id"], member_id=request.user.pk)
+        pages = OrganizationTaskPages(
+            organization_id=self.kwargs["org_id"], member_id=request.user.pk, on_role=self.role_known
+        )
         page = self.paginate_queryset(pages)  # type: ignore[arg-type]
-        self.member_role = pages.role
-        self.member_access()
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_object(self) -> Task:
@@ -198,13 +203,13 @@ class OrganizationTaskViewSet(TaskViewSet):
             # does not.
             self.member_access()
             return super().get_object()
-        task, self.member_role = task_get_for_member(
+        task, role = task_get_for_member(
             organization_id=self.kwargs["org_id"],
             member_id=self.request.user.pk,
             task_id=self.kwargs[self.lookup_url_kwarg or self.lookup_field],
         )
+        self.role_known(role)
         if task is None:
-            self.member_access()
             raise Http404
         self.check_object_permissions(self.request, task)
         return task

@@ -183,3 +183,14 @@ def test_a_created_task_records_its_organization_and_creator_and_no_owner(world,
 
     assert (body["owner"], body["organization"], body["created_by"]) == (None, world["a"].pk, world["caller"].pk)
     assert Task.objects.get(pk=body["id"]).owner_id is None
+
+
+@pytest.mark.parametrize("query", ["?page=2", "?page=99", "?page_size=1&page=2", "?page=2&completed=false"])
+@pytest.mark.parametrize(("role", "answer"), [("guest", ROLE_REFUSED), (None, ORGANIZATION_NOT_FOUND)])
+def test_no_page_tells_a_caller_without_access_how_many_tasks_there_are(world, client_for, query, role, answer):
+    if role is not None:
+        MembershipFactory(organization=world["a"], user_id=world["caller"].pk, role=role)
+
+    response = client_for(world["caller"]).get(f"/api/orgs/{world['a'].pk}/tasks/{query}")
+
+    assert (response.status_code, response.json()["code"]) == answer
