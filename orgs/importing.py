@@ -15,14 +15,12 @@ from django.db import transaction
 from drf_better_auth.tokens import USER_ID_PATTERN
 from psycopg.rows import class_row
 
+from accounts.importing import BetterAuthDatabaseError
+
 from .models import NAME_MAX_LENGTH, ORGANIZATION_ID_PATTERN, ROLE_MAX_LENGTH, Membership, Organization
 
 BETTER_AUTH_ORGANIZATIONS_QUERY = "SELECT id, name FROM organization ORDER BY id"
 BETTER_AUTH_MEMBERS_QUERY = 'SELECT "organizationId" AS organization_id, "userId" AS user_id, role FROM member'
-
-
-class BetterAuthDatabaseError(Exception):
-    """The Better Auth database could not be read (or has no organization plugin tables)."""
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,19 @@
 """Create or update organizations and their memberships from a Better Auth database (its organization plugin)."""
 
-from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.management.better_auth_import import BetterAuthImportCommand
 from orgs.importing import BetterAuthDatabaseError, import_organizations, read_better_auth_organizations
 
 
-class Command(BaseCommand):
+class Command(BetterAuthImportCommand):
     help = (
         "Import the organizations of a Better Auth PostgreSQL database (organization plugin) under the same ids, "
         "each with exactly the members and roles Better Auth lists: a membership recorded here that Better Auth "
         "no longer has is removed. Better Auth's organization events keep them true afterwards."
     )
-
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "--database-url",
-            required=True,
-            help="The Better Auth database, e.g. postgresql://user:password@host:5432/name (only read).",
-        )
-        parser.add_argument("--dry-run", action="store_true", help="Report what would change; save nothing.")
 
     def handle(self, *args: Any, database_url: str, dry_run: bool, **options: Any) -> None:
         try:
