@@ -88,12 +88,15 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet[Task]):
         # DRF filters get_object's queryset too: a filter in the query string can hide the task.
         if self.request.query_params:
             return super().get_object()
-        task_id = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        task = task_get_owned(owner_id=self.request.user.pk, task_id=task_id)
+        task = self.compiled_task(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         if task is None:
             raise Http404
         self.check_object_permissions(self.request, task)
         return task
+
+    def compiled_task(self, task_id: str) -> Task | None:
+        """The task with this id among the caller's, read with SQL compiled once (tasks.selectors); else None."""
+        return task_get_owned(owner_id=self.request.user.pk, task_id=task_id)
 
     def perform_create(self, serializer: BaseSerializer[Task]) -> None:
         # One transaction: the limit's lock on the owner is held until the task is saved.
@@ -202,16 +205,13 @@ class OrganizationTaskViewSet(TaskViewSet):
             # The membership first: a stranger's filtered request must not tell a task that exists from one that
             # does not.
             self.member_access()
-            return super().get_object()
+        return super().get_object()
+
+    def compiled_task(self, task_id: str) -> Task | None:
         task, role = task_get_for_member(
-            organization_id=self.kwargs["org_id"],
-            member_id=self.request.user.pk,
-            task_id=self.kwargs[self.lookup_url_kwarg or self.lookup_field],
+            organization_id=self.kwargs["org_id"], member_id=self.request.user.pk, task_id=task_id
         )
         self.role_known(role)
-        if task is None:
-            raise Http404
-        self.check_object_permissions(self.request, task)
         return task
 
     def perform_create(self, serializer: BaseSerializer[Task]) -> None:
