@@ -11,6 +11,7 @@ from drf_better_auth.settings import api_settings
 
 from ..models import DenylistedToken, EndedSession, User
 from ..selectors import user_get_for_token
+from .api_keys import api_keys_revoke_all
 from .relink import user_id_ensure_not_deleted, user_id_ensure_not_relinked
 from .users import user_ensure_reached_by
 
@@ -83,9 +84,11 @@ def denylist_flush_expired() -> int:
 
 
 def user_tokens_revoke(*, user: User) -> None:
-    """Log the user out everywhere: every token issued before now fails, ours and Better Auth's."""
-    user.tokens_valid_after = timezone.now()
-    user.save(update_fields=["tokens_valid_after"])
+    """Log the user out everywhere: every token issued before now fails, ours and Better Auth's, and every API key."""
+    with transaction.atomic():
+        user.tokens_valid_after = timezone.now()
+        user.save(update_fields=["tokens_valid_after"])
+        api_keys_revoke_all(user=user)
     logger.info("all tokens revoked", extra={"event": "tokens_revoked", "user_id": user.pk})
 
 
