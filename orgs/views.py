@@ -1,6 +1,5 @@
 from typing import Any
 
-from drf_better_auth.api_keys import ApiKeyScopes
 from drf_better_auth.middleware import EarlyRefusalMixin
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -8,9 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import ApiKeyScope
 from accounts.requests import AuthenticatedRequest
-from core.throttling import ApiKeyRateThrottle
 
 from .models import Membership
 from .selectors import memberships_of
@@ -21,9 +18,6 @@ class OrganizationListView(EarlyRefusalMixin, generics.GenericAPIView[Membership
     """The caller's organizations, as Better Auth's events last reported them, each with the caller's role."""
 
     permission_classes = [IsAuthenticated]
-    # As the organizations' tasks: a key that reads tasks may list the organizations whose tasks it reads.
-    api_key_scopes = ApiKeyScopes(read=ApiKeyScope.TASKS_READ, write=ApiKeyScope.TASKS_WRITE)
-    throttle_classes = [ApiKeyRateThrottle]
     serializer_class = MembershipSerializer
     pagination_class = None
     request: AuthenticatedRequest

@@ -58,7 +58,7 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet[Task]):
     lookup_value_regex = UUID_REGEX
     permission_classes = [IsAuthenticated, IsOwner]
     # Personal API keys reach these views (and no others): reads with `tasks:read`, writes with `tasks:write`.
-    api_key_scopes = ApiKeyScopes(read=ApiKeyScope.TASKS_READ, write=ApiKeyScope.TASKS_WRITE)
+    api_key_scopes: ApiKeyScopes | None = ApiKeyScopes(read=ApiKeyScope.TASKS_READ, write=ApiKeyScope.TASKS_WRITE)
     throttle_classes = [ApiKeyRateThrottle]
     # IsAuthenticated runs before every action. (The schema generator's anonymous caller
     # reads get_queryset only, and its id, None, finds no rows.)
@@ -170,6 +170,8 @@ class OrganizationTaskViewSet(TaskViewSet):
     permission_classes = [IsAuthenticated, OrganizationTaskAccess]
     # The actions whose reads of tasks check the membership too (OrganizationTaskAccess).
     reads_membership_with_tasks = frozenset({"list", "retrieve", "update", "partial_update", "destroy", "toggle"})
+    # Personal API keys reach a person's own tasks only (deny by default): no key is taken here.
+    api_key_scopes = None
     # A person's counts and bulk changes have no organization counterpart.
     summary = None  # type: ignore[assignment]
     bulk = None  # type: ignore[assignment]

@@ -194,3 +194,21 @@ def test_no_page_tells_a_caller_without_access_how_many_tasks_there_are(world, c
     response = client_for(world["caller"]).get(f"/api/orgs/{world['a'].pk}/tasks/{query}")
 
     assert (response.status_code, response.json()["code"]) == answer
+
+
+def test_a_personal_api_key_reaches_no_organization_even_its_holders(world, api_client):
+    from accounts.services.api_keys import api_key_create
+
+    MembershipFactory(organization=world["a"], user_id=world["caller"].pk, role="owner")
+    _row, new = api_key_create(
+        user=world["caller"], name="script", scopes=["tasks:read", "tasks:write"], expires_at=None
+    )
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {new.key}")
+
+    for response in (
+        api_client.get("/api/orgs/"),
+        api_client.get(f"/api/orgs/{world['a'].pk}/tasks/"),
+        api_client.delete(f"/api/orgs/{world['a'].pk}/tasks/{world['tasks']['own'].pk}/"),
+    ):
+        assert (response.status_code, response.json()["code"]) == (403, "api_key_not_accepted")
+    assert api_client.get("/api/tasks/").status_code == 200
