@@ -6,17 +6,18 @@
 # Scenarios (wrk with bench/load.lua, keep-alive): list (GET /api/tasks/, the caller owns 20
 # tasks), get (GET /api/tasks/{id}/), mix (40 % list, 40 % get, 20 % create/toggle/delete),
 # unauth (a token whose signature is wrong -> 401); key-list and key-get, the same list and get
-# with the caller's API key instead of a token (each also counted by the per-key throttle); then
-# the same list and get with
+# with the caller's API key instead of a token (each also counted by the per-key throttle); org-list and
+# org-get, the same list and get of an organization's 20 tasks (GET /api/orgs/{org}/tasks/, the caller a
+# member); then the same list and get with
 # 1 000 000 tasks of 10 000 other people in the table; list for a caller owning 10 000
 # tasks; and a 60 s soak (mix) sampling the workers' memory.
 # Prints one JSON line per run and a table; writes them to RESULTS (bench/results.jsonl).
-# Env: DURATION, CONNECTIONS, SCENARIOS ("small key grow big soak"), SOAK (60), RESULTS.
+# Env: DURATION, CONNECTIONS, SCENARIOS ("small key orgs grow big soak"), SOAK (60), RESULTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-${DURATION:-10}}
 CONNECTIONS=${2:-${CONNECTIONS:-16}}
-SCENARIOS=${SCENARIOS:-small key grow big soak}
+SCENARIOS=${SCENARIOS:-small key orgs grow big soak}
 SOAK=${SOAK:-60}
 RESULTS=${RESULTS:-bench/results.jsonl}
 PORT=${BENCH_PORT:-8765}
@@ -63,14 +64,15 @@ curl -fs -o /dev/null "$BASE/health" || { tail -20 "$work/serve.log" >&2; exit 1
 # Django's own 40x lines and the access lines are written as in production, into the log file.
 
 : >"$RESULTS"
-measure() { # LABEL SCENARIO TOKEN IDS [SECONDS]: one wrk run, its JSON line on stdout
+measure() { # LABEL SCENARIO TOKEN IDS [SECONDS [PREFIX]]: one wrk run, its JSON line on stdout
   local out
   out=$(wrk -t1 -c"$CONNECTIONS" -d"${5:-$DURATION}"s --timeout 5s --latency -s bench/load.lua "$BASE" \
-    -- "$2" "$3" /api/tasks / "$4" keep | grep '^BENCHJSON ' | cut -d' ' -f2-)
+    -- "$2" "$3" "${6:-/api/tasks}" / "$4" keep | grep '^BENCHJSON ' | cut -d' ' -f2-)
   echo "{\"label\":\"$1\",${out#\{}"
 }
 run() { measure "$@" | tee -a "$RESULTS"; }
 seed() { .venv/bin/python bench/seed.py user "$sub" caller@bench.invalid "$1"; }
+org=benchOrganization000000000000001
 worker_rss_kib() { # summed RSS of the server's worker processes
   ps -o rss= --ppid "$(pgrep -f -o 'python -m server$' --pgroup "$server")" | awk '{s += $1} END {print s + 0}'
 }
@@ -89,6 +91,11 @@ for scenario in $SCENARIOS; do
       key=$(.venv/bin/python bench/seed.py api_key "$sub")
       run key-list list "$key" "$ids"
       run key-get get "$key" "$ids" ;;
+    orgs)
+      org_ids=$(.venv/bin/python bench/seed.py organization "$org" "$sub" 20)
+      measure org-warmup list "$token" "$org_ids" 3 "/api/orgs/$org/tasks" >/dev/null
+      run org-list list "$token" "$org_ids" "$DURATION" "/api/orgs/$org/tasks"
+      run org-get get "$token" "$org_ids" "$DURATION" "/api/orgs/$org/tasks" ;;
     grow)
       ids=$(seed 20)
       .venv/bin/python bench/seed.py grow 10000 100

@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/seed.py user SUB EMAIL COUNT   # SUB owns exactly COUNT tasks; prints their ids
     .venv/bin/python bench/seed.py grow USERS PER_USER    # USERS more people with PER_USER tasks each
+    .venv/bin/python bench/seed.py organization ORG SUB COUNT  # SUB a member of ORG, which holds exactly COUNT
+                                                               # tasks SUB created; prints their ids
     .venv/bin/python bench/seed.py api_key SUB            # a new API key of SUB's (both scopes); prints it
 
 Uses DATABASE_URL like the project; never run it against a database you care about.
@@ -45,6 +47,30 @@ def user(sub: str, email: str, count: int) -> None:
         )
         ids = [str(row[0]) for row in cursor.fetchall()]
     _vacuum_analyze("tasks_task")
+    print(",".join(ids[:100]))
+
+
+def organization(organization_id: str, sub: str, count: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orgs_organization (id, name, created_at) VALUES (%s, 'Bench', now()) "
+            "ON CONFLICT (id) DO NOTHING",
+            [organization_id],
+        )
+        cursor.execute(
+            "INSERT INTO orgs_membership (organization_id, user_id, role, updated_at) "
+            "VALUES (%s, %s, 'member', now()) ON CONFLICT (organization_id, user_id) DO NOTHING",
+            [organization_id, sub],
+        )
+        cursor.execute("DELETE FROM tasks_task WHERE organization_id = %s", [organization_id])
+        columns = TASK_COLUMNS.replace("owner_id", "organization_id, created_by_id")
+        cursor.execute(
+            f"INSERT INTO tasks_task ({columns}) SELECT {TASK_VALUES.format(owner='%s, %s')} "
+            "FROM generate_series(1, %s) AS g RETURNING id",
+            [organization_id, sub, count],
+        )
+        ids = [str(row[0]) for row in cursor.fetchall()]
+    _vacuum_analyze("tasks_task", "orgs_membership")
     print(",".join(ids[:100]))
 
 
@@ -100,6 +126,8 @@ if __name__ == "__main__":
     command, *arguments = sys.argv[1:] or ["help"]
     if command == "user" and len(arguments) == 3:
         user(arguments[0], arguments[1], int(arguments[2]))
+    elif command == "organization" and len(arguments) == 3:
+        organization(arguments[0], arguments[1], int(arguments[2]))
     elif command == "api_key" and len(arguments) == 1:
         api_key(arguments[0])
     elif command == "grow" and len(arguments) == 2:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "accounts",
+    "orgs",
     "tasks",
 ]
 
@@ -163,6 +164,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256
 
 # The most tasks one person may hold; creating one more answers 409 `task_limit_reached`.
 TASKS_MAX_PER_USER = env.int("TASKS_MAX_PER_USER", default=10_000)
+# The most tasks one organization may hold, the same way.
+TASKS_MAX_PER_ORGANIZATION = env.int("TASKS_MAX_PER_ORGANIZATION", default=10_000)
+
+# What each Better Auth organization role may do with the organization's tasks (orgs.roles): "member" reads,
+# creates, changes its own and completes any; "admin" also changes and deletes any. Better Auth's default roles
+# are mapped; any other role has no access until ORGANIZATION_EXTRA_ROLES maps it ("editor=member,lead=admin").
+ORGANIZATION_ROLES = {
+    "owner": "admin",
+    "admin": "admin",
+    "member": "member",
+    **{
+        role.strip(): access.strip()
+        for role, access in env.dict("ORGANIZATION_EXTRA_ROLES", default={}).items()
+        if role.strip()
+    },
+}
 
 # How long an Idempotency-Key's answer is replayed (core.idempotency); `manage.py
 # flush_idempotency_keys` deletes older keys.

@@ -29,6 +29,7 @@ urlpatterns = [
         name="swagger-ui",
     ),
     path("api/", include("accounts.urls")),
+    path("api/", include("orgs.urls")),
 ]
 
 handler400 = "core.exceptions.bad_request"

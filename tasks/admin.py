@@ -7,12 +7,12 @@ from .models import Task
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner", "priority", "completed", "due_date", "created_at")
+    list_display = ("title", "owner", "organization", "priority", "completed", "due_date", "created_at")
     list_filter = ("completed", "priority", "due_date", "created_at")
-    search_fields = ("title", "description", "owner__email", "owner__id")
-    list_select_related = ("owner",)
-    # A raw id box instead of a drop-down of every user.
-    raw_id_fields = ("owner",)
+    search_fields = ("title", "description", "owner__email", "owner__id", "organization__id", "organization__name")
+    list_select_related = ("owner", "organization")
+    # A raw id box instead of a drop-down of every user or organization.
+    raw_id_fields = ("owner", "organization")
     readonly_fields = ("id", "completed_at", "created_at", "updated_at")
     date_hierarchy = "created_at"
 
@@ -21,6 +21,7 @@ class TaskInline(admin.TabularInline):
     """The user's tasks, on the user's admin page."""
 
     model = Task
+    fk_name = "owner"
     fields = ("title", "priority", "completed", "due_date", "completed_at", "created_at")
     readonly_fields = ("completed_at", "created_at")
     extra = 0

@@ -1,5 +1,5 @@
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 
 
 class TaskLimitReached(APIException):
@@ -31,3 +31,19 @@ class TasksNotFound(NotFound):
     """Some id of a bulk request names no task of the caller's: another person's or none at all (404)."""
 
     default_detail = "Not every task named is one of yours; nothing was changed."
+
+
+class OrganizationTaskLimitReached(TaskLimitReached):
+    """The organization holds `TASKS_MAX_PER_ORGANIZATION` tasks (409)."""
+
+    def __init__(self, limit: int) -> None:
+        APIException.__init__(
+            self, f"This organization has reached the limit of {limit} tasks. Delete some to add more."
+        )
+
+
+class NotTaskCreator(PermissionDenied):
+    """A member changing or deleting an organization's task someone else created (403): admins and owners may."""
+
+    default_detail = "Only the task's creator, or an admin or owner of the organization, may change or delete it."
+    default_code = "not_task_creator"

@@ -1,4 +1,4 @@
-"""A person's to-do item."""
+"""A to-do item: a person's own, or an organization's (which records who created it)."""
 
 import uuid
 from typing import Any, Self
@@ -31,7 +31,17 @@ class Priority(models.IntegerChoices):
 
 class Task(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks")
+    # A person's task has an owner; an organization's has none (tasks_task_one_holder), so that no query of a
+    # person's own tasks can reach it.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks", null=True)
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="tasks", null=True, blank=True
+    )
+    # Who created an organization's task: they may change it as a member. Kept when they leave; their account's
+    # erasure leaves it unnamed.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+", null=True, blank=True, editable=False
+    )
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     completed = models.BooleanField(default=False)
@@ -45,9 +55,22 @@ class Task(models.Model):
 
     class Meta:
         ordering = ["-created_at", "id"]
-        indexes = [models.Index(fields=["owner", "created_at"], name="tasks_owner_created_idx")]
+        indexes = [
+            models.Index(fields=["owner", "created_at"], name="tasks_owner_created_idx"),
+            # An organization's list, as a person's list reads theirs; only organizations' tasks are in it.
+            models.Index(
+                fields=["organization", "created_at"],
+                name="tasks_organization_created_idx",
+                condition=Q(organization__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="tasks_task_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False, organization__isnull=True, created_by__isnull=True)
+                | Q(owner__isnull=True, organization__isnull=False),
+                name="tasks_task_one_holder",
+            ),
         ]
 
     def __str__(self) -> str:

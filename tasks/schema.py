@@ -1,5 +1,6 @@
 """The OpenAPI description of the task endpoints, kept out of the views."""
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -13,10 +14,12 @@ from drf_spectacular.utils import (
 
 from accounts.models import USER_ID_PATTERN
 from core.serializers import ErrorSerializer
+from orgs.models import ORGANIZATION_ID_PATTERN
 
 from .serializers import (
     BulkActionSerializer,
     BulkResultSerializer,
+    OrganizationTaskSerializer,
     SummaryQuerySerializer,
     TaskSerializer,
     TaskSummarySerializer,
@@ -32,6 +35,15 @@ ERROR_DESCRIPTIONS = {
     409: "`task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`).",
     412: "`precondition_failed`: `If-Match` names no current version of the task (someone changed it since); "
     "nothing was changed.",
+}
+# An organization's tasks answer 403 and 404 for reasons of their own.
+ORGANIZATION_ERROR_DESCRIPTIONS = {
+    **ERROR_DESCRIPTIONS,
+    403: "`organization_role_not_allowed`: the caller's role maps to no access (ORGANIZATION_ROLES); "
+    "`not_task_creator`: a member changing or deleting a task someone else created (admins and owners may).",
+    404: "`organization_not_found`: no such organization among the caller's (a non-member gets the same answer "
+    "for an organization that exists as for one that does not); `not_found`: no such task in it, or no such page.",
+    409: "`task_limit_reached`: the organization already holds the most tasks one may (`TASKS_MAX_PER_ORGANIZATION`).",
 }
 NO_SUCH_PAGE = {404: OpenApiResponse(ErrorSerializer, description="No such page.")}
 BULK_ERRORS = {
@@ -55,6 +67,13 @@ USER_ID = OpenApiParameter(
     OpenApiParameter.PATH,
     pattern=USER_ID_PATTERN.pattern,
     description="The caller's own user id; any other answers 403.",
+)
+ORG_ID = OpenApiParameter(
+    "org_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=ORGANIZATION_ID_PATTERN.pattern,
+    description="The organization's id (Better Auth's); the caller must be a member.",
 )
 TASK_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The task's id.")
 IF_MATCH = OpenApiParameter(
@@ -83,15 +102,22 @@ ETAG = OpenApiParameter(
 NOT_MODIFIED = {304: OpenApiResponse(description="If-None-Match names the task as it is: no body.")}
 
 
-def error_responses(*status_codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in status_codes}
+def error_responses(
+    *status_codes: int, descriptions: dict[int, str] = ERROR_DESCRIPTIONS
+) -> dict[int, OpenApiResponse]:
+    return {code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in status_codes}
 
 
-def _operations(*, path_user: bool) -> dict[str, Callable[[Any], Any]]:
-    """Responses of every task operation; a `user_id` in the path adds 403."""
-    forbidden = (403,) if path_user else ()
-    parameters = [USER_ID] if path_user else []
-    prefix = "user_tasks" if path_user else "tasks"
+def _operations(*, path_user: bool = False, organization: bool = False) -> dict[str, Callable[[Any], Any]]:
+    """Responses of every task operation; a `user_id` in the path adds 403, an organization's 403 and 404."""
+    forbidden = (403,) if path_user or organization else ()
+    parameters = [USER_ID] if path_user else [ORG_ID] if organization else []
+    prefix = "user_tasks" if path_user else "org_tasks" if organization else "tasks"
+    descriptions = ORGANIZATION_ERROR_DESCRIPTIONS if organization else ERROR_DESCRIPTIONS
+    task_serializer = OrganizationTaskSerializer if organization else TaskSerializer
+    # An organization's list routes too answer 404 (for an organization not among the caller's).
+    not_found = (404,) if organization else ()
+    errors = functools.partial(error_responses, descriptions=descriptions)
 
     def operation(
         name: str,
@@ -113,54 +139,56 @@ def _operations(*, path_user: bool) -> dict[str, Callable[[Any], Any]]:
         "list": operation(
             "list",
             {
-                200: TaskSerializer(many=True),
-                **error_responses(400, 401, *forbidden),
-                **NO_SUCH_PAGE,
+                200: task_serializer(many=True),
+                **errors(400, 401, *forbidden),
+                **(errors(404) if organization else NO_SUCH_PAGE),
             },
             detail=False,
             summary="List tasks",
         ),
         "create": operation(
             "create",
-            {201: TaskSerializer, **error_responses(400, 401, *forbidden, 409)},
+            {201: task_serializer, **errors(400, 401, *forbidden, *not_found, 409)},
             detail=False,
             summary="Create a task",
         ),
         "retrieve": operation(
             "retrieve",
-            {200: TaskSerializer, **NOT_MODIFIED, **error_responses(401, *forbidden, 404)},
+            {200: task_serializer, **NOT_MODIFIED, **errors(401, *forbidden, 404)},
             headers=(IF_NONE_MATCH, ETAG),
             summary="Get a task",
         ),
         "update": operation(
             "update",
-            {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404, 412)},
+            {200: task_serializer, **errors(400, 401, *forbidden, 404, 412)},
             headers=(IF_MATCH, ETAG),
             summary="Replace a task",
         ),
         "partial_update": operation(
             "partial_update",
-            {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404, 412)},
+            {200: task_serializer, **errors(400, 401, *forbidden, 404, 412)},
             headers=(IF_MATCH, ETAG),
             summary="Change some fields of a task",
         ),
         "destroy": operation(
             "destroy",
-            {204: None, **error_responses(401, *forbidden, 404, 412)},
+            {204: None, **errors(401, *forbidden, 404, 412)},
             headers=(IF_MATCH,),
             summary="Delete a task",
         ),
         "toggle": operation(
             "toggle",
-            {200: TaskSerializer, **error_responses(401, *forbidden, 404, 412)},
+            {200: task_serializer, **errors(401, *forbidden, 404, 412)},
             headers=(IF_MATCH, ETAG),
             request=None,
             summary="Flip a task between completed and open",
         ),
     }
+    if organization:
+        return operations
     operations["summary"] = operation(
         "summary",
-        {200: TaskSummarySerializer, **error_responses(400, 401, *forbidden)},
+        {200: TaskSummarySerializer, **errors(400, 401, *forbidden)},
         detail=False,
         parameters=[*parameters, SummaryQuerySerializer],
         summary="Count open, completed, overdue and due-today tasks",
@@ -172,7 +200,7 @@ def _operations(*, path_user: bool) -> dict[str, Callable[[Any], Any]]:
     )
     operations["bulk"] = operation(
         "bulk",
-        {200: BulkResultSerializer, **error_responses(401, *forbidden), **BULK_ERRORS},
+        {200: BulkResultSerializer, **errors(401, *forbidden), **BULK_ERRORS},
         detail=False,
         request=BulkActionSerializer,
         summary="Complete, reopen or delete many tasks at once",
@@ -185,7 +213,7 @@ def _operations(*, path_user: bool) -> dict[str, Callable[[Any], Any]]:
     if path_user:
         operations["complete"] = operation(
             "complete",
-            {200: TaskSerializer, **error_responses(401, *forbidden, 404, 412)},
+            {200: task_serializer, **errors(401, *forbidden, 404, 412)},
             headers=(IF_MATCH, ETAG),
             request=None,
             summary="Mark a task completed",
@@ -195,3 +223,4 @@ def _operations(*, path_user: bool) -> dict[str, Callable[[Any], Any]]:
 
 task_schema = extend_schema_view(**_operations(path_user=False))
 user_task_schema = extend_schema_view(**_operations(path_user=True))
+organization_task_schema = extend_schema_view(**_operations(organization=True))

@@ -59,7 +59,7 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
         # field's get_attribute): the same fields' own conversions, listed once.
         return {
             name: None if (value := getattr(instance, attribute)) is None else convert(value)
-            for name, attribute, convert in _task_readers()
+            for name, attribute, convert in _task_readers(type(self))
         }
 
 
@@ -73,15 +73,38 @@ def task_etag(representation: Mapping[str, Any]) -> str:
     return f'"{representation["id"]}@{representation["updated_at"]}"'
 
 
+class OrganizationTaskSerializer(TaskSerializer):
+    """An organization's task: a person's task's fields (`owner` is null), the organization and who created it."""
+
+    owner = serializers.CharField(
+        source="owner_id", read_only=True, allow_null=True, help_text="Always null: no one person owns the task."
+    )
+
+    organization = serializers.CharField(
+        source="organization_id", read_only=True, help_text="The id of the organization the task belongs to."
+    )
+    created_by = serializers.CharField(
+        source="created_by_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The user id of who created the task (null once their account is erased); they may change it.",
+    )
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "organization", "created_by"]
+
+
 @functools.cache
-def _task_readers() -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+def _task_readers(serializer_class: type[TaskSerializer]) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
     readers = []
-    for name, field in TaskSerializer().fields.items():
+    for name, field in serializer_class().fields.items():
         if field.write_only:
             continue
         # Plain attributes only: a dotted or "*" source needs DRF's own walk.
         if len(field.source_attrs) != 1 or field.source == "*":
-            raise ImproperlyConfigured(f"TaskSerializer.{name}: only plain attribute sources are read this way.")
+            raise ImproperlyConfigured(
+                f"{serializer_class.__name__}.{name}: only plain attribute sources are read this way."
+            )
         readers.append((name, field.source_attrs[0], field.to_representation))
     return tuple(readers)
 

@@ -10,8 +10,10 @@ from django.utils import timezone
 from drf_better_auth.exceptions import UserNotFound
 
 from accounts.models import User
+from orgs.exceptions import OrganizationNotFound
+from orgs.models import Organization
 
-from .exceptions import TaskLimitReached, TasksNotFound
+from .exceptions import OrganizationTaskLimitReached, TaskLimitReached, TasksNotFound
 from .models import Task
 
 BULK_MAX_IDS = 100
@@ -39,6 +41,21 @@ def task_limit_ensure_not_reached(*, owner: User) -> None:
     # Counting stops at the limit, so a long list costs no more than a full one.
     if Task.objects.filter(owner_id=owner.pk)[:limit].count() >= limit:
         raise TaskLimitReached(limit)
+
+
+def organization_task_limit_ensure_not_reached(*, organization_id: str) -> None:
+    """OrganizationTaskLimitReached when the organization holds `TASKS_MAX_PER_ORGANIZATION` tasks.
+
+    As `task_limit_ensure_not_reached`, with the organization's row locked:
+    call it inside the transaction that saves the new task.
+    """
+    limit = settings.TASKS_MAX_PER_ORGANIZATION
+    locked = Organization.objects.select_for_update(no_key=True).filter(pk=organization_id).values_list("pk")
+    if not locked:
+        # Deleted since the membership was read.
+        raise OrganizationNotFound()
+    if Task.objects.filter(organization_id=organization_id)[:limit].count() >= limit:
+        raise OrganizationTaskLimitReached(limit)
 
 
 def tasks_bulk_change(*, owner_id: str, action: str, task_ids: Iterable[uuid.UUID]) -> int:

@@ -22,16 +22,38 @@ from accounts.requests import AuthenticatedRequest
 from core.conditional import IF_MATCH_META_KEY, IF_NONE_MATCH_META_KEY, if_match_ensure, if_none_match_matches
 from core.idempotency import IdempotencyMixin
 from core.throttling import ApiKeyRateThrottle
+from orgs.exceptions import OrganizationNotFound, OrganizationRoleNotAllowed
+from orgs.roles import Access, role_access
+from orgs.selectors import membership_role
 
 from .exceptions import TooManyIds
 from .filters import StableOrderingFilter, TaskFilter, TaskFilterBackend
 from .models import Task
 from .pagination import TaskPagination
-from .permissions import IsOwner, IsPathUser
-from .schema import task_schema, user_task_schema
-from .selectors import OwnedTaskPages, task_counts, task_get_owned, tasks_owned
-from .serializers import BulkActionSerializer, SummaryQuerySerializer, TaskSerializer, task_etag
-from .services import BULK_MAX_IDS, task_limit_ensure_not_reached, tasks_bulk_change
+from .permissions import IsOwner, IsPathUser, OrganizationTaskAccess
+from .schema import organization_task_schema, task_schema, user_task_schema
+from .selectors import (
+    OrganizationTaskPages,
+    OwnedTaskPages,
+    task_counts,
+    task_get_for_member,
+    task_get_owned,
+    tasks_of_organization,
+    tasks_owned,
+)
+from .serializers import (
+    BulkActionSerializer,
+    OrganizationTaskSerializer,
+    SummaryQuerySerializer,
+    TaskSerializer,
+    task_etag,
+)
+from .services import (
+    BULK_MAX_IDS,
+    organization_task_limit_ensure_not_reached,
+    task_limit_ensure_not_reached,
+    tasks_bulk_change,
+)
 
 UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # The answers that are one task as it now is: they carry its ETag.
@@ -70,7 +92,7 @@ class TaskViewSet(EarlyRefusalMixin, IdempotencyMixin, viewsets.ModelViewSet[Tas
     lookup_value_regex = UUID_REGEX
     permission_classes = [IsAuthenticated, IsOwner]
     # Personal API keys reach these views (and no others): reads with `tasks:read`, writes with `tasks:write`.
-    api_key_scopes = ApiKeyScopes(read=ApiKeyScope.TASKS_READ, write=ApiKeyScope.TASKS_WRITE)
+    api_key_scopes: ApiKeyScopes | None = ApiKeyScopes(read=ApiKeyScope.TASKS_READ, write=ApiKeyScope.TASKS_WRITE)
     throttle_classes = [ApiKeyRateThrottle]
     # IsAuthenticated runs before every action. (The schema generator's anonymous caller
     # reads get_queryset only, and its id, None, finds no rows.)
@@ -86,9 +108,13 @@ class TaskViewSet(EarlyRefusalMixin, IdempotencyMixin, viewsets.ModelViewSet[Tas
     ordering = ["-created_at"]
 
     def get_queryset(self) -> QuerySet[Task]:
-        # By id, so that an anonymous caller (the schema generator) gets no rows.
-        tasks = tasks_owned(owner_id=self.request.user.pk)
+        tasks = self.readable_tasks()
         return tasks.select_for_update() if self._checks_if_match() else tasks
+
+    def readable_tasks(self) -> QuerySet[Task]:
+        """The tasks this view reaches: the caller's own."""
+        # By id, so that an anonymous caller (the schema generator) gets no rows.
+        return tasks_owned(owner_id=self.request.user.pk)
 
     def _checks_if_match(self) -> bool:
         # By action, not method: OPTIONS reads the object as if for a PUT (DRF's metadata), outside any transaction.
@@ -116,12 +142,15 @@ class TaskViewSet(EarlyRefusalMixin, IdempotencyMixin, viewsets.ModelViewSet[Tas
         # DRF filters get_object's queryset too: a filter in the query string can hide the task.
         if self.request.query_params:
             return super().get_object()
-        task_id = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        task = task_get_owned(owner_id=self.request.user.pk, task_id=task_id)
+        task = self.compiled_task(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         if task is None:
             raise Http404
         self.check_object_permissions(self.request, task)
         return task
+
+    def compiled_task(self, task_id: str) -> Task | None:
+        """The task with this id among the caller's, read with SQL compiled once (tasks.selectors); else None."""
+        return task_get_owned(owner_id=self.request.user.pk, task_id=task_id)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
@@ -190,3 +219,77 @@ class UserTaskViewSet(TaskViewSet):
         task = self.get_object()
         task.set_completed(True)
         return Response(self.get_serializer(task).data)
+
+
+@organization_task_schema
+class OrganizationTaskViewSet(TaskViewSet):
+    """An organization's tasks at `/api/orgs/{org_id}/tasks/`, shared by its members, as `/api/tasks/` has them.
+
+    The same filters, pages and errors. Members read the tasks, create them, change and delete the ones they
+    created, and complete or reopen any; admins and owners change and delete
+    any. A non-member gets 404 `organization_not_found`, for an organization
+    that exists as for one that does not. Membership is what Better Auth's
+    events last reported, read on every request; a token's organization
+    claims are never read.
+    """
+
+    serializer_class = OrganizationTaskSerializer
+    permission_classes = [IsAuthenticated, OrganizationTaskAccess]
+    # The actions whose reads of tasks check the membership too (OrganizationTaskAccess).
+    reads_membership_with_tasks = frozenset({"list", "retrieve", "update", "partial_update", "destroy", "toggle"})
+    # Personal API keys reach a person's own tasks only (deny by default): no key is taken here.
+    api_key_scopes = None
+    # A person's counts and bulk changes have no organization counterpart.
+    summary = None  # type: ignore[assignment]
+    bulk = None  # type: ignore[assignment]
+    # The caller's access, once their role is read (with the tasks, or on its own by member_access).
+    access: Access | None = None
+
+    def member_access(self) -> Access:
+        """The caller's access to the organization, their role read if no read of tasks brought it yet."""
+        if self.access is None:
+            return self.role_known(membership_role(organization_id=self.kwargs["org_id"], user_id=self.request.user.pk))
+        return self.access
+
+    def role_known(self, role: str | None) -> Access:
+        """The access `role` gives (None: no member): OrganizationNotFound for a non-member, 403 for no access."""
+        if role is None:
+            raise OrganizationNotFound()
+        access = role_access(role)
+        if access is Access.NONE:
+            raise OrganizationRoleNotAllowed()
+        self.access = access
+        return access
+
+    def readable_tasks(self) -> QuerySet[Task]:
+        # The schema generator's anonymous caller names no organization, and gets no rows.
+        return tasks_of_organization(organization_id=self.kwargs.get("org_id", ""))
+
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        if not request.query_params.keys() <= self._page_parameters():
+            self.member_access()
+            return super(TaskViewSet, self).list(request, *args, **kwargs)
+        pages = OrganizationTaskPages(
+            organization_id=self.kwargs["org_id"], member_id=request.user.pk, on_role=self.role_known
+        )
+        page = self.paginate_queryset(pages)  # type: ignore[arg-type]
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self) -> Task:
+        if self.request.query_params or self._checks_if_match():
+            # The membership first: a stranger's filtered or conditional request must not tell a task that
+            # exists from one that does not.
+            self.member_access()
+        return super().get_object()
+
+    def compiled_task(self, task_id: str) -> Task | None:
+        task, role = task_get_for_member(
+            organization_id=self.kwargs["org_id"], member_id=self.request.user.pk, task_id=task_id
+        )
+        self.role_known(role)
+        return task
+
+    def perform_create(self, serializer: BaseSerializer[Task]) -> None:
+        with transaction.atomic():
+            organization_task_limit_ensure_not_reached(organization_id=self.kwargs["org_id"])
+            serializer.save(organization_id=self.kwargs["org_id"], created_by=self.request.user)

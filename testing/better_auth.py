@@ -4,7 +4,7 @@ import json
 import select
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 import pytest
@@ -87,12 +87,15 @@ def better_auth() -> Iterator[dict]:
 
 
 @pytest.fixture(scope="session")
-def better_auth_database() -> Iterator[Callable[[list[dict]], tuple[str, list[dict]]]]:
+def better_auth_database() -> Iterator[Callable[..., tuple[str, list[dict]]]]:
     """Fresh databases on the test PostgreSQL server, filled by a real Better Auth (PostgreSQL only).
 
-    `create(users)` makes a database, runs Better Auth's migrations in it and
-    signs each `{"email", "password", "name"}` up through Better Auth; it
-    answers the database URL and the users as Better Auth reported them.
+    `create(users, organizations=())` makes a database, runs Better Auth's
+    migrations in it (its organization plugin's too) and signs each
+    `{"email", "password", "name"}` up through Better Auth; each organization
+    `{"name", "slug", "members": [{"email", "role"}]}` is made by its first
+    member. It answers the database URL and the users as Better Auth reported
+    them (the organizations' ids are read from the database).
     Every database made is dropped at the end of the session.
     """
     import secrets
@@ -113,7 +116,7 @@ def better_auth_database() -> Iterator[Callable[[list[dict]], tuple[str, list[di
         with psycopg.connect(f"{server_url}/postgres", autocommit=True) as admin:
             admin.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
-    def create(users: list[dict]) -> tuple[str, list[dict]]:
+    def create(users: list[dict], organizations: Sequence[dict] = ()) -> tuple[str, list[dict]]:
         name = f"better_auth_import_{secrets.token_hex(6)}"
         administer("CREATE DATABASE {}", name)
         names.append(name)
@@ -125,6 +128,7 @@ def better_auth_database() -> Iterator[Callable[[list[dict]], tuple[str, list[di
                 "base_url": "http://localhost:3000",
                 "database_url": url,
                 "users": users,
+                "organizations": list(organizations),
             },
         )
         if process.wait(timeout=60) != 0:
@@ -144,7 +148,8 @@ class BetterAuthSteps:
         self.user = user
 
     def do(self, step: str, **arguments: Any) -> dict:
-        """Run one step (sign-in, sign-out, update-user, change-email, delete-user); answers its JSON line."""
+        """Run one step (sign-in, sign-out, update-user, change-email, delete-user, and the organization steps of
+        interop/better-auth/README.md); answers its JSON line."""
         answered = answer(self.process, step, **arguments)
         if answered is None:
             raise RuntimeError(f"Better Auth harness gave no answer to {step!r}")

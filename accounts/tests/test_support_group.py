@@ -11,6 +11,8 @@ SUPPORT_NEEDS = {
     ("accounts", "revoke_user_tokens"),
     ("accounts", "view_denylistedtoken"),
     ("tasks", "view_task"),
+    ("orgs", "view_organization"),
+    ("orgs", "view_membership"),
 }
 
 
@@ -35,7 +37,7 @@ def test_migrating_again_over_existing_permissions_and_a_hand_made_group_leaves_
     hand_made.permissions.set(Permission.objects.filter(codename__in=["delete_user", "change_group"]))
     permissions_before = Permission.objects.count()
 
-    call_command("migrate", "accounts", verbosity=0)
+    call_command("migrate", verbosity=0)
 
     assert permissions_of(Group.objects.get(name="Support")) == SUPPORT_NEEDS
     assert Permission.objects.count() == permissions_before

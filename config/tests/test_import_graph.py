@@ -11,17 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("accounts", "tasks", "core", "server", "config", "testing")
+PACKAGES = ("accounts", "orgs", "tasks", "core", "server", "config", "testing")
 # Which of the project's packages each one may import, and nothing more: `core` at the bottom,
-# the apps on it (tasks on accounts, never the reverse), the server on core alone, `config` wiring
+# the apps on it (tasks on orgs on accounts, never the reverse), the server on core alone, `config` wiring
 # them together, the test fixtures (`testing`) on the apps.
 ALLOWED = {
     "core": set(),
     "accounts": {"core"},
-    "tasks": {"accounts", "core"},
+    "orgs": {"accounts", "core"},
+    "tasks": {"accounts", "core", "orgs"},
     "server": {"core"},
-    "config": {"accounts", "core", "server", "tasks"},
-    "testing": {"accounts", "core", "server", "tasks"},
+    "config": {"accounts", "core", "orgs", "server", "tasks"},
+    "testing": {"accounts", "core", "orgs", "server", "tasks"},
 }
 
 

@@ -32,9 +32,11 @@ for (const name of [
 
 const { betterAuth } = await import("better-auth");
 const { jwt } = await import("better-auth/plugins/jwt");
+const { organization } = await import("better-auth/plugins/organization");
+const { createAuthMiddleware } = await import("better-auth/api");
 const { memoryAdapter } = await import("better-auth/adapters/memory");
 const { SignJWT } = await import("jose");
-const { apiEventHooks } = await import("../../examples/nextjs/src/lib/api-events.mjs");
+const { apiEventHooks, apiOrganizationHooks } = await import("../../examples/nextjs/src/lib/api-events.mjs");
 
 const log = (...args) => console.error("[better-auth-harness]", ...args);
 
@@ -95,7 +97,17 @@ function requireString(input, key, { minLength = 1 } = {}) {
 // ---------------------------------------------------------------------------
 
 function emptyMemoryDb() {
-	return { user: [], session: [], account: [], verification: [], jwks: [] };
+	return {
+		user: [],
+		session: [],
+		account: [],
+		verification: [],
+		jwks: [],
+		// The organization plugin's tables.
+		organization: [],
+		member: [],
+		invitation: [],
+	};
 }
 
 /** HS256 `jwt.sign` hook: signs Better Auth's payload with the raw UTF-8 secret. */
@@ -416,6 +428,8 @@ async function seedPostgres(input) {
 	const baseURL = (input.base_url || "http://localhost:3000").replace(/\/+$/, "");
 	const databaseUrl = requireString(input, "database_url");
 	const users = Array.isArray(input.users) ? input.users : [];
+	// [{name, slug, members: [{email, role}]}]: the first member creates it (Better Auth makes them owner).
+	const organizations = Array.isArray(input.organizations) ? input.organizations : [];
 
 	const { default: pg } = await import("pg");
 	const { getMigrations } = await import("better-auth/db/migration");
@@ -429,6 +443,7 @@ async function seedPostgres(input) {
 			rateLimit: { enabled: false },
 			telemetry: { enabled: false },
 			logger: { level: "warn" },
+			plugins: [organization()],
 		};
 		const { toBeCreated, toBeAdded, runMigrations } = await getMigrations(options);
 		log(
@@ -447,7 +462,19 @@ async function seedPostgres(input) {
 			});
 			out.push({ id: created.id, email: created.email, name: created.name });
 		}
-		emit({ users: out });
+		const idOf = (email) => out.find((u) => u.email === email.toLowerCase())?.id;
+		const orgsOut = [];
+		for (const o of organizations) {
+			const [creator, ...others] = o.members;
+			const made = await auth.api.createOrganization({
+				body: { name: requireString(o, "name"), slug: requireString(o, "slug"), userId: idOf(creator.email) },
+			});
+			for (const m of others) {
+				await auth.api.addMember({ body: { userId: idOf(m.email), role: m.role, organizationId: made.id } });
+			}
+			orgsOut.push({ id: made.id, name: made.name });
+		}
+		emit({ users: out, organizations: orgsOut });
 	} finally {
 		await pool.end();
 	}
@@ -477,7 +504,12 @@ function recordDeliveries(eventsUrl, deliveries) {
  * A Better Auth (mode A: HS256 jwt plugin, `sid` in the payload) whose hooks
  * report to a running API; then one step per stdin line, one answer line each:
  * {"do": "sign-in"} -> {token, session_id, deliveries}; "sign-out";
- * {"do": "update-user", "name"}; {"do": "change-email", "email"}; "delete-user".
+ * {"do": "update-user", "name"}; {"do": "change-email", "email"}; "delete-user";
+ * with the organization plugin: {"do": "sign-up-other", email} -> {token, user_id};
+ * {"do": "create-organization", name, slug} -> {organization_id}; {"do": "add-member",
+ * organization_id, user_id, role}; "update-member-role" (the same); "remove-member"
+ * and "delete-organization" ({organization_id, user_id}); {"do": "leave-organization",
+ * organization_id, email}.
  * `deliveries` lists the hook calls the step made and the API's answers.
  */
 async function events(input) {
@@ -492,6 +524,7 @@ async function events(input) {
 	};
 	const deliveries = [];
 	recordDeliveries(`${apiUrl.replace(/\/+$/, "")}/api/auth/better-auth/events/`, deliveries);
+	const organizationEvents = apiOrganizationHooks({ apiUrl, secret: webhookSecret });
 	const auth = betterAuth({
 		secret,
 		baseURL,
@@ -502,10 +535,12 @@ async function events(input) {
 			changeEmail: { enabled: true, updateEmailWithoutVerification: true },
 		},
 		databaseHooks: apiEventHooks({ apiUrl, secret: webhookSecret }),
+		hooks: { after: createAuthMiddleware(organizationEvents.afterLeave) },
 		rateLimit: { enabled: false },
 		telemetry: { enabled: false },
 		logger: { level: "warn" },
 		plugins: [
+			organization({ organizationHooks: organizationEvents.organizationHooks }),
 			jwt({
 				jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "HS256" } },
 				jwt: {
@@ -518,8 +553,75 @@ async function events(input) {
 	});
 	const created = await signUp(auth, baseURL, user);
 	let cookies = null;
+	// Other people, by email: their session cookies once they sign up.
+	const others = new Map();
+	const signInAs = async (email, password) => {
+		const signIn = await call(auth, baseURL, "POST", "/sign-in/email", { body: { email, password } });
+		const name = findCookieName(signIn.setCookies, "session_token");
+		const jar = new Map([[name, signIn.setCookies.get(name)]]);
+		const { json } = await call(auth, baseURL, "GET", "/token", { cookies: jar });
+		return { jar, token: json.token, userId: signIn.json.user.id };
+	};
+	const memberOf = async (organizationId, userId) => {
+		const { json } = await call(auth, baseURL, "GET", `/organization/list-members?organizationId=${organizationId}`, {
+			cookies,
+		});
+		return json.members.find((m) => m.userId === userId);
+	};
 
 	const steps = {
+		// The organization steps act as the events user (signed in first), who creates and so owns them;
+		// "sign-up-other" and "leave-organization" as another person.
+		"sign-up-other": async (step) => {
+			const other = { email: requireString(step, "email"), password: "other passphrase 42", name: step.name ?? "" };
+			await signUp(auth, baseURL, other);
+			const signedIn = await signInAs(other.email, other.password);
+			others.set(other.email, signedIn.jar);
+			return { token: signedIn.token, user_id: signedIn.userId };
+		},
+		"create-organization": async (step) => {
+			const { json } = await call(auth, baseURL, "POST", "/organization/create", {
+				body: { name: requireString(step, "name"), slug: requireString(step, "slug") },
+				cookies,
+			});
+			return { organization_id: json.id };
+		},
+		"add-member": async (step) => {
+			await auth.api.addMember({
+				body: { userId: step.user_id, role: step.role, organizationId: step.organization_id },
+			});
+			return {};
+		},
+		"update-member-role": async (step) => {
+			const member = await memberOf(step.organization_id, step.user_id);
+			await call(auth, baseURL, "POST", "/organization/update-member-role", {
+				body: { memberId: member.id, role: step.role, organizationId: step.organization_id },
+				cookies,
+			});
+			return {};
+		},
+		"remove-member": async (step) => {
+			const member = await memberOf(step.organization_id, step.user_id);
+			await call(auth, baseURL, "POST", "/organization/remove-member", {
+				body: { memberIdOrEmail: member.id, organizationId: step.organization_id },
+				cookies,
+			});
+			return {};
+		},
+		"leave-organization": async (step) => {
+			await call(auth, baseURL, "POST", "/organization/leave", {
+				body: { organizationId: step.organization_id },
+				cookies: others.get(requireString(step, "email")),
+			});
+			return {};
+		},
+		"delete-organization": async (step) => {
+			await call(auth, baseURL, "POST", "/organization/delete", {
+				body: { organizationId: step.organization_id },
+				cookies,
+			});
+			return {};
+		},
 		"sign-in": async () => {
 			const signIn = await call(auth, baseURL, "POST", "/sign-in/email", {
 				body: { email: user.email, password: user.password },

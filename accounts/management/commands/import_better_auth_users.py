@@ -1,14 +1,14 @@
 """Create or update local users from a Better Auth database, keeping their ids and passwords."""
 
-from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.importing import BetterAuthDatabaseError, import_users, read_better_auth_users
+from accounts.management.better_auth_import import BetterAuthImportCommand
 
 
-class Command(BaseCommand):
+class Command(BetterAuthImportCommand):
     help = (
         "Import the users of a Better Auth PostgreSQL database under the same ids. "
         "Email-and-password users keep their password (re-hashed with bcrypt at their first "
@@ -18,14 +18,6 @@ class Command(BaseCommand):
         "A user the local database cannot hold (an email over 254 characters, a NUL character "
         "in the name) is skipped and reported, and the rest still come in."
     )
-
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "--database-url",
-            required=True,
-            help="The Better Auth database, e.g. postgresql://user:password@host:5432/name (only read).",
-        )
-        parser.add_argument("--dry-run", action="store_true", help="Report what would change; save nothing.")
 
     def handle(self, *args: Any, database_url: str, dry_run: bool, **options: Any) -> None:
         try:

@@ -227,6 +227,38 @@ class Page:
         assert status == 200, body
         return body["token"]
 
+    def shown_list(self):
+        """The switcher's entry for the list shown: "My tasks", or an organization's "name (role)"."""
+        return Select(self.browser.find_element(By.ID, "list-switcher")).first_selected_option.text
+
+    def switch_to(self, label):
+        """Show the list whose switcher entry starts with `label` ("My tasks", or an organization's name)."""
+        switcher = Select(self.browser.find_element(By.ID, "list-switcher"))
+        self.wait.until(lambda _: any(option.text.startswith(label) for option in switcher.options))
+        switcher.select_by_visible_text(
+            next(option.text for option in switcher.options if option.text.startswith(label))
+        )
+        self.wait_for_list()
+
+    def wait_for_list(self):
+        """Until the page shows the tasks of the list its switcher names."""
+        shown = self.browser.find_element(By.ID, "list-switcher").get_attribute("value")
+        self.wait.until(lambda _: self.browser.find_element(By.TAG_NAME, "main").get_attribute("data-list") == shown)
+        self.wait_for_tasks()
+
+    def submit(self, form_id, value):
+        """Type `value` into the one field of the form and submit it, then wait until it is cleared (done)."""
+        field = self.browser.find_element(By.CSS_SELECTOR, f"#{form_id} input")
+        field.send_keys(value)
+        self.browser.find_element(By.CSS_SELECTOR, f"#{form_id} button[type=submit]").click()
+        self.wait.until(
+            lambda _: not self.browser.find_element(By.CSS_SELECTOR, f"#{form_id} input").get_attribute("value")
+        )
+
+    def leave_as_if_for_another_device(self):
+        """Drop this browser's cookies: the person's Better Auth session, and so their tokens, stay alive."""
+        self.browser.delete_all_cookies()
+
     def open_api_keys(self):
         """From the tasks page, through its link, as a person would."""
         self.browser.find_element(By.LINK_TEXT, "API keys").click()
@@ -481,3 +513,44 @@ def test_a_key_created_in_the_page_lists_the_persons_tasks_with_curl_until_it_is
 
     status, body = curl("GET", f"{page.stack.api_url}/api/tasks/", key)
     assert (status, body["code"]) == (401, "api_key_not_valid")
+
+
+def test_two_people_share_an_organizations_task_and_a_member_removed_in_better_auth_loses_it_at_once(page):
+    ada = page.sign_up("Ada")
+    bob = ada.replace("ada.", "bob.")
+    page.add("Ada private")
+    page.submit("new-organization", "Acme")
+    page.wait.until(lambda _: page.shown_list() == "Acme (owner)")
+    page.wait_for_list()
+    assert page.tasks() == {}
+    page.add("Shared plan")
+    page.submit("invite", bob)
+    link = page.wait.until(EC.presence_of_element_located((By.ID, "invitation-link"))).get_attribute("href")
+    organization = page.browser.find_element(By.ID, "list-switcher").get_attribute("value")
+    page.leave_as_if_for_another_device()
+
+    page._submit_credentials("Sign up", bob, "Bob")
+    page.browser.get(link)
+    page.wait.until(EC.element_to_be_clickable((By.XPATH, "//p[@id='invitation']/button[text()='Join']"))).click()
+    page.wait.until(lambda _: page.shown_list() == "Acme (member)")
+    page.wait_for_list()
+    assert page.tasks() == {"Shared plan": False}
+    page.toggle("Shared plan")
+    bob_token = page.token()
+    page.switch_to("My tasks")
+    assert page.tasks() == {}
+    page.leave_as_if_for_another_device()
+
+    page.sign_in(ada)
+    assert page.tasks() == {"Ada private": False}
+    page.switch_to("Acme")
+    assert page.tasks() == {"Shared plan": True}
+    assert page.call_api("GET", f"/api/orgs/{organization}/tasks/", token=bob_token)["status"] == 200
+
+    page.submit("remove-member", bob)
+
+    # The hook told the API before Better Auth answered the page: the very next call is refused.
+    refused = page.call_api("GET", f"/api/orgs/{organization}/tasks/", token=bob_token)
+    assert (refused["status"], refused["body"]["code"]) == (404, "organization_not_found")
+    assert page.call_api("GET", "/api/orgs/", token=bob_token)["body"] == []
+    assert page.call_api("GET", f"/api/orgs/{organization}/tasks/")["status"] == 200

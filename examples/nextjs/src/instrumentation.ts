@@ -1,5 +1,6 @@
 // Runs once when the Next.js server starts: creates or updates Better Auth's
-// tables (user, session, account, verification, jwks), so a fresh database
+// tables (user, session, account, verification, jwks, and the organization
+// plugin's organization, member, invitation), so a fresh database
 // needs no separate migration step.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;

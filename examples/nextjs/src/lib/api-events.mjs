@@ -1,18 +1,17 @@
 // @ts-check
-// Better Auth's database hooks that report sign-outs, profile changes and
-// deletions to the Todo API. Plain JavaScript, type-checked through its
-// comments, so Node runs it as is (the API's interop tests do).
+// Better Auth's hooks that report sign-outs, profile changes, deletions and
+// organization memberships to the Todo API. Plain JavaScript, type-checked
+// through its comments, so Node runs it as is (the API's interop tests do).
 import { createHmac, randomUUID } from "node:crypto";
 
 /**
- * `databaseHooks` for `betterAuth({...})`: each event is signed (Standard
- * Webhooks, HMAC-SHA256) and POSTed to the API before Better Auth answers.
+ * Each event is signed (Standard Webhooks, HMAC-SHA256) and POSTed to the
+ * API before Better Auth answers.
  *
  * @param {{ apiUrl: string, secret: string }} options the API's base URL as
  *   this server reaches it, and BETTER_AUTH_WEBHOOK_SECRET (the API's too)
- * @returns {NonNullable<import("better-auth").BetterAuthOptions["databaseHooks"]>}
  */
-export function apiEventHooks({ apiUrl, secret }) {
+function eventSender({ apiUrl, secret }) {
   const eventsUrl = `${apiUrl.replace(/\/+$/, "")}/api/auth/better-auth/events/`;
 
   /**
@@ -45,7 +44,17 @@ export function apiEventHooks({ apiUrl, secret }) {
       }
     }
   }
+  return sendEvent;
+}
 
+/**
+ * `databaseHooks` for `betterAuth({...})`.
+ *
+ * @param {{ apiUrl: string, secret: string }} options as for eventSender
+ * @returns {NonNullable<import("better-auth").BetterAuthOptions["databaseHooks"]>}
+ */
+export function apiEventHooks(options) {
+  const sendEvent = eventSender(options);
   return {
     session: {
       delete: {
@@ -66,6 +75,53 @@ export function apiEventHooks({ apiUrl, secret }) {
       delete: {
         after: async (user) => sendEvent("user.deleted", { user_id: user.id }),
       },
+    },
+  };
+}
+
+/**
+ * For the organization plugin: `organizationHooks` for `organization({...})`,
+ * and `afterLeave` for `hooks.after` (wrapped in `createAuthMiddleware`):
+ * Better Auth runs no organization hook when a member leaves by themselves.
+ * The API takes the membership and role from these events alone.
+ *
+ * @param {{ apiUrl: string, secret: string }} options as for eventSender
+ */
+export function apiOrganizationHooks(options) {
+  const sendEvent = eventSender(options);
+
+  /**
+   * @param {string} type
+   * @returns {(data: { member: { organizationId: string, userId: string, role: string }, organization: { name: string } }) => Promise<void>}
+   */
+  const memberEvent = (type) => async ({ member, organization }) =>
+    sendEvent(type, {
+      organizationId: member.organizationId,
+      userId: member.userId,
+      role: member.role,
+      organizationName: organization.name,
+    });
+
+  return {
+    organizationHooks: {
+      afterAddMember: memberEvent("organization.member.added"),
+      afterAcceptInvitation: memberEvent("organization.member.added"),
+      afterUpdateMemberRole: memberEvent("organization.member.updated"),
+      afterRemoveMember: memberEvent("organization.member.removed"),
+      /** @param {{ organization: { id: string } }} data */
+      afterDeleteOrganization: async ({ organization }) =>
+        sendEvent("organization.deleted", { organizationId: organization.id }),
+    },
+    /** @param {{ path?: string, context: { returned?: unknown } }} ctx */
+    afterLeave: async (ctx) => {
+      const member = /** @type {{ organizationId?: string, userId?: string, role?: string }} */ (ctx.context.returned);
+      if (ctx.path === "/organization/leave" && member?.organizationId && member.userId) {
+        await sendEvent("organization.member.removed", {
+          organizationId: member.organizationId,
+          userId: member.userId,
+          role: member.role,
+        });
+      }
     },
   };
 }

@@ -5,12 +5,14 @@
 //          BETTER_AUTH_JWKS_URL (this app's /api/auth/jwks).
 // With BETTER_AUTH_WEBHOOK_SECRET set, sign-outs and deleted or changed users
 // reach the API at once (api-events.mjs); without it, tokens live out their 15 minutes.
+// The organization plugin's memberships reach the API only through those events.
 import { betterAuth } from "better-auth";
-import { jwt } from "better-auth/plugins";
+import { createAuthMiddleware } from "better-auth/api";
+import { jwt, organization } from "better-auth/plugins";
 import { SignJWT } from "jose";
 import { Pool } from "pg";
 
-import { apiEventHooks } from "./api-events.mjs";
+import { apiEventHooks, apiOrganizationHooks } from "./api-events.mjs";
 
 export type AuthMode = "hs256" | "eddsa";
 
@@ -25,6 +27,7 @@ function createAuth() {
   const signingKey = new TextEncoder().encode(secret);
   const webhookSecret = process.env.BETTER_AUTH_WEBHOOK_SECRET;
   const apiUrl = process.env.API_URL ?? "http://127.0.0.1:8000";
+  const organizationEvents = webhookSecret ? apiOrganizationHooks({ apiUrl, secret: webhookSecret }) : undefined;
   // The session id rides in the token (`sid`), so the API can refuse it once that session ends.
   const definePayload = ({ user, session }: { user: Record<string, unknown>; session: { id: string } }) => ({
     ...user,
@@ -57,11 +60,17 @@ function createAuth() {
     // The account page's "Delete my account" (a session younger than a day needs no password).
     user: { deleteUser: { enabled: true } },
     ...(webhookSecret ? { databaseHooks: apiEventHooks({ apiUrl, secret: webhookSecret }) } : {}),
+    // Better Auth runs no organization hook when a member leaves by themselves: this reports it.
+    ...(organizationEvents ? { hooks: { after: createAuthMiddleware(organizationEvents.afterLeave) } } : {}),
     telemetry: { enabled: false },
     // In production Better Auth allows 3 sign-ins or sign-ups per address per
     // 10 s; the end-to-end test signs many people up from one address.
     ...(process.env.AUTH_RATE_LIMIT === "off" ? { rateLimit: { enabled: false } } : {}),
-    plugins: [jwtPlugin],
+    plugins: [
+      jwtPlugin,
+      // Teams: the switcher's shared lists. Without the events the API knows no members (every organization 404s).
+      organization(organizationEvents ? { organizationHooks: organizationEvents.organizationHooks } : {}),
+    ],
   });
   return { auth, mode: mode as AuthMode };
 }

@@ -22,6 +22,8 @@ import { authClient } from "@/lib/auth-client";
 import type { components, paths } from "./schema";
 
 export type Task = components["schemas"]["Task"];
+export type OrganizationTask = components["schemas"]["OrganizationTask"];
+export type Organization = components["schemas"]["Membership"];
 export type Priority = components["schemas"]["PriorityEnum"];
 export type TaskSummary = components["schemas"]["TaskSummary"];
 export type Profile = components["schemas"]["User"];

@@ -404,6 +404,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's organizations, as Better Auth's events last reported them, each with the caller's role. */
+        get: operations["orgs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org_id}/tasks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tasks
+         * @description An organization's tasks at `/api/orgs/{org_id}/tasks/`, shared by its members, as `/api/tasks/` has them.
+         *
+         *     The same filters, pages and errors. Members read the tasks, create them, change and delete the ones they
+         *     created, and complete or reopen any; admins and owners change and delete
+         *     any. A non-member gets 404 `organization_not_found`, for an organization
+         *     that exists as for one that does not. Membership is what Better Auth's
+         *     events last reported, read on every request; a token's organization
+         *     claims are never read.
+         */
+        get: operations["org_tasks_list"];
+        put?: never;
+        /**
+         * Create a task
+         * @description An organization's tasks at `/api/orgs/{org_id}/tasks/`, shared by its members, as `/api/tasks/` has them.
+         *
+         *     The same filters, pages and errors. Members read the tasks, create them, change and delete the ones they
+         *     created, and complete or reopen any; admins and owners change and delete
+         *     any. A non-member gets 404 `organization_not_found`, for an organization
+         *     that exists as for one that does not. Membership is what Better Auth's
+         *     events last reported, read on every request; a token's organization
+         *     claims are never read.
+         */
+        post: operations["org_tasks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org_id}/tasks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a task
+         * @description An organization's tasks at `/api/orgs/{org_id}/tasks/`, shared by its members, as `/api/tasks/` has them.
+         *
+         *     The same filters, pages and errors. Members read the tasks, create them, change and delete the ones they
+         *     created, and complete or reopen any; admins and owners change and delete
+         *     any. A non-member gets 404 `organization_not_found`, for an organization
+         *     that exists as for one that does not. Membership is what Better Auth's
+         *     events last reported, read on every request; a token's organization
+         *     claims are never read.
+         */
+        get: operations["org_tasks_retrieve"];
+        /**
+         * Replace a task
+         * @description An organization's tasks at `/api/orgs/{org_id}/tasks/`, shared by its members, as `/api/tasks/` has them.
+         *
+         *     The same filters, pages and errors. Members read the tasks, create them, change and delete the ones they
+         *     created, and complete or reopen any; admins and owners change and delete
+         *     any. A non-member gets 404 `organization_not_found`, for an organization
+         *     that exists as for one that does not. Membership is what Better Auth's
+         *     events last reported, read on every request; a token's organization
+         *     claims are never read.
+         */
+        put: operations["org_tasks_update"];
+        post?: never;
+        /**
+         * Delete a task
+         * @description An organization's tasks at `/api/orgs/{org_id}/tasks/`, shared by its members, as `/api/tasks/` has them.
+         *
+         *     The same filters, pages and errors. Members read the tasks, create them, change and delete the ones they
+         *     created, and complete or reopen any; admins and owners change and delete
+         *     any. A non-member gets 404 `organization_not_found`, for an organization
+         *     that exists as for one that does not. Membership is what Better Auth's
+         *     events last reported, read on every request; a token's organization
+         *     claims are never read.
+         */
+        delete: operations["org_tasks_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of a task
+         * @description An organization's tasks at `/api/orgs/{org_id}/tasks/`, shared by its members, as `/api/tasks/` has them.
+         *
+         *     The same filters, pages and errors. Members read the tasks, create them, change and delete the ones they
+         *     created, and complete or reopen any; admins and owners change and delete
+         *     any. A non-member gets 404 `organization_not_found`, for an organization
+         *     that exists as for one that does not. Membership is what Better Auth's
+         *     events last reported, read on every request; a token's organization
+         *     claims are never read.
+         */
+        patch: operations["org_tasks_partial_update"];
+        trace?: never;
+    };
+    "/api/orgs/{org_id}/tasks/{id}/toggle/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Flip a task between completed and open
+         * @description An organization's tasks at `/api/orgs/{org_id}/tasks/`, shared by its members, as `/api/tasks/` has them.
+         *
+         *     The same filters, pages and errors. Members read the tasks, create them, change and delete the ones they
+         *     created, and complete or reopen any; admins and owners change and delete
+         *     any. A non-member gets 404 `organization_not_found`, for an organization
+         *     that exists as for one that does not. Membership is what Better Auth's
+         *     events last reported, read on every request; a token's organization
+         *     claims are never read.
+         */
+        post: operations["org_tasks_toggle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/": {
         parameters: {
             query?: never;
@@ -697,6 +839,79 @@ export interface components {
             uid: string;
             token: string;
         };
+        /** @description One of the caller's organizations, with their role in it. */
+        Membership: {
+            /** @description The organization's id. */
+            readonly id: string;
+            /** @description The organization's name. */
+            readonly name: string;
+            /** @description The caller's Better Auth role: `owner`, `admin`, `member`, or another the operator mapped (several are comma-separated). */
+            readonly role: string;
+        };
+        /** @description An organization's task: a person's task's fields (`owner` is null), the organization and who created it. */
+        OrganizationTask: {
+            /** Format: uuid */
+            readonly id: string;
+            /** @description Always null: no one person owns the task. */
+            readonly owner: string | null;
+            title: string;
+            description?: string;
+            completed?: boolean;
+            /**
+             * Format: date-time
+             * @description Set when the task is completed.
+             */
+            readonly completed_at: string | null;
+            /**
+             * @description How important the task is; `medium` by default.
+             *
+             *     * `low` - low
+             *     * `medium` - medium
+             *     * `high` - high
+             */
+            priority?: components["schemas"]["PriorityEnum"];
+            /** Format: date */
+            due_date?: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** @description The id of the organization the task belongs to. */
+            readonly organization: string;
+            /** @description The user id of who created the task (null once their account is erased); they may change it. */
+            readonly created_by: string | null;
+        };
+        /** @description An organization's task: a person's task's fields (`owner` is null), the organization and who created it. */
+        OrganizationTaskRequest: {
+            title: string;
+            description?: string;
+            completed?: boolean;
+            /**
+             * @description How important the task is; `medium` by default.
+             *
+             *     * `low` - low
+             *     * `medium` - medium
+             *     * `high` - high
+             */
+            priority?: components["schemas"]["PriorityEnum"];
+            /** Format: date */
+            due_date?: string | null;
+        };
+        PaginatedOrganizationTaskList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["OrganizationTask"][];
+        };
         PaginatedTaskList: {
             /** @example 123 */
             count: number;
@@ -722,6 +937,22 @@ export interface components {
             uid: string;
             token: string;
             new_password: string;
+        };
+        /** @description An organization's task: a person's task's fields (`owner` is null), the organization and who created it. */
+        PatchedOrganizationTaskRequest: {
+            title?: string;
+            description?: string;
+            completed?: boolean;
+            /**
+             * @description How important the task is; `medium` by default.
+             *
+             *     * `low` - low
+             *     * `medium` - medium
+             *     * `high` - high
+             */
+            priority?: components["schemas"]["PriorityEnum"];
+            /** Format: date */
+            due_date?: string | null;
         };
         /** @description PATCH /api/auth/me/: the holder edits the name; every other field is read-only (and ignored). */
         PatchedProfileRequest: {
@@ -2324,6 +2555,450 @@ export interface operations {
             };
             /** @description Too many requests from this IP or for this address. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    orgs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Membership"][];
+                };
+            };
+        };
+    };
+    org_tasks_list: {
+        parameters: {
+            query?: {
+                /** @description Only completed (true) or open (false) tasks. */
+                completed?: boolean;
+                /** @description Only tasks due on or after this date (YYYY-MM-DD). */
+                due_after?: string;
+                /** @description Only tasks due on or before this date (YYYY-MM-DD). */
+                due_before?: string;
+                /** @description Comma-separated: created_at, updated_at, due_date, priority (by importance), title; '-' before a name for descending. Newest first (-created_at) by default; ties are broken by id. Any other name answers 400. */
+                ordering?: string;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Tasks per page: a whole number from 1, 20 by default; more than 100 gives 100. */
+                page_size?: number;
+                priority?: "high" | "low" | "medium";
+                /** @description A search term. */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id (Better Auth's); the caller must be a member. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOrganizationTaskList"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_role_not_allowed`: the caller's role maps to no access (ORGANIZATION_ROLES); `not_task_creator`: a member changing or deleting a task someone else created (admins and owners may). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_not_found`: no such organization among the caller's (a non-member gets the same answer for an organization that exists as for one that does not); `not_found`: no such task in it, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    org_tasks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id (Better Auth's); the caller must be a member. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationTaskRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationTask"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_role_not_allowed`: the caller's role maps to no access (ORGANIZATION_ROLES); `not_task_creator`: a member changing or deleting a task someone else created (admins and owners may). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_not_found`: no such organization among the caller's (a non-member gets the same answer for an organization that exists as for one that does not); `not_found`: no such task in it, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `task_limit_reached`: the organization already holds the most tasks one may (`TASKS_MAX_PER_ORGANIZATION`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    org_tasks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id. */
+                id: string;
+                /** @description The organization's id (Better Auth's); the caller must be a member. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationTask"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_role_not_allowed`: the caller's role maps to no access (ORGANIZATION_ROLES); `not_task_creator`: a member changing or deleting a task someone else created (admins and owners may). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_not_found`: no such organization among the caller's (a non-member gets the same answer for an organization that exists as for one that does not); `not_found`: no such task in it, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    org_tasks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id. */
+                id: string;
+                /** @description The organization's id (Better Auth's); the caller must be a member. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationTaskRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationTask"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_role_not_allowed`: the caller's role maps to no access (ORGANIZATION_ROLES); `not_task_creator`: a member changing or deleting a task someone else created (admins and owners may). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_not_found`: no such organization among the caller's (a non-member gets the same answer for an organization that exists as for one that does not); `not_found`: no such task in it, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    org_tasks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id. */
+                id: string;
+                /** @description The organization's id (Better Auth's); the caller must be a member. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_role_not_allowed`: the caller's role maps to no access (ORGANIZATION_ROLES); `not_task_creator`: a member changing or deleting a task someone else created (admins and owners may). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_not_found`: no such organization among the caller's (a non-member gets the same answer for an organization that exists as for one that does not); `not_found`: no such task in it, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    org_tasks_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id. */
+                id: string;
+                /** @description The organization's id (Better Auth's); the caller must be a member. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedOrganizationTaskRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationTask"];
+                };
+            };
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_role_not_allowed`: the caller's role maps to no access (ORGANIZATION_ROLES); `not_task_creator`: a member changing or deleting a task someone else created (admins and owners may). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_not_found`: no such organization among the caller's (a non-member gets the same answer for an organization that exists as for one that does not); `not_found`: no such task in it, or no such page. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    org_tasks_toggle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task's id. */
+                id: string;
+                /** @description The organization's id (Better Auth's); the caller must be a member. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationTask"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_role_not_allowed`: the caller's role maps to no access (ORGANIZATION_ROLES); `not_task_creator`: a member changing or deleting a task someone else created (admins and owners may). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_not_found`: no such organization among the caller's (a non-member gets the same answer for an organization that exists as for one that does not); `not_found`: no such task in it, or no such page. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
