@@ -1,5 +1,6 @@
 """The local user: keyed by the Better Auth user id, signed in by email."""
 
+from datetime import datetime
 from typing import Any, ClassVar, NoReturn
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -147,8 +148,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
         help_text="When the account was deactivated; `purge_inactive_users` erases it some days later.",
     )
+    banned = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Banned through Better Auth's admin plugin (its `user.banned` event): refused on every request.",
+    )
+    ban_expires = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the ban ends by itself; empty: until it is lifted."
+    )
+    better_auth_role = models.CharField(
+        max_length=NAME_MAX_LENGTH,
+        blank=True,
+        db_default="",
+        editable=False,
+        help_text="Better Auth's `role` as last seen; grants nothing unless BETTER_AUTH_ROLE_GROUPS maps it.",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
+    # Not a column: the Better Auth admin acting as this person in the current request (accounts.services.users).
+    impersonated_by: str | None = None
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
@@ -187,6 +206,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Record that the holder proved its current address, and how; the caller saves."""
         self.email_proof = proof
         self.email_verified = proof != EmailProof.NONE
+
+    def is_banned(self, now: datetime) -> bool:
+        """Banned now: a ban with no end, or one that ends later."""
+        return self.banned and (self.ban_expires is None or self.ban_expires > now)
 
     @property
     def email_yields(self) -> bool:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "core",
+    "audit",
     "accounts",
     "tasks",
 ]
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # BROWSER_MIDDLEWARE, for every request but the API's (bearer tokens, no cookies).
     "core.middleware.BrowserPagesMiddleware",
+    # Records each write made while a Better Auth admin impersonates the person (reads cost a getattr).
+    "audit.middleware.ImpersonatedWriteMiddleware",
     # Last: its process_view refuses a bad bearer token once the view is known.
     "drf_better_auth.middleware.BearerTokenMiddleware",
 ]
@@ -224,6 +227,12 @@ BETTER_AUTH_WEBHOOK_SECRET = env.str("BETTER_AUTH_WEBHOOK_SECRET", default="")
 # What a `user.deleted` event does: "delete" erases the account here too (its tasks, its personal data);
 # "deactivate" only refuses it from now on, keeping its data. accounts.checks refuses any other value.
 BETTER_AUTH_DELETED_USERS = env.str("BETTER_AUTH_DELETED_USERS", default="delete").strip().lower()
+# Better Auth's admin plugin `role` -> the Django groups it grants (and staff, to sign in to the admin):
+# e.g. {"admin": ["Support"]}. Empty, the default: no Better Auth role grants anything here. Never
+# superuser. A JSON object in the environment; accounts.checks refuses any other shape.
+BETTER_AUTH_ROLE_GROUPS = env.json("BETTER_AUTH_ROLE_GROUPS", default={})
+# How long the audit trail keeps an entry: `manage.py prune_audit` deletes older ones (run it from cron).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default=15 * 60)),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 3600)),
@@ -246,6 +255,8 @@ SIMPLE_JWT = {
     "BLACKLIST_RULE": "accounts.services.refresh_token_deny",
     "BLACKLIST_CHECK_RULE": "accounts.services.refresh_token_ensure_not_denied",
     "SIGN_IN_RULE": "accounts.services.user_sign_in",
+    # Signing out on one device is recorded in the audit trail.
+    "TOKEN_BLACKLIST_SERIALIZER": "accounts.serializers.TokenBlacklistSerializer",
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else [])

@@ -11,17 +11,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("accounts", "tasks", "core", "server", "config", "testing")
+PACKAGES = ("accounts", "audit", "tasks", "core", "server", "config", "testing")
 # Which of the project's packages each one may import, and nothing more: `core` at the bottom,
-# the apps on it (tasks on accounts, never the reverse), the server on core alone, `config` wiring
-# them together, the test fixtures (`testing`) on the apps.
+# the audit trail on it (every app records there, it knows none of them), the apps on those (tasks
+# on accounts, never the reverse), the server on core alone, `config` wiring them together, the
+# test fixtures (`testing`) on the apps.
 ALLOWED = {
     "core": set(),
-    "accounts": {"core"},
-    "tasks": {"accounts", "core"},
+    "audit": {"core"},
+    "accounts": {"audit", "core"},
+    "tasks": {"accounts", "audit", "core"},
     "server": {"core"},
-    "config": {"accounts", "core", "server", "tasks"},
-    "testing": {"accounts", "core", "server", "tasks"},
+    "config": {"accounts", "audit", "core", "server", "tasks"},
+    "testing": {"accounts", "audit", "core", "server", "tasks"},
 }
 
 
