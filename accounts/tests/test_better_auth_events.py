@@ -369,7 +369,9 @@ def test_a_well_signed_but_malformed_event_gets_a_clear_400(deliver, body, code)
 def test_an_unknown_event_type_names_the_known_ones(deliver):
     response = deliver("user.created", {"user_id": USER_ID})
 
-    assert response.json()["detail"] == "Unknown event type; known: session.deleted, user.updated, user.banned, user.unbanned, user.deleted."
+    assert response.json()["detail"] == (
+        "Unknown event type; known: session.deleted, user.updated, user.banned, user.unbanned, user.deleted."
+    )
 
 
 @pytest.mark.postgres_only

@@ -18,7 +18,9 @@ ENTRIES_URL = "/admin/audit/auditentry/"
 
 
 def entry(**overrides):
-    return audit_record(**{"event": AuditEvent.SIGN_IN_SUCCEEDED, "user_id": "Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe", **overrides})
+    return audit_record(
+        **{"event": AuditEvent.SIGN_IN_SUCCEEDED, "user_id": "Zf3kQ9xLm2Pq8RtY1vWb4nJc7hGd5sAe", **overrides}
+    )
 
 
 def aged(days):
