@@ -1,4 +1,4 @@
-"""Better Auth's admin plugin in a token: `banned`/`banExpires` refuse it (403), `impersonatedBy` and `role` are read."""
+"""Better Auth's admin plugin in a token: `banned`/`banExpires` refuse it (403); `impersonatedBy`, `role` are read."""
 
 import time
 from datetime import UTC, datetime
