@@ -22,7 +22,7 @@ def create_triggers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) ->
                 IF TG_OP = 'DELETE' AND current_setting('audit.prune', true) = 'on' THEN
                     RETURN OLD;
                 END IF;
-                RAISE EXCEPTION 'audit_auditentry is append-only: % refused', TG_OP
+                RAISE EXCEPTION 'audit_auditentry is append-only: %% refused', TG_OP
                     USING ERRCODE = 'insufficient_privilege';
             END
             $$;

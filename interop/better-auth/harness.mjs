@@ -6,6 +6,7 @@
 //   node interop/better-auth/harness.mjs seed-postgres  < one JSON line on stdin
 //   node interop/better-auth/harness.mjs events         < a JSON line, then one per step
 //   node interop/better-auth/harness.mjs people         < a JSON line, then one per step
+//   node interop/better-auth/harness.mjs admin          < a JSON line, then one per step
 //
 // Contract: exactly ONE JSON line on stdout; all diagnostics go to stderr.
 // See README.md for the input/output shapes.
@@ -32,6 +33,7 @@ for (const name of [
 
 const { betterAuth } = await import("better-auth");
 const { jwt } = await import("better-auth/plugins/jwt");
+const { admin } = await import("better-auth/plugins/admin");
 const { memoryAdapter } = await import("better-auth/adapters/memory");
 const { SignJWT } = await import("jose");
 const { apiEventHooks } = await import("../../examples/nextjs/src/lib/api-events.mjs");
@@ -632,9 +634,110 @@ async function people(input) {
 	}
 }
 
+/**
+ * A real Better Auth with the admin plugin (mode A: HS256 jwt plugin, with the
+ * shipped auth.ts's payload: `sid` and `impersonatedBy`) whose hooks report to a
+ * running API. A person and an admin (role "admin") sign up; then one step per
+ * stdin line, one answer line each:
+ * "sign-in" -> {token, session_id} (the person); "admin-sign-in" -> {token};
+ * "impersonate" -> {token, session_id} (the admin acting as the person);
+ * {"do": "ban", "expires_in"?: seconds}; "unban"; {"do": "set-role", "role"}.
+ * Every answer has `deliveries`: the hook calls the step made and the API's answers.
+ */
+async function adminPlugin(input) {
+	const secret = requireString(input, "secret", { minLength: 32 });
+	const webhookSecret = requireString(input, "webhook_secret", { minLength: 32 });
+	const apiUrl = requireString(input, "api_url");
+	const baseURL = (input.base_url || "http://localhost:3000").replace(/\/+$/, "");
+	const person = { email: requireString(input, "email"), password: "person passphrase 42", name: "Person" };
+	const boss = { email: "admin.person@example.com", password: "admin passphrase 42", name: "Admin" };
+	const deliveries = [];
+	recordDeliveries(`${apiUrl.replace(/\/+$/, "")}/api/auth/better-auth/events/`, deliveries);
+	const db = emptyMemoryDb();
+	const auth = betterAuth({
+		secret,
+		baseURL,
+		database: memoryAdapter(db),
+		emailAndPassword: { enabled: true, autoSignIn: true },
+		databaseHooks: apiEventHooks({ apiUrl, secret: webhookSecret }),
+		rateLimit: { enabled: false },
+		telemetry: { enabled: false },
+		logger: { level: "warn" },
+		plugins: [
+			jwt({
+				jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "HS256" } },
+				jwt: {
+					// As examples/nextjs/src/lib/auth.ts and docs/better-auth.md ship it.
+					definePayload: ({ user, session }) => ({
+						...user,
+						sid: session.id,
+						impersonatedBy: session.impersonatedBy ?? undefined,
+					}),
+					sign: hs256Signer(secret),
+				},
+			}),
+			admin(),
+		],
+	});
+	const created = await signUp(auth, baseURL, person);
+	const bossUser = await signUp(auth, baseURL, boss);
+	// The first admin is made in the database, as Better Auth's docs say (no admin exists to grant it).
+	db.user.find((row) => row.id === bossUser.id).role = "admin";
+
+	const cookiesOf = (response) => {
+		const name = findCookieName(response.setCookies, "session_token");
+		return new Map([[name, response.setCookies.get(name)]]);
+	};
+	const tokenFor = async (cookies) => {
+		const { json } = await call(auth, baseURL, "GET", "/token", { cookies });
+		return { token: json.token, session_id: decodePayload(json.token).sid };
+	};
+	const signIn = async (who) =>
+		cookiesOf(await call(auth, baseURL, "POST", "/sign-in/email", { body: { email: who.email, password: who.password } }));
+	let bossCookies = await signIn(boss);
+
+	const steps = {
+		"sign-in": async () => tokenFor(await signIn(person)),
+		"admin-sign-in": async () => {
+			bossCookies = await signIn(boss);
+			return tokenFor(bossCookies);
+		},
+		impersonate: async () => {
+			const response = await call(auth, baseURL, "POST", "/admin/impersonate-user", {
+				body: { userId: created.id },
+				cookies: bossCookies,
+			});
+			return tokenFor(cookiesOf(response));
+		},
+		ban: async (step) => {
+			const body = { userId: created.id, ...(step.expires_in ? { banExpiresIn: step.expires_in } : {}) };
+			await call(auth, baseURL, "POST", "/admin/ban-user", { body, cookies: bossCookies });
+			return {};
+		},
+		unban: async () => {
+			await call(auth, baseURL, "POST", "/admin/unban-user", { body: { userId: created.id }, cookies: bossCookies });
+			return {};
+		},
+		"set-role": async (step) => {
+			const body = { userId: created.id, role: requireString(step, "role") };
+			await call(auth, baseURL, "POST", "/admin/set-role", { body, cookies: bossCookies });
+			return {};
+		},
+	};
+	const lines = readline.createInterface({ input: process.stdin });
+	emit({ user: { id: created.id, email: created.email }, admin: { id: bossUser.id } });
+	for await (const line of lines) {
+		const step = JSON.parse(line);
+		const run = steps[step.do];
+		if (!run) throw new Error(`unknown step ${JSON.stringify(step.do)}`);
+		deliveries.length = 0;
+		emit({ ...(await run(step)), deliveries });
+	}
+}
+
 // ---------------------------------------------------------------------------
 
-const commands = { mint, "seed-postgres": seedPostgres, events, people };
+const commands = { mint, "seed-postgres": seedPostgres, events, people, admin: adminPlugin };
 
 async function main() {
 	const name = process.argv[2];
