@@ -5,6 +5,7 @@ a first run working with no `.env`; the system checks in `core.checks` and `acco
 to start with them (or with any weak secret) once DEBUG is off.
 """
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -227,10 +228,20 @@ BETTER_AUTH_WEBHOOK_SECRET = env.str("BETTER_AUTH_WEBHOOK_SECRET", default="")
 # What a `user.deleted` event does: "delete" erases the account here too (its tasks, its personal data);
 # "deactivate" only refuses it from now on, keeping its data. accounts.checks refuses any other value.
 BETTER_AUTH_DELETED_USERS = env.str("BETTER_AUTH_DELETED_USERS", default="delete").strip().lower()
+
+
+def _json_or_text(value: str) -> object:
+    # Not JSON: the text itself, which the start-up check then names (no traceback from settings).
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
 # Better Auth's admin plugin `role` -> the Django groups it grants (and staff, to sign in to the admin):
 # e.g. {"admin": ["Support"]}. Empty, the default: no Better Auth role grants anything here. Never
 # superuser. A JSON object in the environment; accounts.checks refuses any other shape.
-BETTER_AUTH_ROLE_GROUPS = env.json("BETTER_AUTH_ROLE_GROUPS", default={})
+BETTER_AUTH_ROLE_GROUPS = _json_or_text(env.str("BETTER_AUTH_ROLE_GROUPS", default="") or "{}")
 # How long the audit trail keeps an entry: `manage.py prune_audit` deletes older ones (run it from cron).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 SIMPLE_JWT = {
