@@ -6,10 +6,10 @@ password or request body: `services.audit_record` takes a fixed list of
 facts, and `detail` only short values of known keys.
 """
 
-from typing import Any, NoReturn
-
 from django.db import models
 from django.utils import timezone
+
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 # Better Auth's ids and ours fit this width (accounts.models.USER_ID_MAX_LENGTH).
 ID_MAX_LENGTH = 64
@@ -35,22 +35,7 @@ class AuditEvent(models.TextChoices):
     IMPERSONATED_WRITE = "impersonated_write", "Write while impersonated"
 
 
-class AppendOnlyError(Exception):
-    """A change or deletion of an audit row: a trail anyone can rewrite proves nothing."""
-
-
-class AuditEntryQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit entries are never updated.")
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
-        raise AppendOnlyError("Audit entries are never updated.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("Audit entries are never deleted; `prune_audit` removes those past retention.")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     event = models.CharField(max_length=32, choices=AuditEvent.choices, db_index=True, editable=False)
     user_id = models.CharField(
@@ -69,7 +54,7 @@ class AuditEntry(models.Model):
     request_id = models.CharField(max_length=64, blank=True, editable=False)
     detail = models.JSONField(default=dict, blank=True, editable=False)
 
-    objects = AuditEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -80,11 +65,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} ({self.user_id or 'no account'})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Audit entries are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit entries are never deleted; `prune_audit` removes those past retention.")

@@ -9,8 +9,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from audit.models import AppendOnlyError, AuditEntry, AuditEvent
+from audit.models import AuditEntry, AuditEvent
 from audit.services import audit_prune, audit_record
+from core.models import AppendOnlyError
 
 pytestmark = pytest.mark.django_db
 

@@ -481,8 +481,11 @@ function recordDeliveries(eventsUrl, deliveries) {
  * {"do": "sign-in"} -> {token, session_id, deliveries}; "sign-out";
  * {"do": "update-user", "name"}; {"do": "change-email", "email"}; "delete-user".
  * `deliveries` lists the hook calls the step made and the API's answers.
+ * The `admin` command adds Better Auth's admin plugin and an admin (role "admin"), who
+ * takes the steps "admin-sign-in" -> {token, session_id}; "impersonate" -> {token,
+ * session_id} (acting as the user); {"do": "ban", "expires_in"?}; "unban"; {"do": "set-role", "role"}.
  */
-async function events(input) {
+async function events(input, { admin: withAdmin = false } = {}) {
 	const secret = requireString(input, "secret", { minLength: 32 });
 	const webhookSecret = requireString(input, "webhook_secret", { minLength: 32 });
 	const apiUrl = requireString(input, "api_url");
@@ -494,10 +497,11 @@ async function events(input) {
 	};
 	const deliveries = [];
 	recordDeliveries(`${apiUrl.replace(/\/+$/, "")}/api/auth/better-auth/events/`, deliveries);
+	const db = emptyMemoryDb();
 	const auth = betterAuth({
 		secret,
 		baseURL,
-		database: memoryAdapter(emptyMemoryDb()),
+		database: memoryAdapter(db),
 		emailAndPassword: { enabled: true, autoSignIn: true },
 		user: {
 			deleteUser: { enabled: true },
@@ -511,25 +515,38 @@ async function events(input) {
 			jwt({
 				jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "HS256" } },
 				jwt: {
-					// The session id rides in the token, so the API can refuse it once the session ends.
-					definePayload: ({ user, session }) => ({ ...user, sid: session.id }),
+					// As examples/nextjs/src/lib/auth.ts and docs/better-auth.md ship it: the session id rides
+					// in the token, so the API can refuse it once the session ends, and so does the admin
+					// plugin's impersonator.
+					definePayload: ({ user, session }) => ({
+						...user,
+						sid: session.id,
+						impersonatedBy: session.impersonatedBy ?? undefined,
+					}),
 					sign: hs256Signer(secret),
 				},
 			}),
+			...(withAdmin ? [admin()] : []),
 		],
 	});
 	const created = await signUp(auth, baseURL, user);
 	let cookies = null;
+	const signIn = async (who) => {
+		const response = await call(auth, baseURL, "POST", "/sign-in/email", {
+			body: { email: who.email, password: who.password },
+		});
+		const name = findCookieName(response.setCookies, "session_token");
+		return new Map([[name, response.setCookies.get(name)]]);
+	};
+	const tokenFor = async (sessionCookies) => {
+		const { json } = await call(auth, baseURL, "GET", "/token", { cookies: sessionCookies });
+		return { token: json.token, session_id: decodePayload(json.token).sid };
+	};
 
 	const steps = {
 		"sign-in": async () => {
-			const signIn = await call(auth, baseURL, "POST", "/sign-in/email", {
-				body: { email: user.email, password: user.password },
-			});
-			const name = findCookieName(signIn.setCookies, "session_token");
-			cookies = new Map([[name, signIn.setCookies.get(name)]]);
-			const { json } = await call(auth, baseURL, "GET", "/token", { cookies });
-			return { token: json.token, session_id: decodePayload(json.token).sid };
+			cookies = await signIn(user);
+			return tokenFor(cookies);
 		},
 		"sign-out": async () => {
 			await call(auth, baseURL, "POST", "/sign-out", { body: {}, cookies });
@@ -549,9 +566,47 @@ async function events(input) {
 			return {};
 		},
 	};
+	const ready = { user: { id: created.id, email: created.email, name: created.name } };
+	if (withAdmin) {
+		const boss = { email: "admin.person@example.com", password: "admin passphrase 42", name: "Admin" };
+		const bossUser = await signUp(auth, baseURL, boss);
+		// The first admin is made in the database, as Better Auth's docs say (no admin exists to grant it).
+		db.user.find((row) => row.id === bossUser.id).role = "admin";
+		let bossCookies = await signIn(boss);
+		const asAdmin = async (path, body) => {
+			await call(auth, baseURL, "POST", path, { body: { userId: created.id, ...body }, cookies: bossCookies });
+			return {};
+		};
+		Object.assign(steps, {
+			"admin-sign-in": async () => {
+				bossCookies = await signIn(boss);
+				return tokenFor(bossCookies);
+			},
+			impersonate: async () => {
+				const response = await call(auth, baseURL, "POST", "/admin/impersonate-user", {
+					body: { userId: created.id },
+					cookies: bossCookies,
+				});
+				const name = findCookieName(response.setCookies, "session_token");
+				return tokenFor(new Map([[name, response.setCookies.get(name)]]));
+			},
+			ban: async (step) => asAdmin("/admin/ban-user", step.expires_in ? { banExpiresIn: step.expires_in } : {}),
+			unban: async () => asAdmin("/admin/unban-user", {}),
+			"set-role": async (step) => asAdmin("/admin/set-role", { role: requireString(step, "role") }),
+		});
+		ready.admin = { id: bossUser.id };
+	}
+	await runSteps(steps, deliveries, ready);
+}
+
+/**
+ * Print `ready`, then run one step per stdin line and print one answer line each,
+ * with the `deliveries` the step's hooks made.
+ */
+async function runSteps(steps, deliveries, ready) {
 	// Listening before the first answer: the next step is written only after it.
 	const lines = readline.createInterface({ input: process.stdin });
-	emit({ user: { id: created.id, email: created.email, name: created.name } });
+	emit(ready);
 	for await (const line of lines) {
 		const step = JSON.parse(line);
 		const run = steps[step.do];
@@ -634,110 +689,9 @@ async function people(input) {
 	}
 }
 
-/**
- * A real Better Auth with the admin plugin (mode A: HS256 jwt plugin, with the
- * shipped auth.ts's payload: `sid` and `impersonatedBy`) whose hooks report to a
- * running API. A person and an admin (role "admin") sign up; then one step per
- * stdin line, one answer line each:
- * "sign-in" -> {token, session_id} (the person); "admin-sign-in" -> {token};
- * "impersonate" -> {token, session_id} (the admin acting as the person);
- * {"do": "ban", "expires_in"?: seconds}; "unban"; {"do": "set-role", "role"}.
- * Every answer has `deliveries`: the hook calls the step made and the API's answers.
- */
-async function adminPlugin(input) {
-	const secret = requireString(input, "secret", { minLength: 32 });
-	const webhookSecret = requireString(input, "webhook_secret", { minLength: 32 });
-	const apiUrl = requireString(input, "api_url");
-	const baseURL = (input.base_url || "http://localhost:3000").replace(/\/+$/, "");
-	const person = { email: requireString(input, "email"), password: "person passphrase 42", name: "Person" };
-	const boss = { email: "admin.person@example.com", password: "admin passphrase 42", name: "Admin" };
-	const deliveries = [];
-	recordDeliveries(`${apiUrl.replace(/\/+$/, "")}/api/auth/better-auth/events/`, deliveries);
-	const db = emptyMemoryDb();
-	const auth = betterAuth({
-		secret,
-		baseURL,
-		database: memoryAdapter(db),
-		emailAndPassword: { enabled: true, autoSignIn: true },
-		databaseHooks: apiEventHooks({ apiUrl, secret: webhookSecret }),
-		rateLimit: { enabled: false },
-		telemetry: { enabled: false },
-		logger: { level: "warn" },
-		plugins: [
-			jwt({
-				jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "HS256" } },
-				jwt: {
-					// As examples/nextjs/src/lib/auth.ts and docs/better-auth.md ship it.
-					definePayload: ({ user, session }) => ({
-						...user,
-						sid: session.id,
-						impersonatedBy: session.impersonatedBy ?? undefined,
-					}),
-					sign: hs256Signer(secret),
-				},
-			}),
-			admin(),
-		],
-	});
-	const created = await signUp(auth, baseURL, person);
-	const bossUser = await signUp(auth, baseURL, boss);
-	// The first admin is made in the database, as Better Auth's docs say (no admin exists to grant it).
-	db.user.find((row) => row.id === bossUser.id).role = "admin";
-
-	const cookiesOf = (response) => {
-		const name = findCookieName(response.setCookies, "session_token");
-		return new Map([[name, response.setCookies.get(name)]]);
-	};
-	const tokenFor = async (cookies) => {
-		const { json } = await call(auth, baseURL, "GET", "/token", { cookies });
-		return { token: json.token, session_id: decodePayload(json.token).sid };
-	};
-	const signIn = async (who) =>
-		cookiesOf(await call(auth, baseURL, "POST", "/sign-in/email", { body: { email: who.email, password: who.password } }));
-	let bossCookies = await signIn(boss);
-
-	const steps = {
-		"sign-in": async () => tokenFor(await signIn(person)),
-		"admin-sign-in": async () => {
-			bossCookies = await signIn(boss);
-			return tokenFor(bossCookies);
-		},
-		impersonate: async () => {
-			const response = await call(auth, baseURL, "POST", "/admin/impersonate-user", {
-				body: { userId: created.id },
-				cookies: bossCookies,
-			});
-			return tokenFor(cookiesOf(response));
-		},
-		ban: async (step) => {
-			const body = { userId: created.id, ...(step.expires_in ? { banExpiresIn: step.expires_in } : {}) };
-			await call(auth, baseURL, "POST", "/admin/ban-user", { body, cookies: bossCookies });
-			return {};
-		},
-		unban: async () => {
-			await call(auth, baseURL, "POST", "/admin/unban-user", { body: { userId: created.id }, cookies: bossCookies });
-			return {};
-		},
-		"set-role": async (step) => {
-			const body = { userId: created.id, role: requireString(step, "role") };
-			await call(auth, baseURL, "POST", "/admin/set-role", { body, cookies: bossCookies });
-			return {};
-		},
-	};
-	const lines = readline.createInterface({ input: process.stdin });
-	emit({ user: { id: created.id, email: created.email }, admin: { id: bossUser.id } });
-	for await (const line of lines) {
-		const step = JSON.parse(line);
-		const run = steps[step.do];
-		if (!run) throw new Error(`unknown step ${JSON.stringify(step.do)}`);
-		deliveries.length = 0;
-		emit({ ...(await run(step)), deliveries });
-	}
-}
-
 // ---------------------------------------------------------------------------
 
-const commands = { mint, "seed-postgres": seedPostgres, events, people, admin: adminPlugin };
+const commands = { mint, "seed-postgres": seedPostgres, events, people, admin: (input) => events(input, { admin: true }) };
 
 async function main() {
 	const name = process.argv[2];
