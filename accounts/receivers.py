@@ -1,10 +1,13 @@
-"""Audit entries for what happens outside accounts.services: django-axes' lockouts and the admin's changes."""
+"""Audit entries for what happens outside accounts.services: sign-ins through Django's auth (failed ones
+anywhere, the admin's successful ones), django-axes' lockouts, and the admin's changes.
+"""
 
 import json
 from typing import Any
 
 from axes.signals import user_locked_out
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -13,9 +16,30 @@ from django.http import HttpRequest
 from audit.models import AuditEvent
 from audit.services import audit_record
 
+from .lockout import account
 from .models import User, normalize_email
 
 _ACTIONS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.audit_sign_in_failed")
+def sign_in_failure_recorded(*, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """Every password that `authenticate` refused (the API's sign-in and password checks, the admin's sign-in).
+
+    The entry names the account the address belongs to, if any, never the address typed.
+    """
+    named = User.objects.filter(email=account(request, credentials)).values_list("pk", flat=True).first()
+    audit_record(event=AuditEvent.SIGN_IN_FAILED, user_id=named or "", via=_via(request), request=request)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.audit_admin_sign_in")
+def admin_sign_in_recorded(*, user: User, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """A session sign-in: the admin's (the API signs in with tokens, recorded by `services.user_sign_in`)."""
+    audit_record(event=AuditEvent.SIGN_IN_SUCCEEDED, user_id=user.pk, via="admin", request=request)
+
+
+def _via(request: HttpRequest | None) -> str:
+    return "admin" if request is not None and request.path.startswith("/admin/") else "api"
 
 
 @receiver(user_locked_out, dispatch_uid="accounts.audit_lockout")

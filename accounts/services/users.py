@@ -271,13 +271,9 @@ def user_sign_in(*, request: HttpRequest, email: str, password: str) -> User:
     """The active user these credentials name, their sign-in recorded; SignInLocked or NoActiveAccount otherwise.
 
     django-axes counts a failure inside `authenticate` and marks the request
-    when its client is locked out.
+    when its client is locked out; the audit trail records it (accounts.receivers).
     """
     user = authenticate(request, email=email, password=password)
-    if user is None:
-        # The account the address names, if any: the entry holds its id, never the address typed.
-        named = User.objects.filter(email=email_clean(email) or "").values_list("pk", flat=True).first()
-        audit_record(event=AuditEvent.SIGN_IN_FAILED, user_id=named or "", via="api", request=request)
     if user is None and lockout.is_locked_out(request):
         logger.warning("sign-in locked out", extra={"event": "sign_in_locked"})
         raise SignInLocked(wait=lockout.retry_after(request))

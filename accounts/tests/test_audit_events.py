@@ -200,3 +200,15 @@ def test_the_trail_holds_no_token_password_or_body(api_client, client_for, ada, 
     assert [secret for secret in secrets if secret in stored] == []
     # No piece of a token either: a JWT's segments are long base64url runs.
     assert [part for token in secrets[:4] for part in token.split(".") if part in stored] == []
+
+
+def test_the_admin_s_sign_ins_are_recorded_both_ways(superuser_session):
+    from django.test import Client
+
+    Client().post("/admin/login/?next=/admin/", {"username": "root@example.com", "password": "a wrong guess"})
+
+    root = superuser_session.user.pk
+    assert trail(AuditEvent.SIGN_IN_SUCCEEDED, AuditEvent.SIGN_IN_FAILED) == [
+        (AuditEvent.SIGN_IN_SUCCEEDED, root, "", "admin"),
+        (AuditEvent.SIGN_IN_FAILED, root, "", "admin"),
+    ]
