@@ -77,7 +77,9 @@ class UserUpdated:
         if user is not None:
             services.user_profile_sync(user=user, profile=self)
             if self.role is not None and self.role != user.better_auth_role and services.role_is_current(self, user):
-                services.user_role_take(user=user, role=self.role, via="better_auth")
+                services.user_role_take(
+                    user=user, role=self.role, updated_at=self.profile_updated_at, via="better_auth"
+                )
 
 
 @registry.register

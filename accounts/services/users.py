@@ -67,7 +67,7 @@ def user_sync_from_token(*, identity: "TokenIdentity") -> User:
         user_ensure_reached_by(user=user, identity=identity)
         user_profile_sync(user=user, profile=identity)
     if identity.role is not None and identity.role != user.better_auth_role and role_is_current(identity, user):
-        user_role_take(user=user, role=identity.role)
+        user_role_take(user=user, role=identity.role, updated_at=identity.profile_updated_at)
     user.impersonated_by = identity.impersonated_by
     return user
 
@@ -214,16 +214,19 @@ def role_groups(role: str) -> set[str]:
     return {group for name in role.split(",") for group in mapping.get(name.strip(), ())}
 
 
-def user_role_take(*, user: User, role: str, via: str = "api") -> None:
+def user_role_take(*, user: User, role: str, updated_at: datetime | None, via: str = "api") -> None:
     """Record Better Auth's role for the account, and what the operator's mapping grants for it.
 
     Nothing is granted unless BETTER_AUTH_ROLE_GROUPS maps the role: then the
     account is staff in the mapped groups. A role that loses its mapping
     takes back what the old one granted. Superuser never comes from a role.
+    `updated_at` (Better Auth's `updatedAt` of the profile carrying the role)
+    becomes the profile taken last, so no older token takes the old role back.
     """
     before, after = role_groups(user.better_auth_role), role_groups(role)
     user.better_auth_role = role
-    fields = ["better_auth_role"]
+    user.profile_synced_at = max(filter(None, (user.profile_synced_at, updated_at)), default=None)
+    fields = ["better_auth_role", "profile_synced_at"]
     if before or after:
         user.is_staff = bool(after)
         fields.append("is_staff")

@@ -113,3 +113,15 @@ def test_a_role_from_a_user_updated_event_is_taken_too(api_client, settings, sup
 
     assert response.status_code == 200
     assert User.objects.filter(pk=USER_ID, is_staff=True, groups__name="Support").exists()
+
+
+def test_an_older_token_never_takes_back_a_role_changed_without_any_other_change(call_me, sign_hs256, settings):
+    # A rename at 10:00 is taken; Better Auth then changes only the role (updatedAt 11:00).
+    call_me(with_role(sign_hs256, "user", updated_at="2026-11-01T10:00:00.000Z"))
+    call_me(with_role(sign_hs256, "admin", updated_at="2026-11-01T11:00:00.000Z"))
+
+    # The 10:00 token, still unexpired, is used again.
+    call_me(with_role(sign_hs256, "user", updated_at="2026-11-01T10:00:00.000Z"))
+
+    assert User.objects.get(pk=USER_ID).better_auth_role == "admin"
+    assert AuditEntry.objects.filter(event=AuditEvent.ROLE_CHANGED).count() == 2
