@@ -2,7 +2,7 @@
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -210,7 +210,8 @@ def role_is_current(profile: Profile, user: User) -> bool:
 
 def role_groups(role: str) -> set[str]:
     """The Django groups BETTER_AUTH_ROLE_GROUPS grants a Better Auth role (several are comma-separated)."""
-    mapping: dict[str, list[str]] = settings.BETTER_AUTH_ROLE_GROUPS
+    # accounts.checks stops start-up on any other shape.
+    mapping = cast("dict[str, list[str]]", settings.BETTER_AUTH_ROLE_GROUPS)
     return {group for name in role.split(",") for group in mapping.get(name.strip(), ())}
 
 
