@@ -80,3 +80,13 @@ class StaffAccount(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("This account has admin access; a superuser removes that before the account can be deleted.")
     default_code = "staff_account"
+
+
+class ApiKeyLimitReached(exceptions.APIException):
+    """The person holds as many API keys as one may: revoke one to make another (409)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "api_key_limit_reached"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"You have reached the limit of {limit} API keys. Revoke one to create another.")

@@ -361,3 +361,43 @@ class ReceivedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"
+
+
+class ApiKeyScope(models.TextChoices):
+    """What a personal API key may do; a view names the scope its reads and its writes need."""
+
+    TASKS_READ = "tasks:read", "Read tasks"
+    TASKS_WRITE = "tasks:write", "Create, change and delete tasks"
+
+
+class ApiKey(models.Model):
+    """A person's key for scripts and services: only its SHA-256 is kept (drf_better_auth.api_keys).
+
+    Revoking one deletes its row. Every key of a person stops working when
+    their account is deleted (the rows go with it), deactivated or relinked,
+    or when they log out everywhere or change their password
+    (`tokens_valid_after`; `user_tokens_revoke` deletes the rows too).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100)
+    # The key's public start ("tdk_1a2b3c4d"), shown so that people can tell their keys apart.
+    prefix = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key, in hex.")
+    # Space-separated ApiKeyScope values.
+    scopes = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # Written at most once a minute per key (accounts.services.api_keys).
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()

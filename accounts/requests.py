@@ -8,7 +8,8 @@ from .models import User
 class AuthenticatedRequest(Request):
     """A request past IsAuthenticated: its user is a User, never AnonymousUser, and its auth the bearer token.
 
-    (The API's one authentication is drf_better_auth's, which answers the raw token as `auth`.)
+    (The API's one authentication is drf_better_auth's, which answers the raw token as `auth`; an
+    API key, whose `auth` is an `ApiKeyAuth`, reaches only the task views, never an account view.)
     """
 
     user: User

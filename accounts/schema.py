@@ -18,5 +18,7 @@ class BetterAuthJWTScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "bearerFormat": "JWT",
             "description": "A Better Auth token (HS256 with the shared secret, its session cookie cache, "
-            "or EdDSA from its JWKS) or a SimpleJWT-shaped access token from /api/token/.",
+            "or EdDSA from its JWKS) or a SimpleJWT-shaped access token from /api/token/. "
+            "On the task endpoints, a personal API key (`tdk_…`, from /api/auth/api-keys/) too: "
+            "reads need its `tasks:read` scope, writes `tasks:write`; every other endpoint refuses keys (403).",
         }

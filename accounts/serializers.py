@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_better_auth import serializers as token_serializers
 from drf_better_auth.serializers import token_pair_for
@@ -15,7 +16,7 @@ from drf_better_auth.tokens import RefreshToken
 from rest_framework import serializers
 
 from . import services
-from .models import Identity, User, normalize_email
+from .models import ApiKey, ApiKeyScope, Identity, User, normalize_email
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -190,3 +191,44 @@ class TokenBlacklistSerializer(token_serializers.TokenBlacklistSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         services.refresh_token_sign_out(refresh=RefreshToken(attrs["refresh"]))
         return {}
+
+
+class ApiKeySerializer(serializers.ModelSerializer):
+    """A personal API key as its holder sees it: never the key itself, which is shown once, at creation."""
+
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=ApiKeyScope.choices), source="scope_list")
+    prefix = serializers.CharField(read_only=True, help_text="The key's public start, to tell keys apart.")
+
+    class Meta:
+        model = ApiKey
+        fields = ["id", "name", "prefix", "scopes", "created_at", "expires_at", "last_used_at"]
+        read_only_fields = ["id", "created_at", "last_used_at"]
+
+
+class ApiKeyCreateSerializer(serializers.Serializer):
+    """A new key's name, its scopes (at least one) and, optionally, when it expires (in the future)."""
+
+    name = serializers.CharField(max_length=100)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ApiKeyScope.choices), min_length=1, max_length=len(ApiKeyScope)
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_scopes(self, scopes: list[str]) -> list[str]:
+        if len(set(scopes)) != len(scopes):
+            raise serializers.ValidationError(_("Each scope once."))
+        return scopes
+
+    def validate_expires_at(self, expires_at: Any) -> Any:
+        if expires_at is not None and expires_at <= timezone.now():
+            raise serializers.ValidationError(_("The expiry must be in the future."))
+        return expires_at
+
+
+class ApiKeyCreatedSerializer(ApiKeySerializer):
+    """The answer to a creation: the key, in `key`, this once; only its SHA-256 is kept."""
+
+    key = serializers.CharField(read_only=True, help_text="The key itself. It is not stored and never shown again.")
+
+    class Meta(ApiKeySerializer.Meta):
+        fields = [*ApiKeySerializer.Meta.fields, "key"]

@@ -13,6 +13,7 @@ from drf_better_auth.tokens import token_identity
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -225,6 +226,50 @@ class LogoutEverywhereView(EarlyRefusalMixin, APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: AuthenticatedRequest) -> Response:
         services.user_tokens_revoke(user=request.user, via="api")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiKeyListView(EarlyRefusalMixin, generics.GenericAPIView):
+    """The signed-in person's API keys, for scripts: list them, or create one (its key is shown once).
+
+    Only a person signed in with a token manages keys: an API key is refused
+    here (403 `api_key_not_accepted`), as on every account endpoint.
+    """
+
+    serializer_class = serializers.ApiKeySerializer
+    permission_classes = (IsAuthenticated,)
+    pagination_class = None
+    request: AuthenticatedRequest
+
+    @extend_schema(responses={200: serializers.ApiKeySerializer(many=True)})
+    def get(self, request: AuthenticatedRequest) -> Response:
+        keys = services.api_keys_of(user=request.user)
+        return Response(self.get_serializer(keys, many=True).data)
+
+    @extend_schema(
+        request=serializers.ApiKeyCreateSerializer,
+        responses={
+            201: serializers.ApiKeyCreatedSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="The person holds as many keys as one may."),
+        },
+    )
+    def post(self, request: AuthenticatedRequest) -> Response:
+        body = serializers.ApiKeyCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        key, new = services.api_key_create(user=request.user, **body.validated_data)
+        key.key = new.key  # type: ignore[attr-defined]  # read by the serializer, this once
+        return Response(serializers.ApiKeyCreatedSerializer(key).data, status=status.HTTP_201_CREATED)
+
+
+class ApiKeyDetailView(EarlyRefusalMixin, APIView):
+    """Revoke one of the signed-in person's API keys; it stops working at once. Another person's key is a 404."""
+
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(request=None, responses={204: None, 404: ErrorSerializer})
+    def delete(self, request: AuthenticatedRequest, key_id: int) -> Response:
+        if not services.api_key_revoke(user=request.user, key_id=key_id):
+            raise NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

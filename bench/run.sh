@@ -5,16 +5,18 @@
 #
 # Scenarios (wrk with bench/load.lua, keep-alive): list (GET /api/tasks/, the caller owns 20
 # tasks), get (GET /api/tasks/{id}/), mix (40 % list, 40 % get, 20 % create/toggle/delete),
-# unauth (a token whose signature is wrong -> 401); then the same list and get with
+# unauth (a token whose signature is wrong -> 401); key-list and key-get, the same list and get
+# with the caller's API key instead of a token (each also counted by the per-key throttle); then
+# the same list and get with
 # 1 000 000 tasks of 10 000 other people in the table; list for a caller owning 10 000
 # tasks; and a 60 s soak (mix) sampling the workers' memory.
 # Prints one JSON line per run and a table; writes them to RESULTS (bench/results.jsonl).
-# Env: DURATION, CONNECTIONS, SCENARIOS ("small grow big soak"), SOAK (60), RESULTS.
+# Env: DURATION, CONNECTIONS, SCENARIOS ("small key grow big soak"), SOAK (60), RESULTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-${DURATION:-10}}
 CONNECTIONS=${2:-${CONNECTIONS:-16}}
-SCENARIOS=${SCENARIOS:-small grow big soak}
+SCENARIOS=${SCENARIOS:-small key grow big soak}
 SOAK=${SOAK:-60}
 RESULTS=${RESULTS:-bench/results.jsonl}
 PORT=${BENCH_PORT:-8765}
@@ -37,7 +39,8 @@ secret=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
 export DATABASE_URL=$(scripts/postgres start "$work/postgres")
 export DJANGO_DEBUG=false DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_HSTS_SECONDS=0 \
   DJANGO_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))') \
-  BETTER_AUTH_SECRET=$secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SERVER_BIND=127.0.0.1:$PORT
+  BETTER_AUTH_SECRET=$secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost SERVER_BIND=127.0.0.1:$PORT \
+  THROTTLE_RATE_API_KEY=100000000/s
 make --no-print-directory migrate >/dev/null
 
 sub=benchCaller0000000000000000000001
@@ -81,6 +84,11 @@ for scenario in $SCENARIOS; do
         [ "$s" = mix ] && ids=$(seed 20)
         run "small-$s" "$s" "$([ "$s" = unauth ] && echo "$bad_token" || echo "$token")" "$ids"
       done ;;
+    key)
+      ids=$(seed 20)
+      key=$(.venv/bin/python bench/seed.py api_key "$sub")
+      run key-list list "$key" "$ids"
+      run key-get get "$key" "$ids" ;;
     grow)
       ids=$(seed 20)
       .venv/bin/python bench/seed.py grow 10000 100

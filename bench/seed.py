@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/seed.py user SUB EMAIL COUNT   # SUB owns exactly COUNT tasks; prints their ids
     .venv/bin/python bench/seed.py grow USERS PER_USER    # USERS more people with PER_USER tasks each
+    .venv/bin/python bench/seed.py api_key SUB            # a new API key of SUB's (both scopes); prints it
 
 Uses DATABASE_URL like the project; never run it against a database you care about.
 """
@@ -71,6 +72,16 @@ def grow(users: int, per_user: int) -> None:
         print(f"tasks in the table: {cursor.fetchone()[0]}", file=sys.stderr)
 
 
+def api_key(sub: str) -> None:
+    from accounts.models import User
+    from accounts.services import api_key_create
+
+    _key, new = api_key_create(
+        user=User.objects.get(pk=sub), name="bench", scopes=["tasks:read", "tasks:write"], expires_at=None
+    )
+    print(new.key)
+
+
 def _vacuum_analyze(*tables: str) -> None:
     # Reseeding deletes rows; their dead index entries, and pages not yet marked
     # all-visible, made the 10 000-task caller's COUNT(*) visit 20 000 entries and
@@ -89,6 +100,8 @@ if __name__ == "__main__":
     command, *arguments = sys.argv[1:] or ["help"]
     if command == "user" and len(arguments) == 3:
         user(arguments[0], arguments[1], int(arguments[2]))
+    elif command == "api_key" and len(arguments) == 1:
+        api_key(arguments[0])
     elif command == "grow" and len(arguments) == 2:
         grow(int(arguments[0]), int(arguments[1]))
     else:

@@ -185,6 +185,8 @@ REST_FRAMEWORK = {
         "account_email_address": env.str("THROTTLE_RATE_ACCOUNT_EMAIL_ADDRESS", default="5/hour"),
         # GET /api/auth/me/export/, per account: each export reads every task.
         "export": env.str("THROTTLE_RATE_EXPORT", default="3/hour"),
+        # Requests made with one API key, whoever sends them (core.throttling.ApiKeyRateThrottle).
+        "api_key": env.str("THROTTLE_RATE_API_KEY", default="600/min"),
     },
     # Read by core.throttling.client_ip, for the throttles and the lockouts: 0 means
     # REMOTE_ADDR; N trusts the Nth X-Forwarded-For entry from the right (README).
@@ -266,6 +268,10 @@ SIMPLE_JWT = {
     "BLACKLIST_RULE": "accounts.services.refresh_token_deny",
     "BLACKLIST_CHECK_RULE": "accounts.services.refresh_token_ensure_not_denied",
     "SIGN_IN_RULE": "accounts.services.user_sign_in",
+    # Personal API keys for scripts (README, "API keys"): `tdk_` + a public id + 256 random bits; only
+    # the task endpoints take them (`api_key_scopes`), never the account endpoints.
+    "API_KEY_PREFIX": "tdk_",
+    "API_KEY_RULE": "accounts.services.api_key_authenticate",
     # Signing out on one device is recorded in the audit trail.
     "TOKEN_BLACKLIST_SERIALIZER": "accounts.serializers.TokenBlacklistSerializer",
 }

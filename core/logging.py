@@ -143,5 +143,7 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
             # The server's own messages (server/run.py, granian).
             "_granian": {"handlers": ["console"], "level": level, "propagate": False},
             "core.access": {"handlers": ["access"], "level": level, "propagate": False},
+            # A refused token's code and reason are on its request's access line (core.middleware).
+            "drf_better_auth.refusals": {"level": "WARNING"},
         },
     }

@@ -17,6 +17,7 @@ from django.core.handlers.exception import convert_exception_to_response
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.module_loading import import_string
+from drf_better_auth.authentication import TokenRefusal
 
 from .exceptions import DatabaseUnavailable, RequestTooLarge
 from .logging import request_id_var
@@ -61,7 +62,8 @@ class AccessLogMiddleware:
     """One JSON line per request, on the `core.access` logger, once its response is ready.
 
     Method, path, status, duration, size, client address and user agent, with
-    the request's id (it runs inside `RequestIDMiddleware`). The path is logged
+    the request's id (it runs inside `RequestIDMiddleware`), and a refused
+    bearer token's code and reason. The path is logged
     without its query string: tokens belong in the Authorization header, but a
     client that puts one in the URL must not find it in the logs. Written by
     the application rather than the server, so it reads the same under any
@@ -91,9 +93,17 @@ class AccessLogMiddleware:
                 "response_bytes": int(length) if length and length.isdigit() else None,
                 "remote_addr": request.META.get("REMOTE_ADDR"),
                 "user_agent": request.META.get("HTTP_USER_AGENT"),
+                **refusal_fields(request),
             },
         )
         return response
+
+
+def refusal_fields(request: HttpRequest) -> dict[str, str]:
+    """A refused bearer token's code and reason, for its request's access line (which stands for the
+    package's own `token_refused` line: one line per refused request, however many arrive)."""
+    refusal = TokenRefusal.of(request)
+    return {} if refusal is None else {"refusal_code": refusal.code, "refusal_reason": refusal.reason}
 
 
 class BrowserPagesMiddleware:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from drf_better_auth.api_keys import ApiKeyScopes
 from drf_better_auth.middleware import EarlyRefusalMixin
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -14,7 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from accounts.models import ApiKeyScope
 from accounts.requests import AuthenticatedRequest
+from core.throttling import ApiKeyRateThrottle
 
 from .exceptions import TooManyIds
 from .filters import StableOrderingFilter, TaskFilter, TaskFilterBackend
@@ -38,6 +41,9 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet[Task]):
     # 404 and never reaches the database.
     lookup_value_regex = UUID_REGEX
     permission_classes = [IsAuthenticated, IsOwner]
+    # Personal API keys reach these views (and no others): reads with `tasks:read`, writes with `tasks:write`.
+    api_key_scopes = ApiKeyScopes(read=ApiKeyScope.TASKS_READ, write=ApiKeyScope.TASKS_WRITE)
+    throttle_classes = [ApiKeyRateThrottle]
     # IsAuthenticated runs before every action. (The schema generator's anonymous caller
     # reads get_queryset only, and its id, None, finds no rows.)
     request: AuthenticatedRequest

@@ -6,10 +6,20 @@
 - `links`: the mailed links (verification, password reset) and what they do.
 - `tokens`: whether a token is accepted, the refresh denylist, revocation, ended sessions.
 - `relink`: moving an account to a new Better Auth id; the ids no account takes again.
+- `api_keys`: personal API keys for scripts: made, listed, revoked, and the
+  key a request carries resolved to its user (API_KEY_RULE).
 - `life`: what the holder does with the account: edit the profile, change
   the password, export it, delete (erase) it; and erasing old deactivated accounts.
 """
 
+from .api_keys import (
+    API_KEYS_MAX_PER_USER,
+    api_key_authenticate,
+    api_key_create,
+    api_key_revoke,
+    api_keys_of,
+    api_keys_revoke_all,
+)
 from .life import (
     RECENT_SIGN_IN,
     user_delete_ensure_allowed,
@@ -69,9 +79,15 @@ from .users import (
 )
 
 __all__ = [
+    "API_KEYS_MAX_PER_USER",
     "RECENT_SIGN_IN",
     "RELEASED_EMAIL_DOMAIN",
     "ReleaseReason",
+    "api_key_authenticate",
+    "api_key_create",
+    "api_key_revoke",
+    "api_keys_of",
+    "api_keys_revoke_all",
     "denylist_flush_expired",
     "email_change_confirm",
     "email_change_ensure_here",

@@ -36,6 +36,7 @@ from ..exceptions import (
     StaffAccount,
 )
 from ..models import (
+    ApiKey,
     DenylistedToken,
     EndedSession,
     Identity,
@@ -253,6 +254,18 @@ def _security_events_of(user: User) -> dict[str, Any]:
         "ended_sessions": [
             {"session_id": entry.session_id, "ended_at": entry.ended_at}
             for entry in EndedSession.objects.filter(user_id__in=ids).order_by("ended_at")
+        ],
+        # The keys as their list shows them: never their digest.
+        "api_keys": [
+            {
+                "name": key.name,
+                "prefix": key.prefix,
+                "scopes": key.scope_list,
+                "created_at": key.created_at,
+                "expires_at": key.expires_at,
+                "last_used_at": key.last_used_at,
+            }
+            for key in ApiKey.objects.filter(user_id=user.pk).order_by("created_at", "id")
         ],
         # Failed sign-ins naming the address, from any IP: the IPs may be strangers', so they stay out.
         "failed_sign_ins": [

@@ -15,6 +15,7 @@ from audit.services import audit_record
 
 from ..models import DenylistedToken, EndedSession, User
 from ..selectors import user_get_for_token
+from .api_keys import api_keys_revoke_all
 from .relink import user_id_ensure_not_deleted, user_id_ensure_not_relinked
 from .users import user_ensure_reached_by
 
@@ -103,13 +104,14 @@ def denylist_flush_expired() -> int:
 
 
 def user_tokens_revoke(*, user: User, via: str = "", actor_id: str = "") -> None:
-    """Log the user out everywhere: every token issued before now fails, ours and Better Auth's.
+    """Log the user out everywhere: every token issued before now fails, ours and Better Auth's, and every API key.
 
     Recorded with `actor_id` (an admin's), or the impersonator's when a Better Auth admin acts as the person.
     """
-    user.tokens_valid_after = timezone.now()
     with transaction.atomic():
+        user.tokens_valid_after = timezone.now()
         user.save(update_fields=["tokens_valid_after"])
+        api_keys_revoke_all(user=user)
         audit_record(
             event=AuditEvent.TOKENS_REVOKED, user_id=user.pk, actor_id=actor_id or user.impersonated_by, via=via
         )

@@ -54,15 +54,17 @@ def deactivated(person):
     ],
     ids=["malformed", "revoked", "inactive-user"],
 )
-def test_a_refused_token_is_logged_with_its_reason_code(api_client, person, log_lines, make_token, code, reason):
+def test_a_refused_token_is_on_its_access_line_with_its_reason_code(
+    api_client, person, log_lines, make_token, code, reason
+):
     token = make_token(person)
 
     response = api_client.get("/api/auth/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
 
     assert response.status_code == 401
-    [event] = events(log_lines, "token_refused")
-    assert (event["code"], event["reason"]) == (code, reason)
-    assert event["request_id"] == response["X-Request-ID"]
+    [line] = [line for line in log_lines() if "refusal_code" in line]
+    assert (line["event"], line["refusal_code"], line["refusal_reason"]) == ("http_request", code, reason)
+    assert line["request_id"] == response["X-Request-ID"]
 
 
 def test_logging_out_everywhere_is_logged_with_the_user_id(client_for, person, log_lines):

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from drf_better_auth import webhooks
 
+from accounts import services
 from accounts.models import User
 from audit.models import AuditEntry, AuditEvent
 
@@ -152,3 +153,17 @@ def test_the_ban_is_read_in_the_query_that_loads_the_user(deliver, ada, token, c
         call_me(token)
 
     assert len(banned) == len(unbanned) == 1
+
+
+def test_a_banned_person_s_api_keys_are_refused_until_the_ban_is_lifted(deliver, ada, api_client):
+
+    _key, new = services.api_key_create(user=ada, name="script", scopes=["tasks:read"], expires_at=None)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {new.key}")
+    assert api_client.get("/api/tasks/").status_code == 200
+
+    deliver("user.banned", {"userId": USER_ID})
+    refused = api_client.get("/api/tasks/")
+
+    assert (refused.status_code, refused.json()) == (403, BANNED)
+    deliver("user.unbanned", {"userId": USER_ID})
+    assert api_client.get("/api/tasks/").status_code == 200

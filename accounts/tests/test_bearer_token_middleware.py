@@ -78,12 +78,16 @@ def test_requests_that_need_negotiating_are_left_to_drf(settings, headers):
 
 
 @pytest.mark.django_db
-def test_a_refused_token_is_logged_once(client, caplog):
+def test_a_refused_token_leaves_one_line_its_access_line_with_the_reason(client, caplog):
     client.get("/api/tasks/", HTTP_AUTHORIZATION=f"Bearer {forged_token()}")
 
-    assert [record.reason for record in caplog.records if getattr(record, "event", None) == "token_refused"] == [
-        "Token signature is invalid"
-    ]
+    [record] = caplog.records
+    assert (record.event, record.status, record.refusal_code, record.refusal_reason) == (
+        "http_request",
+        401,
+        "token_not_valid",
+        "Token signature is invalid",
+    )
 
 
 def spy(monkeypatch, owner, name):

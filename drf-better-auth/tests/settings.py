@@ -21,6 +21,9 @@ BETTER_AUTH_SECRET = "tests-only-better-auth-secret-0123456789-abcdefghij"
 SIMPLE_JWT = {
     "USER_ID_FIELD": "username",  # Better Auth's user id, in Django's own User model
     "JWKS_URL": None,  # Better Auth's /api/auth/jwks, for its EdDSA tokens (set by the tests that need it)
+    # API keys for scripts: the test app keeps them in a dict (tests/testapp/keys.py).
+    "API_KEY_PREFIX": "dba_",
+    "API_KEY_RULE": "tests.testapp.keys.api_key_user",
 }
 
 # The tests' own app: views that opt in to the early refusal, and an event class.

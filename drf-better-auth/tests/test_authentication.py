@@ -85,7 +85,7 @@ def test_the_header_is_read_as_simplejwt_reads_it(api_client, authorization, sta
 def test_a_refusal_is_logged_by_reason_never_with_the_token(api_client, caplog):
     token = sign(better_auth_claims(), key="x" * 40)
 
-    with caplog.at_level(logging.INFO, logger="drf_better_auth"):
+    with caplog.at_level(logging.INFO, logger="drf_better_auth.refusals"):
         plain_me(api_client, f"Bearer {token}")
 
     [record] = [record for record in caplog.records if getattr(record, "event", None) == "token_refused"]

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from drf_better_auth import authentication, middleware
-from drf_better_auth.authentication import BetterAuthJWTAuthentication
+from drf_better_auth.authentication import BetterAuthJWTAuthentication, TokenRefusal
 from drf_better_auth.middleware import EarlyRefusalMixin
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -142,3 +142,18 @@ def test_each_reason_is_rendered_once(client, monkeypatch):
         client.get("/notes/", HTTP_AUTHORIZATION=f"Bearer {token}")
 
     assert len(rendered) <= 1
+
+
+@pytest.mark.parametrize("path", ["/me/", "/plain-me/"], ids=["refused-early", "refused-by-drf"])
+def test_a_refusal_is_left_on_the_request_for_its_access_line(client, path):
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {TOKENS['forged']()}")
+
+    assert response.status_code == 401
+    assert TokenRefusal.of(response.wsgi_request) == TokenRefusal("token_not_valid", "Token signature is invalid")
+
+
+def test_an_accepted_token_leaves_no_refusal(client):
+    response = client.get("/me/", HTTP_AUTHORIZATION=f"Bearer {sign(better_auth_claims())}")
+
+    assert response.status_code == 200
+    assert TokenRefusal.of(response.wsgi_request) is None

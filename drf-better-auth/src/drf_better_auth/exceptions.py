@@ -120,3 +120,21 @@ class EventInvalid(exceptions.ParseError):
 class EventTypeUnknown(exceptions.ParseError):
     default_detail = _("Unknown event type.")
     default_code = "event_type_unknown"
+
+
+class ApiKeyInvalid(AuthenticationFailed):
+    default_detail = _("API key is invalid, expired or revoked")
+    default_code = "api_key_not_valid"
+
+
+class ApiKeyNotAccepted(exceptions.PermissionDenied):
+    default_detail = _("API keys are not accepted here; sign in as a person.")
+    default_code = "api_key_not_accepted"
+
+
+class ApiKeyScopeMissing(exceptions.PermissionDenied):
+    default_detail = _("The API key lacks the scope this request needs.")
+    default_code = "api_key_scope_missing"
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(_("The API key lacks the scope this request needs: %s.") % scope)

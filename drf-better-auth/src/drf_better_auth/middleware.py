@@ -10,7 +10,7 @@ verify the token as soon as Django knows the request is for that view
 response DRF would give: the same status, body and headers.
 
 Everything else is left to DRF: no header, another scheme, a malformed
-header, an `Accept` that needs negotiating, views that did not opt in or
+header, an API key, an `Accept` that needs negotiating, views that did not opt in or
 render more than JSON, and every check that needs the user (revocation, an
 inactive account). A verified token is handed on (`VerifiedBearerToken`),
 so DRF neither parses the header nor verifies the token again.
@@ -28,7 +28,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings as drf_settings
 from rest_framework.views import APIView
 
-from .authentication import BetterAuthJWTAuthentication, VerifiedBearerToken, log_token_refused
+from .api_keys import is_api_key
+from .authentication import BetterAuthJWTAuthentication, VerifiedBearerToken, token_refused
 from .exceptions import AuthenticationFailed, InvalidToken, TokenError
 from .settings import api_settings
 from .tokens import token_identity
@@ -88,12 +89,12 @@ class BearerTokenMiddleware:
             raw_token = self.authentication.get_raw_token(request.META.get(api_settings.AUTH_HEADER_NAME))
         except AuthenticationFailed:
             return None
-        if raw_token is None:
+        if raw_token is None or is_api_key(raw_token):
             return None
         try:
             identity = token_identity(raw_token)
         except TokenError as error:
-            return refusal.response(str(error))
+            return refusal.response(request, str(error))
         VerifiedBearerToken(raw_token, identity).attach(request)
         return None
 
@@ -108,9 +109,9 @@ class Refusal:
         self.view = view
         self.refused = functools.lru_cache(maxsize=64)(self._refused)
 
-    def response(self, reason: str) -> HttpResponse:
+    def response(self, request: HttpRequest, reason: str) -> HttpResponse:
         error, body, headers = self.refused(reason)
-        log_token_refused(error)
+        token_refused(request, error)
         response = HttpResponse(body, status=error.status_code, content_type=JSONRenderer.media_type)
         for name, value in headers.items():
             response[name] = value

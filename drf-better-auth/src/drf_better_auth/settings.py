@@ -82,6 +82,11 @@ DEFAULTS: dict[str, Any] = {
     "BLACKLIST_RULE": "drf_better_auth.users.blacklist",
     "BLACKLIST_CHECK_RULE": "drf_better_auth.users.blacklist_check",
     "SIGN_IN_RULE": "drf_better_auth.users.sign_in",
+    # API keys for scripts (drf_better_auth.api_keys): a bearer token starting with this prefix is one,
+    # never decoded as a JWT. None turns keys off. Pick something secret scanners can match ("tdk_").
+    "API_KEY_PREFIX": None,
+    # `API_KEY_RULE(digest=...) -> (user, ApiKeyAuth)`: the key stored with this SHA-256, if usable now.
+    "API_KEY_RULE": "drf_better_auth.users.api_key_user",
 }
 
 IMPORT_STRINGS = (
@@ -95,6 +100,7 @@ IMPORT_STRINGS = (
     "BLACKLIST_RULE",
     "BLACKLIST_CHECK_RULE",
     "SIGN_IN_RULE",
+    "API_KEY_RULE",
 )
 
 

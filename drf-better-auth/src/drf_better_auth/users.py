@@ -20,10 +20,13 @@ now, such as `UserBanned`) or a `TokenError` (answered as SimpleJWT's
 - `BLACKLIST_CHECK_RULE(jti=...)`: raise TokenError when the token id is blacklisted.
 - `SIGN_IN_RULE(request=..., <USERNAME_FIELD>=..., password=...) -> user`:
   the active user these credentials name (`/token/`).
+- `API_KEY_RULE(digest=...) -> (user, ApiKeyAuth)`: the user and scopes of
+  the API key whose SHA-256 is `digest` (drf_better_auth.api_keys), when it
+  may be used now: known, not expired nor revoked, its user active.
 
 The defaults keep users in `get_user_model()`, found by `USER_ID_FIELD`, and
 the blacklist in Django's default cache (use a shared cache with several
-processes).
+processes). The package stores no API keys: the default API_KEY_RULE knows none.
 """
 
 import time
@@ -38,7 +41,8 @@ from django.db.models import Field
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .exceptions import NoActiveAccount, TokenError, UserBanned, UserInactive, UserNotFound
+from .api_keys import ApiKeyAuth
+from .exceptions import ApiKeyInvalid, NoActiveAccount, TokenError, UserBanned, UserInactive, UserNotFound
 from .settings import api_settings
 from .tokens import RefreshToken, TokenIdentity
 
@@ -112,6 +116,11 @@ def sign_in(*, request: HttpRequest | None, password: str, **credentials: str) -
     if api_settings.UPDATE_LAST_LOGIN:
         update_last_login(None, user)  # type: ignore[arg-type]
     return user
+
+
+def api_key_user(*, digest: str) -> tuple[Any, ApiKeyAuth]:
+    """No key is known: an app that turns keys on stores them and names its own rule."""
+    raise ApiKeyInvalid()
 
 
 def _user_named(identity: TokenIdentity) -> Any:

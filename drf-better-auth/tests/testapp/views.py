@@ -1,3 +1,4 @@
+from drf_better_auth.api_keys import ApiKeyScopes
 from drf_better_auth.middleware import EarlyRefusalMixin
 from drf_better_auth.views import BetterAuthWebhookView
 from rest_framework import viewsets
@@ -45,3 +46,15 @@ class WebhookView(BetterAuthWebhookView):
             return False
         events.RECEIVED.add(delivery.event_id)
         return super().receive(delivery=delivery, event=event)
+
+
+class NotesByKeyView(EarlyRefusalMixin, APIView):
+    """Takes API keys: reads with `notes:read`, writes with `notes:write`."""
+
+    api_key_scopes = ApiKeyScopes(read="notes:read", write="notes:write")
+
+    def get(self, request):
+        return Response({"id": request.user.username, "scopes": sorted(getattr(request.auth, "scopes", []))})
+
+    def post(self, request):
+        return Response({"id": request.user.username}, status=201)

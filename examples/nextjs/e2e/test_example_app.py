@@ -3,6 +3,7 @@
 import datetime
 import itertools
 import json
+import subprocess
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
@@ -226,6 +227,38 @@ class Page:
         assert status == 200, body
         return body["token"]
 
+    def open_api_keys(self):
+        """From the tasks page, through its link, as a person would."""
+        self.browser.find_element(By.LINK_TEXT, "API keys").click()
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#keys, #no-keys")))
+
+    def create_api_key(self, name, *, write=False):
+        """The key the page shows once, after creating it with `tasks:read` (and `tasks:write`)."""
+        form = self.browser.find_element(By.ID, "create-key")
+        form.find_element(By.NAME, "name").send_keys(name)
+        if write:
+            form.find_element(By.CSS_SELECTOR, "input[value='tasks:write']").click()
+        form.find_element(By.XPATH, ".//button[text()='Create key']").click()
+        shown = self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#new-key [data-field=key]")))
+        return shown.text
+
+    def api_keys(self):
+        """{name: (prefix, scopes)} as the page lists them."""
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#keys, #no-keys")))
+        return {
+            name: (prefix, scopes)
+            for name, prefix, scopes in self.browser.execute_script(
+                "return [...document.querySelectorAll('#keys li')].map((li) => ['name', 'prefix', 'scopes']"
+                ".map((field) => li.querySelector(`[data-field=${field}]`).textContent))"
+            )
+        }
+
+    def revoke_api_key(self, name):
+        item = self.browser.find_element(By.XPATH, f"//li[strong[@data-field='name' and text()='{name}']]")
+        item.find_element(By.XPATH, ".//button[text()='Revoke']").click()
+        self.wait.until(EC.alert_is_present()).accept()
+        self.wait.until(lambda _: name not in self.api_keys())
+
     def call_api(self, method, path, token=None, claim_sub=None):
         self.browser.set_script_timeout(20)
         result = self.browser.execute_async_script(CALL_API, self.stack.api_url, method, path, token, claim_sub)
@@ -394,3 +427,36 @@ def test_deleting_the_account_from_the_account_page_erases_the_person_and_their_
     assert (page.stack.api_user_is_active(user_id), page.stack.api_task_count(user_id)) == (None, 0)
     refused = page.call_api("GET", "/api/tasks/", token=token)
     assert (refused["status"], refused["body"]["code"]) == (401, "token_not_valid")
+
+
+def curl(method, url, key, body=None):
+    """What a script does with a key: curl, outside the browser. Answers (status, parsed body)."""
+    command = ["curl", "-sS", "-X", method, "-H", f"Authorization: Bearer {key}", "-w", "\n%{http_code}"]
+    if body is not None:
+        command += ["-H", "Content-Type: application/json", "--data", json.dumps(body)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, timeout=30, check=True).stdout
+    text, _newline, status = output.rpartition("\n")
+    return int(status), json.loads(text) if text else None
+
+
+def test_a_key_created_in_the_page_lists_the_persons_tasks_with_curl_until_it_is_revoked(page):
+    page.sign_up("Ada")
+    page.add("Back up the photos")
+    page.open_api_keys()
+
+    key = page.create_api_key("nightly backup")
+
+    assert key.startswith("tdk_")
+    assert page.api_keys() == {"nightly backup": (f"{key[:12]}…", "tasks:read")}
+    page.browser.find_element(By.XPATH, "//button[text()='Done']").click()
+    assert key not in page.browser.page_source
+    status, body = curl("GET", f"{page.stack.api_url}/api/tasks/", key)
+    assert (status, [task["title"] for task in body["results"]]) == (200, ["Back up the photos"])
+    # Read-only: no writes, and never the account endpoints.
+    assert curl("POST", f"{page.stack.api_url}/api/tasks/", key, {"title": "x"})[1]["code"] == "api_key_scope_missing"
+    assert curl("GET", f"{page.stack.api_url}/api/auth/me/", key)[1]["code"] == "api_key_not_accepted"
+
+    page.revoke_api_key("nightly backup")
+
+    status, body = curl("GET", f"{page.stack.api_url}/api/tasks/", key)
+    assert (status, body["code"]) == (401, "api_key_not_valid")

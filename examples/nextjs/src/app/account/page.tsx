@@ -74,7 +74,7 @@ export default function AccountPage() {
     <main data-user-id={session.user.id}>
       <h1>Your account</h1>
       <nav>
-        <Link href="/tasks">Tasks</Link>
+        <Link href="/tasks">Tasks</Link> · <Link href="/api-keys">API keys</Link>
       </nav>
       {error && <p className="error" role="alert">{error}</p>}
       {notice && <p role="status">{notice}</p>}

@@ -90,7 +90,7 @@ export default function TasksPage() {
     <main data-user-id={session.user.id}>
       <h1>{session.user.name || session.user.email}&apos;s tasks</h1>
       <nav>
-        <Link href="/account">Account</Link>
+        <Link href="/account">Account</Link> · <Link href="/api-keys">API keys</Link>
         <button onClick={signOut}>Sign out</button>
       </nav>
       {summary && (

@@ -18,6 +18,8 @@ export type Priority = components["schemas"]["PriorityEnum"];
 export type TaskSummary = components["schemas"]["TaskSummary"];
 export type Profile = components["schemas"]["User"];
 export type ApiError = components["schemas"]["Error"];
+export type ApiKey = components["schemas"]["ApiKey"];
+export type ApiKeyScope = components["schemas"]["ScopesEnum"];
 
 const RENEW_BEFORE_EXPIRY_MS = 60_000;
 let cached: { token: string; expiresAt: number } | null = null;

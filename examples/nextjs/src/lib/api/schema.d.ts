@@ -140,6 +140,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/api-keys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The signed-in person's API keys, for scripts: list them, or create one (its key is shown once).
+         *
+         *     Only a person signed in with a token manages keys: an API key is refused
+         *     here (403 `api_key_not_accepted`), as on every account endpoint.
+         */
+        get: operations["auth_api_keys_list"];
+        put?: never;
+        /**
+         * @description The signed-in person's API keys, for scripts: list them, or create one (its key is shown once).
+         *
+         *     Only a person signed in with a token manages keys: an API key is refused
+         *     here (403 `api_key_not_accepted`), as on every account endpoint.
+         */
+        post: operations["auth_api_keys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/api-keys/{key_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Revoke one of the signed-in person's API keys; it stops working at once. Another person's key is a 404. */
+        delete: operations["auth_api_keys_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/email/change/": {
         parameters: {
             query?: never;
@@ -554,6 +599,43 @@ export interface components {
          * @enum {string}
          */
         ActionEnum: "complete" | "reopen" | "delete";
+        /** @description A personal API key as its holder sees it: never the key itself, which is shown once, at creation. */
+        ApiKey: {
+            readonly id: number;
+            name: string;
+            /** @description The key's public start, to tell keys apart. */
+            readonly prefix: string;
+            scopes: components["schemas"]["ScopesEnum"][];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+        };
+        /** @description A new key's name, its scopes (at least one) and, optionally, when it expires (in the future). */
+        ApiKeyCreateRequest: {
+            name: string;
+            scopes: components["schemas"]["ScopesEnum"][];
+            /** Format: date-time */
+            expires_at?: string | null;
+        };
+        /** @description The answer to a creation: the key, in `key`, this once; only its SHA-256 is kept. */
+        ApiKeyCreated: {
+            readonly id: number;
+            name: string;
+            /** @description The key's public start, to tell keys apart. */
+            readonly prefix: string;
+            scopes: components["schemas"]["ScopesEnum"][];
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            /** @description The key itself. It is not stored and never shown again. */
+            readonly key: string;
+        };
         BulkActionRequest: {
             /**
              * @description `complete`, `reopen` or `delete` every task named.
@@ -667,6 +749,12 @@ export interface components {
          * @enum {string}
          */
         PriorityEnum: "low" | "medium" | "high";
+        /**
+         * @description * `tasks:read` - Read tasks
+         *     * `tasks:write` - Create, change and delete tasks
+         * @enum {string}
+         */
+        ScopesEnum: "tasks:read" | "tasks:write";
         Signup: {
             /** Format: email */
             email: string;
@@ -1354,6 +1442,85 @@ export interface operations {
             };
             /** @description The `user_id` in the path is not the caller's. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_api_keys_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"][];
+                };
+            };
+        };
+    };
+    auth_api_keys_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description The person holds as many keys as one may. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_api_keys_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
