@@ -185,9 +185,9 @@ class PasswordResetConfirmSerializer(LinkSerializer):
             raise serializers.ValidationError({"new_password": list(error.messages)}) from None
 
 
+# `/token/blacklist/`: the package's, with the sign-out recorded in the audit trail (a rotation is not).
+# No docstring: it would become the schema's description, which clients read for the package's.
 class TokenBlacklistSerializer(token_serializers.TokenBlacklistSerializer):
-    """`/token/blacklist/`: the package's, with the sign-out recorded in the audit trail (a rotation is not)."""
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         services.refresh_token_sign_out(refresh=RefreshToken(attrs["refresh"]))
         return {}
