@@ -12,7 +12,7 @@ from drf_better_auth.middleware import EarlyRefusalMixin
 from drf_better_auth.tokens import token_identity
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -20,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from core.idempotency import IdempotencyMixin
+from core.metrics import better_auth_events_total
 from core.serializers import ErrorSerializer
 from core.throttling import (
     CountedTogetherMixin,
@@ -83,7 +85,7 @@ PASSWORD_CHECKED = {
 }
 
 
-class MeView(EarlyRefusalMixin, generics.GenericAPIView):
+class MeView(EarlyRefusalMixin, IdempotencyMixin, generics.GenericAPIView):
     """The signed-in user: read it, rename it, or delete the account with everything in it."""
 
     serializer_class = serializers.UserSerializer
@@ -283,7 +285,15 @@ class BetterAuthEventView(token_views.BetterAuthWebhookView):
     """
 
     def receive(self, *, delivery: webhooks.Delivery, event: webhooks.Event) -> bool:
-        return events.receive(event_id=delivery.event_id, sent_at=delivery.sent_at, event=event)
+        applied = events.receive(event_id=delivery.event_id, sent_at=delivery.sent_at, event=event)
+        better_auth_events_total.labels(event.type, "applied" if applied else "duplicate").inc()
+        return applied
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, exceptions.APIException):
+            # Refused before its type was read, or for it: the refusal's code is the result.
+            better_auth_events_total.labels("unknown", exc.default_code).inc()
+        return super().handle_exception(exc)
 
 
 LINK_MAILED = _("If the address can receive it, an email with a link is on its way.")

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, to time everything else; not used at all unless METRICS_TOKEN is set.
+    "core.metrics.RequestMetricsMiddleware",
     "core.middleware.RequestIDMiddleware",
     "core.middleware.AccessLogMiddleware",
     "core.middleware.ExceptionStatusMiddleware",
@@ -166,6 +168,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256
 # The most tasks one person may hold; creating one more answers 409 `task_limit_reached`.
 TASKS_MAX_PER_USER = env.int("TASKS_MAX_PER_USER", default=10_000)
 
+# How long an Idempotency-Key's answer is replayed (core.idempotency); `manage.py
+# flush_idempotency_keys` deletes older keys.
+IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
+
 # Reverse proxies in front of the app; their X-Forwarded-* headers are trusted only when set.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
@@ -176,7 +182,7 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.negotiation.ContentNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.json_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.str("THROTTLE_RATE_AUTH", default="10/min"),
@@ -279,9 +285,11 @@ SIMPLE_JWT = {
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else [])
 CORS_URLS_REGEX = r"^/api/.*$"
 # Browsers may send the request id and read it back, with the 401 challenge and
-# the 429 wait; every other response header stays hidden from the page.
-CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
-CORS_EXPOSE_HEADERS = ["X-Request-ID", "WWW-Authenticate", "Retry-After"]
+# the 429 wait; they may send an Idempotency-Key and the conditional headers, and
+# read a task's ETag and whether an answer was replayed; every other response
+# header stays hidden from the page.
+CORS_ALLOW_HEADERS = (*default_headers, "x-request-id", "idempotency-key", "if-match", "if-none-match")
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "WWW-Authenticate", "Retry-After", "ETag", "Idempotent-Replayed"]
 
 # Email: verification and password reset links. The console in development,
 # SMTP in production (e.g. smtp+tls://user:password@smtp.example.com:587).
@@ -309,7 +317,7 @@ SPECTACULAR_SETTINGS = {
 # without one, a client could claim so itself.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES else None
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$"]
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^ready$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -320,6 +328,11 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
+
+# Prometheus metrics (core/metrics.py): set, `/metrics` answers a request bearing this token, and only
+# such a request; unset, nothing is counted per request and `/metrics` answers 404. core.checks refuses
+# a weak one, or another secret, with DEBUG off.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 # JSON lines with the request id; server/run.py gives granian the same configuration.

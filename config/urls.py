@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("tasks.urls")),
     path("health", server_views.health, name="health"),
     path("ready", server_views.ready, name="ready"),
+    path("metrics", server_views.metrics, name="metrics"),
     # Ahead of the admin's own sign-in, which it wraps in the per-IP sign-in rate.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),

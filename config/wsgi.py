@@ -8,4 +8,10 @@ from server.wsgi import production_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+    # In each worker, before Django loads its middleware (core/tracing.py); off, nothing of it is imported.
+    from core.tracing import tracing_start
+
+    tracing_start()
+
 application = production_application(get_wsgi_application())

@@ -25,6 +25,26 @@ def check_secret_key(app_configs: Sequence[AppConfig] | None = None, **kwargs: A
     )
 
 
+@register()
+def check_metrics_token(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """With DEBUG off, METRICS_TOKEN is optional (metrics off), but never weak or another secret."""
+    token = settings.METRICS_TOKEN
+    if settings.DEBUG or not token:
+        return []
+    if weak := secret_errors(variable="METRICS_TOKEN", value=token, placeholder=None, id_prefix="core.metrics"):
+        return weak
+    if token in (settings.SECRET_KEY, settings.BETTER_AUTH_SECRET, settings.BETTER_AUTH_WEBHOOK_SECRET):
+        # Whoever scrapes metrics must not hold a key that signs tokens, sessions or events.
+        return [
+            Error(
+                "METRICS_TOKEN must be a secret of its own, not DJANGO_SECRET_KEY or a Better Auth secret.",
+                hint="Generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
+                id="core.E030",
+            )
+        ]
+    return []
+
+
 # What a browser sends as `Origin`: scheme, lower-case host, optional port; nothing else.
 _ORIGIN = re.compile(r"^https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$")
 

@@ -31,6 +31,38 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
 
+class IdempotencyKeyInvalid(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Idempotency-Key must be 1 to 255 visible ASCII characters (no spaces), quoted or not."
+    default_code = "idempotency_key_invalid"
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    """The key was first sent with another request (method, path or body): a client bug, not a retry (422)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "This Idempotency-Key was used for a different request; use a new key for a new request."
+    default_code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInFlight(exceptions.APIException):
+    """The first request with this key is still running: retry after it ends, and get its answer (409)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "A request with this Idempotency-Key is still in progress; retry shortly."
+    default_code = "idempotency_key_in_flight"
+    # Seconds a client should wait before retrying (the `Retry-After` header).
+    retry_after = 1
+
+
+class PreconditionFailed(exceptions.APIException):
+    """If-Match names no current version of the resource: someone changed it since the client read it (412)."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource has changed since you read it (If-Match); read it again, then retry."
+    default_code = "precondition_failed"
+
+
 def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # DRF converts Django's Http404 and PermissionDenied only after the handler
     # is chosen; converting first gives them their proper codes.
@@ -45,6 +77,9 @@ def json_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     if response is None:
         return None
     response.data = error_body(exc, response.data)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
     return response
 
 

@@ -1,4 +1,4 @@
-"""JSON-lines logging with the current request's id on every line.
+"""JSON-lines logging with the current request's id on every line, and its trace's id when traces are on.
 
 `logging_config` is the one configuration of both Django (`settings.LOGGING`)
 and the server (`server.run`), so the server's own messages and the
@@ -9,10 +9,14 @@ application's are the same JSON lines. Access lines come from the application
 import contextvars
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+# Set by core.tracing when traces are on: the current trace's id, for each line. None keeps
+# OpenTelemetry out of every process that does not trace.
+trace_id_of_current_span: Callable[[], str | None] | None = None
 
 # A record's caller, thread and process are never written (JSONFormatter writes its
 # own fields), so they are not gathered either: the logging HOWTO's "Optimization".
@@ -26,6 +30,7 @@ _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))
     "message",
     "asctime",
     "request_id",
+    "trace_id",
     # Django attaches the request (or runserver's socket) to its records; the
     # request's repr holds the full URL, query string included, which may carry
     # a token a client put there. The id and the path are logged instead.
@@ -70,8 +75,12 @@ class RefusedHostIsAWarning(logging.Filter):
 
 
 class RequestIDFilter(logging.Filter):
+    """Stamps the request's id, and with traces on its trace's id, when the line is logged."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_of(record)
+        if trace_id_of_current_span is not None:
+            record.trace_id = trace_id_of_current_span()
         return True
 
 
@@ -95,6 +104,8 @@ class JSONFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None) or request_id_of(record),
         }
+        if trace_id_of_current_span is not None:
+            entry["trace_id"] = getattr(record, "trace_id", None) or trace_id_of_current_span()
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRIBUTES and not key.startswith("_"):
                 entry[key] = value if isinstance(value, _JSON_SCALARS) else str(value)

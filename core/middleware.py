@@ -21,6 +21,7 @@ from drf_better_auth.authentication import TokenRefusal
 
 from .exceptions import DatabaseUnavailable, RequestTooLarge
 from .logging import request_id_var
+from .metrics import database_unavailable_total
 from .outages import OutageLog
 from .routing import is_api_request
 
@@ -219,6 +220,7 @@ class ExceptionStatusMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, (OperationalError, InterfaceError)):
             database_outage_log.failed(exception)
+            database_unavailable_total.inc()
             response = _error_response(DatabaseUnavailable())
             response["Retry-After"] = str(DatabaseUnavailable.retry_after)
             # The outage log above stands for Django's per-request error line.

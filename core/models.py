@@ -1,5 +1,6 @@
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.db import models
 
 
@@ -49,3 +50,31 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"
+
+
+class IdempotencyKey(models.Model):
+    """One person's `Idempotency-Key` and the answer it got (`core.idempotency`).
+
+    The row is written (in its own statement) before the request runs; the
+    request runs in a transaction that holds the row's lock and stores the
+    answer when it commits. A duplicate that finds the row locked is in
+    flight; one that finds an answer replays it. A request that dies (its
+    process killed) rolls back and leaves the row unlocked and unanswered, so
+    the retry runs it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, the path with its query string, and the body.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+    # Null until the first request's answer is stored.
+    status = models.PositiveSmallIntegerField(null=True)
+    headers = models.JSONField(default=dict)
+    body = models.BinaryField(default=b"")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_key_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"

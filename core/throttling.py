@@ -25,6 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
+from .metrics import throttle_refusals_total
 from .models import RateCounter
 
 _TABLE = RateCounter._meta.db_table
@@ -149,6 +150,8 @@ class DatabaseRateThrottle(SimpleRateThrottle):
     def allow_request(self, request: Request, view: APIView) -> bool:
         limit = self.limit_for(request, view)
         self._wait = rate_limits_take([limit] if limit else [])
+        if self._wait is not None:
+            throttle_refusals_total.labels(self.scope or type(self).__name__).inc()
         return self._wait is None
 
     def wait(self) -> float | None:
@@ -223,4 +226,5 @@ class CountedTogetherMixin:
         limits = [limit for throttle in throttles if (limit := throttle.limit_for(request, self))]
         wait = rate_limits_take(limits)
         if wait is not None:
+            throttle_refusals_total.labels(getattr(self, "throttle_scope", None) or type(self).__name__).inc()
             self.throttled(request, wait)  # type: ignore[attr-defined]

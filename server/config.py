@@ -65,6 +65,8 @@ class Config:
     workers_max_rss: int
     workers_lifetime: int
     log_level: str
+    metrics: bool
+    metrics_dir: str
 
     @classmethod
     def from_env(cls) -> Self:
@@ -121,4 +123,8 @@ class Config:
             # 0, the default, never: memory, above, is what recycling is for.
             workers_lifetime=env.int("SERVER_WORKERS_LIFETIME", default=0),
             log_level=env.str("DJANGO_LOG_LEVEL", default="INFO"),
+            # Prometheus metrics (core/metrics.py), on when a token is set to read them with;
+            # the workers' counts go to a directory of this instance's (server/metrics.py).
+            metrics=bool(env.str("METRICS_TOKEN", default="")),
+            metrics_dir=env.str("SERVER_METRICS_DIR", default=""),
         )

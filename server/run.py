@@ -53,6 +53,8 @@ from core.logging import logging_config
 # anonymous shared memory made at import, shared by every worker forked after.
 from . import draining, overrides
 from .config import Config
+from .metrics import VARIABLE as METRICS_DIRECTORY_VARIABLE
+from .metrics import MetricsDirectory, MetricsDirectoryInUse
 
 APPLICATION = "config.wsgi:application"
 logger = logging.getLogger("_granian")  # granian's own logger: our lines sit with its
@@ -90,6 +92,19 @@ def refuse_unverified_granian() -> None:
     try:
         overrides.require_verified_granian()
     except overrides.UnverifiedGranian as error:
+        logger.error("Refusing to start: %s", error)
+        sys.exit(1)
+
+
+def prepare_metrics(config: Config) -> MetricsDirectory | None:
+    """With metrics on, this instance's directory for the workers' counts (server/metrics.py); exit 1 if taken."""
+    # Inherited, the variable would point the workers at a directory no instance of this server made.
+    os.environ.pop(METRICS_DIRECTORY_VARIABLE, None)
+    if not config.metrics:
+        return None
+    try:
+        return MetricsDirectory.prepare(config.metrics_dir)
+    except MetricsDirectoryInUse as error:
         logger.error("Refusing to start: %s", error)
         sys.exit(1)
 
@@ -139,7 +154,11 @@ def main() -> None:
     # The workers are forked (Python 3.11's default on Linux, made explicit):
     # the drain flag's shared memory and the listening sockets reach them so.
     multiprocessing.set_start_method("fork", force=True)
+    # Before Django, and so prometheus_client, is imported: it reads the directory once, then.
+    metrics_directory = prepare_metrics(config)
     server = build_server(config)
+    if metrics_directory is not None:
+        server.on_shutdown(metrics_directory.close)
     refuse_unsafe_configuration()
     overrides.stop_workers_only_when_the_main_process_says()
     overrides.quiet_untrue_warnings()

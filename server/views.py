@@ -1,11 +1,17 @@
-"""The probes a load balancer or orchestrator asks: `/health` (the process is alive) and `/ready` (send it traffic)."""
+"""The probes a load balancer or orchestrator asks, `/health` (the process is alive) and `/ready` (send it
+traffic), and `/metrics`, which Prometheus scrapes with a token of its own."""
 
+import hmac
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from core import metrics as core_metrics
 from core.exceptions import DatabaseUnavailable
 
 from . import draining
@@ -62,3 +68,23 @@ def _cache_status() -> str:
     # Only a cache that can go away (Redis) says whether it is there.
     is_available = getattr(cache, "is_available", None)
     return "unavailable" if is_available is not None and not is_available() else "ok"
+
+
+# Read-only and token-bearing: CSRF's 403 to a POST would only tell a stranger the path exists.
+@csrf_exempt
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """The Prometheus metrics of the whole server (core/metrics.py), for a request bearing METRICS_TOKEN.
+
+    Anything else (no token, another, metrics off) answers 404, as for a
+    path that does not exist, whatever its method: the endpoint is not there
+    for strangers.
+    """
+    token = settings.METRICS_TOKEN
+    if not token or not hmac.compare_digest(
+        request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()
+    ):
+        raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return HttpResponse(core_metrics.exposition(), content_type=core_metrics.CONTENT_TYPE)

@@ -30,6 +30,8 @@ ERROR_DESCRIPTIONS = {
     403: "The `user_id` in the path is not the caller's.",
     404: "No such task among the caller's.",
     409: "`task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`).",
+    412: "`precondition_failed`: `If-Match` names no current version of the task (someone changed it since); "
+    "nothing was changed.",
 }
 NO_SUCH_PAGE = {404: OpenApiResponse(ErrorSerializer, description="No such page.")}
 BULK_ERRORS = {
@@ -55,6 +57,30 @@ USER_ID = OpenApiParameter(
     description="The caller's own user id; any other answers 403.",
 )
 TASK_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The task's id.")
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        'Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` '
+        "(built from any representation of the task, a list's included), or `*`. A stale one answers 412 "
+        "and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional."
+    ),
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag the caller holds: 304 with no body if the task is unchanged (weak comparison).",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 304],
+    description='The task\'s entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only.',
+)
+NOT_MODIFIED = {304: OpenApiResponse(description="If-None-Match names the task as it is: no body.")}
 
 
 def error_responses(*status_codes: int) -> dict[int, OpenApiResponse]:
@@ -67,8 +93,15 @@ def _operations(*, path_user: bool) -> dict[str, Callable[[Any], Any]]:
     parameters = [USER_ID] if path_user else []
     prefix = "user_tasks" if path_user else "tasks"
 
-    def operation(name: str, responses: dict[int, Any], *, detail: bool = True, **kwargs: Any) -> Callable[[Any], Any]:
-        kwargs.setdefault("parameters", [*parameters, TASK_ID] if detail else parameters)
+    def operation(
+        name: str,
+        responses: dict[int, Any],
+        *,
+        detail: bool = True,
+        headers: tuple[OpenApiParameter, ...] = (),
+        **kwargs: Any,
+    ) -> Callable[[Any], Any]:
+        kwargs.setdefault("parameters", [*parameters, TASK_ID, *headers] if detail else parameters)
         return extend_schema(
             operation_id=f"{prefix}_{name}",
             tags=["tasks"],
@@ -95,27 +128,32 @@ def _operations(*, path_user: bool) -> dict[str, Callable[[Any], Any]]:
         ),
         "retrieve": operation(
             "retrieve",
-            {200: TaskSerializer, **error_responses(401, *forbidden, 404)},
+            {200: TaskSerializer, **NOT_MODIFIED, **error_responses(401, *forbidden, 404)},
+            headers=(IF_NONE_MATCH, ETAG),
             summary="Get a task",
         ),
         "update": operation(
             "update",
-            {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404)},
+            {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404, 412)},
+            headers=(IF_MATCH, ETAG),
             summary="Replace a task",
         ),
         "partial_update": operation(
             "partial_update",
-            {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404)},
+            {200: TaskSerializer, **error_responses(400, 401, *forbidden, 404, 412)},
+            headers=(IF_MATCH, ETAG),
             summary="Change some fields of a task",
         ),
         "destroy": operation(
             "destroy",
-            {204: None, **error_responses(401, *forbidden, 404)},
+            {204: None, **error_responses(401, *forbidden, 404, 412)},
+            headers=(IF_MATCH,),
             summary="Delete a task",
         ),
         "toggle": operation(
             "toggle",
-            {200: TaskSerializer, **error_responses(401, *forbidden, 404)},
+            {200: TaskSerializer, **error_responses(401, *forbidden, 404, 412)},
+            headers=(IF_MATCH, ETAG),
             request=None,
             summary="Flip a task between completed and open",
         ),
@@ -147,7 +185,8 @@ def _operations(*, path_user: bool) -> dict[str, Callable[[Any], Any]]:
     if path_user:
         operations["complete"] = operation(
             "complete",
-            {200: TaskSerializer, **error_responses(401, *forbidden, 404)},
+            {200: TaskSerializer, **error_responses(401, *forbidden, 404, 412)},
+            headers=(IF_MATCH, ETAG),
             request=None,
             summary="Mark a task completed",
         )

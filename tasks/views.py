@@ -1,4 +1,6 @@
 import datetime
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -7,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from drf_better_auth.api_keys import ApiKeyScopes
 from drf_better_auth.middleware import EarlyRefusalMixin
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import IsAuthenticated
@@ -17,6 +19,8 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import ApiKeyScope
 from accounts.requests import AuthenticatedRequest
+from core.conditional import IF_MATCH_META_KEY, IF_NONE_MATCH_META_KEY, if_match_ensure, if_none_match_matches
+from core.idempotency import IdempotencyMixin
 from core.throttling import ApiKeyRateThrottle
 
 from .exceptions import TooManyIds
@@ -26,14 +30,38 @@ from .pagination import TaskPagination
 from .permissions import IsOwner, IsPathUser
 from .schema import task_schema, user_task_schema
 from .selectors import OwnedTaskPages, task_counts, task_get_owned, tasks_owned
-from .serializers import BulkActionSerializer, SummaryQuerySerializer, TaskSerializer
+from .serializers import BulkActionSerializer, SummaryQuerySerializer, TaskSerializer, task_etag
 from .services import BULK_MAX_IDS, task_limit_ensure_not_reached, tasks_bulk_change
 
 UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# The answers that are one task as it now is: they carry its ETag.
+ETAG_ACTIONS = frozenset({"retrieve", "update", "partial_update", "toggle", "complete"})
+# The changes to one task that If-Match guards (each handler is `checked_in_one_transaction`).
+CONDITIONAL_ACTIONS = frozenset({"update", "partial_update", "destroy", "toggle", "complete"})
+
+Handler = Callable[..., Response]
+
+
+def checked_in_one_transaction(handler: Handler) -> Handler:
+    """With If-Match, the task is read locked (`get_object`), checked and changed in one transaction.
+
+    Two changes sent with the same ETag take turns: the second reads the
+    task the first saved, whose ETag differs, and gets 412. Without If-Match
+    the handler runs as it always did.
+    """
+
+    @functools.wraps(handler)
+    def handle(self: "TaskViewSet", request: Request, *args: Any, **kwargs: Any) -> Response:
+        if IF_MATCH_META_KEY not in request.META:
+            return handler(self, request, *args, **kwargs)
+        with transaction.atomic():
+            return handler(self, request, *args, **kwargs)
+
+    return handle
 
 
 @task_schema
-class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet[Task]):
+class TaskViewSet(EarlyRefusalMixin, IdempotencyMixin, viewsets.ModelViewSet[Task]):
     """The caller's tasks, at `/api/tasks/`."""
 
     serializer_class = TaskSerializer
@@ -59,7 +87,12 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet[Task]):
 
     def get_queryset(self) -> QuerySet[Task]:
         # By id, so that an anonymous caller (the schema generator) gets no rows.
-        return tasks_owned(owner_id=self.request.user.pk)
+        tasks = tasks_owned(owner_id=self.request.user.pk)
+        return tasks.select_for_update() if self._checks_if_match() else tasks
+
+    def _checks_if_match(self) -> bool:
+        # By action, not method: OPTIONS reads the object as if for a PUT (DRF's metadata), outside any transaction.
+        return self.action in CONDITIONAL_ACTIONS and IF_MATCH_META_KEY in self.request.META
 
     # A query string naming nothing but the page (most requests) leaves the filters
     # nothing to do: those requests read with SQL compiled once (tasks.selectors).
@@ -75,6 +108,11 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet[Task]):
         return {self.paginator.page_query_param, self.paginator.page_size_query_param}
 
     def get_object(self) -> Task:
+        if self._checks_if_match():
+            # Read locked (get_queryset) in the handler's transaction (checked_in_one_transaction).
+            locked = super().get_object()
+            if_match_ensure(self.request.META[IF_MATCH_META_KEY], task_etag(self.get_serializer(locked).data))
+            return locked
         # DRF filters get_object's queryset too: a filter in the query string can hide the task.
         if self.request.query_params:
             return super().get_object()
@@ -85,6 +123,23 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet[Task]):
         self.check_object_permissions(self.request, task)
         return task
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        etag = task_etag(response.data)
+        if if_none_match_matches(request.META.get(IF_NONE_MATCH_META_KEY), etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return response
+
+    update = checked_in_one_transaction(viewsets.ModelViewSet.update)
+    destroy = checked_in_one_transaction(viewsets.ModelViewSet.destroy)
+
+    # A replayed answer (core.idempotency) is a plain HttpResponse, and already carries its ETag.
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        data = getattr(response, "data", None)
+        if self.action in ETAG_ACTIONS and response.status_code == status.HTTP_200_OK and isinstance(data, dict):
+            response["ETag"] = task_etag(data)
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def perform_create(self, serializer: BaseSerializer[Task]) -> None:
         # One transaction: the limit's lock on the owner is held until the task is saved.
         with transaction.atomic():
@@ -92,6 +147,7 @@ class TaskViewSet(EarlyRefusalMixin, viewsets.ModelViewSet[Task]):
             serializer.save(owner=self.request.user)
 
     @action(detail=True, methods=["post"])
+    @checked_in_one_transaction
     def toggle(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         task = self.get_object()
         task.toggle_completed()
@@ -129,6 +185,7 @@ class UserTaskViewSet(TaskViewSet):
     permission_classes = [IsAuthenticated, IsPathUser, IsOwner]
 
     @action(detail=True, methods=["patch"])
+    @checked_in_one_transaction
     def complete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         task = self.get_object()
         task.set_completed(True)

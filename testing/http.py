@@ -6,6 +6,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -28,9 +29,17 @@ def wait_for_http(url: str, timeout: float = 30.0, process: subprocess.Popen | N
     raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
-def http(method: str, url: str, *, token: str | None = None, body: Any = None, timeout: float = 10) -> tuple[int, Any]:
+def http(
+    method: str,
+    url: str,
+    *,
+    token: str | None = None,
+    body: Any = None,
+    timeout: float = 10,
+    headers: Mapping[str, str] | None = None,
+) -> tuple[int, Any]:
     """One request on a new connection; answers (status, parsed JSON body or None)."""
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", **(headers or {})}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     data = json.dumps(body).encode() if body is not None else None

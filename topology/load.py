@@ -21,15 +21,20 @@ class Outcome:
     body: bytes = b""
     headers: dict = field(default_factory=dict)
     key: str | None = None
+    attempt: int = 1
 
     def json(self):
         return json.loads(self.body)
 
 
-def call(base_url, method, path, *, body=None, token=None, timeout=REQUEST_TIMEOUT, kind="", key=None):
+def call(
+    base_url, method, path, *, body=None, token=None, timeout=REQUEST_TIMEOUT, kind="", key=None, idempotency_key=None
+):
     """One request on a connection of its own; never raises, the failure is in the outcome."""
     address = urlsplit(base_url)
     headers = {"Connection": "close"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
     if token:
         headers["Authorization"] = f"Bearer {token}"
     payload = None
@@ -59,11 +64,36 @@ def call(base_url, method, path, *, body=None, token=None, timeout=REQUEST_TIMEO
         connection.close()
 
 
+# Answers after which a write may or may not have landed (no answer, the proxy's 502, the database
+# gone), or its first attempt is still running (409 idempotency_key_in_flight): send it again.
+RETRIED_STATUSES = (None, 409, 502, 503)
+MAX_ATTEMPTS = 8
+RETRY_PAUSE = 0.25
+
+
+def call_with_retries(base_url, method, path, *, idempotency_key, **kwargs):
+    """What a careful client does: the same request with the same Idempotency-Key until it has an answer.
+
+    Answers every attempt's outcome, the last one last.
+    """
+    outcomes = []
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        outcome = call(base_url, method, path, idempotency_key=idempotency_key, **kwargs)
+        outcome.attempt = attempt
+        outcomes.append(outcome)
+        if outcome.status not in RETRIED_STATUSES:
+            break
+        time.sleep(RETRY_PAUSE * attempt)
+    return outcomes
+
+
 class Load:
     """`threads` threads, each sending `request(n)` in a loop until the block ends.
 
     `request(n)` answers `call`'s keyword arguments (method, path, body, token,
-    kind, key) for the n-th request overall. Use as a context manager; the
+    kind, key, idempotency_key) for the n-th request overall; with `retry: True`
+    the request is sent as `call_with_retries` sends it, and every attempt is
+    an outcome. Use as a context manager; the
     outcomes are in `outcomes` afterwards (and while it runs).
     """
 
@@ -88,9 +118,13 @@ class Load:
 
     def _run(self):
         while not self._stop.is_set():
-            outcome = call(self.base_url, **self.request(next(self._counter)))
+            arguments = self.request(next(self._counter))
+            if arguments.pop("retry", False):
+                outcomes = call_with_retries(self.base_url, **arguments)
+            else:
+                outcomes = [call(self.base_url, **arguments)]
             with self._lock:
-                self.outcomes.append(outcome)
+                self.outcomes.extend(outcomes)
 
     def snapshot(self):
         with self._lock:

@@ -1,4 +1,10 @@
-"""A replica killed (SIGKILL, every process) under load: the proxy routes around it, and takes it back."""
+"""A replica killed (SIGKILL, every process) under load: the proxy routes around it, and takes it back.
+
+The writers are careful clients: each task is created with an Idempotency-Key
+of its own, and sent again with it while the answer leaves its fate open (no
+answer, 502, 409 while the first attempt runs). Every task is then stored
+exactly once, whether the killed replica had applied it or not.
+"""
 
 import secrets
 import time
@@ -20,6 +26,8 @@ def test_a_replica_killed_under_load_is_routed_around_and_rejoins_when_restarted
                 "token": person,
                 "kind": "write",
                 "key": f"{prefix}{n}",
+                "idempotency_key": f"{prefix}{n}",
+                "retry": True,
             }
         return {"method": "GET", "path": "/api/tasks/?page_size=5", "token": person, "kind": "read"}
 
@@ -38,13 +46,20 @@ def test_a_replica_killed_under_load_is_routed_around_and_rejoins_when_restarted
     outcomes = load.outcomes
     reads = [o for o in outcomes if o.kind == "read"]
     writes = [o for o in outcomes if o.kind == "write"]
-    failed_writes = [o for o in writes if o.status != 201]
+    failed_writes = [o for o in writes if o.status != 201 and o.attempt == 1]
+    retries = [o for o in writes if o.attempt > 1]
     lost, duplicated = writes_are_exactly_once(writes, topology.database_url, prefix)
+    # Every task a writer sent was, in the end, acknowledged (the load stops only between tasks).
+    unacknowledged = {o.key for o in writes} - {o.key for o in writes if o.status == 201}
 
     figures.update(
         requests=len(outcomes),
         read_errors=sum(o.status != 200 for o in reads),
         write_errors=len(failed_writes),
+        retries=len(retries),
+        replayed=sum(o.headers.get("idempotent-replayed") == "true" for o in retries),
+        retry_statuses=sorted({o.status for o in retries}, key=str),
+        unacknowledged=len(unacknowledged),
         lost=len(lost),
         duplicated=len(duplicated),
         p99_ms=p99_ms(outcomes),
@@ -56,6 +71,13 @@ def test_a_replica_killed_under_load_is_routed_around_and_rejoins_when_restarted
     # A write it dropped is not (it may have been applied): the client gets
     # the proxy's 502, and only for a write that was in flight at the kill.
     assert all(o.status == 502 and o.json()["code"] == "bad_gateway" for o in failed_writes)
-    assert all(o.started <= died and o.started + o.elapsed >= killed for o in failed_writes)
+    assert all(o.started <= died and o.started + o.elapsed >= killed for o in failed_writes), [
+        (round(o.started - killed, 3), round(o.elapsed, 3), round(died - killed, 3), round(restarted - killed, 3))
+        for o in failed_writes
+    ]
+    # Its retry, with the same key, lands exactly once: replayed if the dead replica had
+    # committed it, run afresh if its transaction died with it.
+    assert len(retries) >= len(failed_writes)
+    assert unacknowledged == set()
     assert lost == set() and duplicated == set()
     assert rejoined

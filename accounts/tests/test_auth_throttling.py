@@ -1,6 +1,7 @@
 """The token, refresh and signup endpoints take a few requests per client IP, then answer 429."""
 
 import pytest
+from prometheus_client import REGISTRY
 
 LIMIT = 2
 # One body per throttled endpoint. Each is refused quickly, and refused
@@ -54,3 +55,12 @@ def test_a_client_cannot_escape_the_limit_by_claiming_another_ip_in_x_forwarded_
     response = call(api_client, "refresh", REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="203.0.113.99")
 
     assert response.status_code == 429
+
+
+def test_refusals_are_counted_by_scope(api_client, db):
+    before = REGISTRY.get_sample_value("throttle_refusals_total", {"scope": "auth"}) or 0
+
+    for _ in range(LIMIT + 2):
+        call(api_client, "sign-in")
+
+    assert REGISTRY.get_sample_value("throttle_refusals_total", {"scope": "auth"}) == before + 2

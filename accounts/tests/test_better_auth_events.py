@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from drf_better_auth import webhooks
+from prometheus_client import REGISTRY
 
 from accounts import events
 from accounts.models import EndedSession, ReceivedEvent, User
@@ -401,3 +402,25 @@ def test_the_same_event_delivered_twice_at_once_is_applied_once():
 
     assert sorted(results) == [False, True]
     assert ReceivedEvent.objects.count() == 1 and EndedSession.objects.count() == 1
+
+
+def test_deliveries_are_counted_by_type_and_result(deliver, ada):
+    def counts():
+        return [
+            REGISTRY.get_sample_value("better_auth_events_total", {"type": event_type, "result": result}) or 0
+            for event_type, result in [
+                ("session.deleted", "applied"),
+                ("session.deleted", "duplicate"),
+                ("unknown", "signature_invalid"),
+                ("unknown", "event_type_unknown"),
+            ]
+        ]
+
+    before = counts()
+    event_id = str(uuid.uuid4())
+    for _ in range(2):
+        deliver("session.deleted", {"session_id": SESSION_ID, "user_id": USER_ID}, event_id=event_id)
+    deliver("session.deleted", {"session_id": SESSION_ID, "user_id": USER_ID}, secret="w" * 48)
+    deliver("user.renamed", {"user_id": USER_ID})
+
+    assert [after - earlier for after, earlier in zip(counts(), before, strict=True)] == [1, 1, 1, 1]

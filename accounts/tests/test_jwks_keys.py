@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 
 from .claims import better_auth_claims
 
@@ -77,3 +78,20 @@ def test_hs256_tokens_never_wait_for_the_jwks(jwks_server, call_me, sign_hs256):
     assert call_me(sign_hs256(better_auth_claims())).status_code == 200
 
     assert jwks_server.fetches == 0
+
+
+def test_fetches_and_their_failures_are_counted(jwks_server, call_me, settings):
+    configure(settings, JWKS_URL=jwks_server.url, JWKS_CACHE_LIFETIME=timedelta(0), JWKS_REFETCH_INTERVAL=timedelta(0))
+    before = metric("jwks_fetches_total", result="ok"), metric("jwks_fetches_total", result="HTTPError")
+    token = jwks_server.sign(better_auth_claims())
+    assert call_me(token).status_code == 200
+
+    jwks_server.failing = True
+    assert call_me(token).status_code == 200
+
+    assert metric("jwks_fetches_total", result="ok") == before[0] + 1
+    assert metric("jwks_fetches_total", result="HTTPError") == before[1] + 1
+
+
+def metric(name, **labels):
+    return REGISTRY.get_sample_value(name, labels) or 0

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.db.models import F
+from prometheus_client import REGISTRY
 
 from .factories import UserFactory
 
@@ -123,3 +124,13 @@ def test_an_overlong_email_is_refused_with_401_not_a_server_error(api_client, db
     assert response.json()["code"] == "no_active_account"
     [attempt] = AccessAttempt.objects.all()
     assert attempt.username == ("a" * 300)[:255]
+
+
+def test_the_lockout_and_each_sign_in_refused_during_it_are_counted(api_client, ada, limit):
+    before = REGISTRY.get_sample_value("auth_lockouts_total")
+    for _ in range(limit):
+        fail(api_client, "ada@example.com", ip="192.0.2.88")
+
+    sign_in(api_client, "ada@example.com", ip="192.0.2.88")
+
+    assert REGISTRY.get_sample_value("auth_lockouts_total") == before + 2

@@ -62,13 +62,26 @@ def test_a_preflight_from_an_allowed_origin_may_send_content_type_and_a_request_
     assert {"authorization", "content-type", "x-request-id"} <= allowed
 
 
-def test_a_page_on_an_allowed_origin_can_read_the_request_id_the_challenge_and_retry_after(client):
+def test_a_preflight_from_an_allowed_origin_may_send_an_idempotency_key_and_if_match(client):
+    response = client.options(
+        "/api/tasks/",
+        HTTP_ORIGIN=ALLOWED,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, idempotency-key, if-match",
+    )
+
+    allowed = {name.strip() for name in response["Access-Control-Allow-Headers"].split(",")}
+    assert {"idempotency-key", "if-match", "if-none-match"} <= allowed
+    assert "PATCH" in response["Access-Control-Allow-Methods"]
+
+
+def test_a_page_on_an_allowed_origin_can_read_the_request_id_the_challenge_retry_after_and_etag(client):
     response = client.get("/api/tasks/", HTTP_ORIGIN=ALLOWED, HTTP_X_REQUEST_ID="page-42")
 
     assert response.status_code == 401
     assert response["Access-Control-Allow-Origin"] == ALLOWED
     exposed = {name.strip().lower() for name in response["Access-Control-Expose-Headers"].split(",")}
-    assert exposed == {"x-request-id", "www-authenticate", "retry-after"}
+    assert exposed == {"x-request-id", "www-authenticate", "retry-after", "etag", "idempotent-replayed"}
     assert response["X-Request-ID"] == "page-42"
     assert response["WWW-Authenticate"].startswith("Bearer")
 

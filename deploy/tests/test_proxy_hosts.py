@@ -105,3 +105,15 @@ def test_the_replica_gets_the_name_nginx_matched_not_the_clients_host_header(pro
 
     assert status == 200
     assert replica.hosts == ["localhost"]
+
+
+@pytest.mark.parametrize("path", ["/metrics", "//metrics", "/%6Detrics", "/metrics?format=text"])
+def test_metrics_are_answered_404_by_nginx_and_never_reach_a_replica_even_with_a_token(proxy, path):
+    port, replica = proxy
+
+    headers = "Host: localhost\r\nAuthorization: Bearer some-token\r\nConnection: close\r\n"
+    status, body = exchange(port, f"GET {path} HTTP/1.1\r\n{headers}\r\n".encode())
+
+    assert status == 404
+    assert json.loads(body)["code"] == "not_found"
+    assert replica.hosts == []

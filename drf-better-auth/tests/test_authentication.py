@@ -4,6 +4,8 @@ import logging
 
 import pytest
 from django.contrib.auth.models import User
+from drf_better_auth.authentication import BetterAuthJWTAuthentication
+from drf_better_auth.signals import token_refused
 from drf_better_auth.tokens import AccessToken
 
 from .conftest import USER_ID, better_auth_claims, sign
@@ -91,3 +93,26 @@ def test_a_refusal_is_logged_by_reason_never_with_the_token(api_client, caplog):
     [record] = [record for record in caplog.records if getattr(record, "event", None) == "token_refused"]
     assert (record.code, record.reason) == ("token_not_valid", "Token signature is invalid")
     assert token not in caplog.text
+
+
+def test_a_refusal_sends_token_refused_with_its_code_and_reason(api_client):
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append((sender, kwargs))
+
+    token_refused.connect(receiver)
+    try:
+        plain_me(api_client, f"Bearer {sign(better_auth_claims(), key='x' * 40)}")
+        plain_me(api_client, "bearer abc")
+    finally:
+        token_refused.disconnect(receiver)
+
+    assert [(sender, kwargs["code"], kwargs["reason"]) for sender, kwargs in received] == [
+        (BetterAuthJWTAuthentication, "token_not_valid", "Token signature is invalid"),
+        (
+            BetterAuthJWTAuthentication,
+            "bad_authorization_header",
+            "Authorization header must start with 'Bearer' (case-sensitive)",
+        ),
+    ]

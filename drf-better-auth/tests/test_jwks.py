@@ -7,6 +7,7 @@ import time
 
 import pytest
 from drf_better_auth.jwks import MAX_JWKS_BYTES, JWKSClient, UnknownSigningKey
+from drf_better_auth.signals import jwks_fetched
 
 
 def client(url, **overrides):
@@ -53,6 +54,24 @@ def test_a_stale_set_is_refreshed_and_a_failed_refresh_keeps_the_last_good_keys(
     assert keys.key_for("key-1").algorithm_name == "EdDSA"
     assert jwks_server.fetches == 2
     assert [record.event for record in caplog.records] == ["jwks_fetch_failed"]
+
+
+def test_each_fetch_sends_jwks_fetched_with_its_error_or_none(jwks_server):
+    fetched = []
+
+    def receiver(sender, **kwargs):
+        fetched.append((sender, kwargs["url"], kwargs["error"]))
+
+    keys = client(jwks_server.url, cache_lifetime=0, refetch_interval=0)
+    jwks_fetched.connect(receiver)
+    try:
+        keys.key_for("key-1")
+        jwks_server.failing = True
+        keys.key_for("key-1")
+    finally:
+        jwks_fetched.disconnect(receiver)
+
+    assert fetched == [(JWKSClient, jwks_server.url, None), (JWKSClient, jwks_server.url, "HTTPError")]
 
 
 def test_keys_for_other_algorithms_other_uses_or_without_a_kid_are_left_out(jwks_server):

@@ -98,3 +98,39 @@ def test_the_summary_and_bulk_endpoints_are_described_in_both_shapes(schema):
     bulk_request = schema["components"]["schemas"]["BulkActionRequest"]["properties"]
     assert bulk_request["ids"]["maxItems"] == 100
     assert schema["components"]["schemas"]["ActionEnum"]["enum"] == ["complete", "reopen", "delete"]
+
+
+def test_every_post_and_patch_documents_the_idempotency_key_and_its_errors(schema):
+    keyed = {
+        (path, method): operation
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "patch") and path.startswith(("/api/tasks/", "/api/{user_id}/tasks/", "/api/auth/me/"))
+    }
+
+    assert len(keyed) == 10
+    for (path, method), operation in keyed.items():
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert "Idempotency-Key" in headers, (path, method)
+        for code, error in (
+            ("400", "idempotency_key_invalid"),
+            ("409", "idempotency_key_in_flight"),
+            ("422", "idempotency_key_reused"),
+        ):
+            response = operation["responses"][code]
+            assert error in response["description"], (path, method, code)
+            assert response["content"]["application/json"]["schema"] == ERROR_REF
+    # A code the operation had already keeps its own meaning next to the key's.
+    assert "task_limit_reached" in keyed["/api/tasks/", "post"]["responses"]["409"]["description"]
+
+
+def test_changes_to_one_task_document_if_match_412_and_the_etag(schema):
+    for path in ("/api/tasks/{id}/", "/api/{user_id}/tasks/{id}/"):
+        operations = schema["paths"][path]
+        for method in ("put", "patch", "delete"):
+            assert "If-Match" in {p["name"] for p in operations[method]["parameters"]}, (path, method)
+            assert "412" in operations[method]["responses"]
+        assert "ETag" in operations["patch"]["responses"]["200"]["headers"]
+        assert "If-None-Match" in {p["name"] for p in operations["get"]["parameters"]}
+        assert "ETag" in operations["get"]["responses"]["200"]["headers"]
+        assert "304" in operations["get"]["responses"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication
 from rest_framework.request import Request
 
+from . import signals
 from .api_keys import api_key_authenticate, is_api_key
 from .exceptions import AuthenticationFailed, BadAuthorizationHeader, InvalidToken, TokenError
 from .settings import api_settings
@@ -136,10 +137,11 @@ class BetterAuthJWTAuthentication(authentication.BaseAuthentication):
 
 
 def token_refused(request: HttpRequest | Request, error: AuthenticationFailed) -> None:
-    """What a refused token leaves: a `TokenRefusal` on the request, and one `token_refused` line."""
+    """What a refused token leaves: a `TokenRefusal` on the request, one `token_refused` line, and the signal."""
     detail: Any = error.detail
     refusal = TokenRefusal(code=str(detail["code"]), reason=str(detail["detail"]))
     refusal.attach(request)
     refusal_logger.info(
         "token refused", extra={"event": "token_refused", "code": refusal.code, "reason": refusal.reason}
     )
+    signals.token_refused.send(BetterAuthJWTAuthentication, code=refusal.code, reason=refusal.reason)

@@ -24,6 +24,8 @@ from typing import Any
 import jwt
 from jwt.exceptions import PyJWKError
 
+from .signals import jwks_fetched
+
 logger = logging.getLogger(__name__)
 
 MAX_JWKS_BYTES = 256 * 1024
@@ -92,8 +94,10 @@ class JWKSClient:
                 "JWKS refetch failed; serving the last good keys",
                 extra={"event": "jwks_fetch_failed", "error": type(error).__name__, "keys": len(self._keys)},
             )
+            jwks_fetched.send(JWKSClient, url=self.url, error=type(error).__name__)
             return
         self._fetched_at = self._attempted_at
+        jwks_fetched.send(JWKSClient, url=self.url, error=None)
 
     def _fetch(self, deadline: float) -> dict[str, jwt.PyJWK]:
         # The URL is the JWKS_URL setting, an operator's, never a request's.

@@ -86,6 +86,15 @@ class Stack:
         with psycopg.connect(self.api_database) as connection:
             return connection.execute("SELECT count(*) FROM tasks_task WHERE owner_id = %s", [user_id]).fetchone()[0]
 
+    def api_idempotency_keys(self, user_id):
+        """How many Idempotency-Keys the API keeps for the user."""
+        import psycopg
+
+        with psycopg.connect(self.api_database) as connection:
+            return connection.execute(
+                "SELECT count(*) FROM core_idempotencykey WHERE user_id = %s", [user_id]
+            ).fetchone()[0]
+
     def output(self):
         return "\n".join(f"--- {name}\n{log.read_text()[-3000:]}" for name, log in self.processes)
 

@@ -20,7 +20,7 @@ _people = itertools.count(1)
 # is given), then one cross-origin call to the API with it (optionally claiming
 # another user id).
 CALL_API = """
-const [apiUrl, method, path, token, claimSub, done] = arguments;
+const [apiUrl, method, path, token, claimSub, body, done] = arguments;
 (async () => {
   let bearer = token ?? (await fetch("/api/auth/token").then((r) => r.json())).token;
   if (claimSub) {
@@ -30,9 +30,9 @@ const [apiUrl, method, path, token, claimSub, done] = arguments;
     const forged = btoa(JSON.stringify(claims)).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
     bearer = `${header}.${forged}.${signature}`;
   }
-  const response = await fetch(apiUrl + path, {
-    method, headers: { Authorization: `Bearer ${bearer}`, "X-Request-ID": "example-e2e-42" },
-  });
+  const headers = { Authorization: `Bearer ${bearer}`, "X-Request-ID": "example-e2e-42" };
+  if (body) headers["Content-Type"] = "application/json";
+  const response = await fetch(apiUrl + path, { method, headers, body: body && JSON.stringify(body) });
   done({
     status: response.status,
     body: await response.json().catch(() => null),
@@ -259,9 +259,9 @@ class Page:
         self.wait.until(EC.alert_is_present()).accept()
         self.wait.until(lambda _: name not in self.api_keys())
 
-    def call_api(self, method, path, token=None, claim_sub=None):
+    def call_api(self, method, path, token=None, claim_sub=None, body=None):
         self.browser.set_script_timeout(20)
-        result = self.browser.execute_async_script(CALL_API, self.stack.api_url, method, path, token, claim_sub)
+        result = self.browser.execute_async_script(CALL_API, self.stack.api_url, method, path, token, claim_sub, body)
         assert "error" not in result, f"{result['error']}\n{self.stack.output()}"
         return result
 
@@ -288,6 +288,27 @@ def test_a_person_creates_edits_completes_and_deletes_tasks_which_survive_a_relo
     page.browser.refresh()
 
     assert page.tasks() == {"Buy milk": True, "Write the report": False}
+
+
+def test_a_task_changed_in_another_tab_is_not_overwritten_and_the_page_says_so(page):
+    page.sign_up("Ada")
+    page.add("Draft")
+    # The add went with an Idempotency-Key of its own (the typed client sends one with every write).
+    assert page.stack.api_idempotency_keys(page.user_id()) == 1
+    other_tab = page.call_api("PATCH", f"/api/tasks/{page.task_id('Draft')}/", body={"title": "From the other tab"})
+    assert other_tab["status"] == 200
+
+    item = page.item("Draft")
+    item.find_element(By.XPATH, ".//button[text()='Edit']").click()
+    field = item.find_element(By.CSS_SELECTOR, "form input[name=title]")
+    field.clear()
+    field.send_keys("From this tab")
+    field.submit()
+
+    alert = page.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[role=alert]")))
+    assert alert.text.startswith("precondition_failed:")
+    shown = "return [...document.querySelectorAll('#tasks .title')].map((title) => title.textContent)"
+    page.wait.until(lambda _: page.browser.execute_script(shown) == ["From the other tab"])
 
 
 def test_the_apps_server_calls_the_api_for_whoever_is_signed_in(page):

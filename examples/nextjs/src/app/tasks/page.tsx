@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 
-import { type ApiError, type Priority, type Task, type TaskSummary, forgetToken } from "@/lib/api/client";
+import { type ApiError, type Priority, type Task, type TaskSummary, forgetToken, ifMatch } from "@/lib/api/client";
 import { authClient } from "@/lib/auth-client";
 import { useRequiredSession } from "@/lib/session";
 
@@ -60,19 +60,31 @@ export default function TasksPage() {
     }
   }
 
+  // Each change names the version of the task this page shows (If-Match). If it changed
+  // elsewhere since (another tab), the API refuses with 412: say so, and show the task as it now is.
+  const afterChange = async (error: ApiError | undefined) => {
+    if (error?.code === "precondition_failed") {
+      await load();
+      report(error);
+    } else if (report(error)) {
+      await load();
+    }
+  };
+  const version = (task: Task) => ({ path: { id: task.id }, header: { "If-Match": ifMatch(task) } });
+
   async function toggle(task: Task) {
-    const { error } = await api.POST("/api/tasks/{id}/toggle/", { params: { path: { id: task.id } } });
-    if (report(error)) await load();
+    const { error } = await api.POST("/api/tasks/{id}/toggle/", { params: version(task) });
+    await afterChange(error);
   }
 
   async function save(task: Task, changes: TaskChanges) {
-    const { error } = await api.PATCH("/api/tasks/{id}/", { params: { path: { id: task.id } }, body: changes });
-    if (report(error)) await load();
+    const { error } = await api.PATCH("/api/tasks/{id}/", { params: version(task), body: changes });
+    await afterChange(error);
   }
 
   async function remove(task: Task) {
-    const { error } = await api.DELETE("/api/tasks/{id}/", { params: { path: { id: task.id } } });
-    if (report(error)) await load();
+    const { error } = await api.DELETE("/api/tasks/{id}/", { params: version(task) });
+    await afterChange(error);
   }
 
   async function signOut() {

@@ -947,7 +947,10 @@ export interface operations {
     user_tasks_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The caller's own user id; any other answers 403. */
                 user_id: string;
@@ -962,13 +965,15 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -995,8 +1000,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). */
+            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1009,7 +1023,10 @@ export interface operations {
     user_tasks_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag the caller holds: 304 with no body if the task is unchanged (weak comparison). */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1022,11 +1039,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
+            };
+            /** @description If-None-Match names the task as it is: no body. */
+            304: {
+                headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token. */
             401: {
@@ -1060,7 +1088,10 @@ export interface operations {
     user_tasks_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1077,6 +1108,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1119,12 +1152,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     user_tasks_destroy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1169,12 +1214,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     user_tasks_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1191,13 +1250,17 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1233,12 +1296,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     user_tasks_complete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1251,10 +1346,23 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid bearer token. */
@@ -1277,6 +1385,33 @@ export interface operations {
             };
             /** @description No such task among the caller's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1289,7 +1424,12 @@ export interface operations {
     user_tasks_toggle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -1302,10 +1442,23 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid bearer token. */
@@ -1335,12 +1488,42 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     user_tasks_bulk: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The caller's own user id; any other answers 403. */
                 user_id: string;
@@ -1355,13 +1538,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BulkResult"];
                 };
             };
-            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). */
+            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1390,6 +1575,24 @@ export interface operations {
             };
             /** @description `not_found`: some id names no task of the caller's (another person's or none); nothing was changed. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1742,7 +1945,10 @@ export interface operations {
     auth_me_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1754,13 +1960,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Invalid input. */
+            /** @description Invalid input. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1771,6 +1979,24 @@ export interface operations {
             };
             /** @description No valid token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2172,7 +2398,10 @@ export interface operations {
     tasks_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2184,13 +2413,15 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2208,8 +2439,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). */
+            /** @description `task_limit_reached`: the caller already holds the most tasks one person may (`TASKS_MAX_PER_USER`). `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2222,7 +2462,10 @@ export interface operations {
     tasks_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag the caller holds: 304 with no body if the task is unchanged (weak comparison). */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2233,11 +2476,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
+            };
+            /** @description If-None-Match names the task as it is: no body. */
+            304: {
+                headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token. */
             401: {
@@ -2262,7 +2516,10 @@ export interface operations {
     tasks_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2277,6 +2534,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2310,12 +2569,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     tasks_destroy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2349,12 +2620,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     tasks_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2369,13 +2654,17 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2402,12 +2691,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     tasks_toggle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2418,10 +2739,23 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid bearer token. */
@@ -2442,12 +2776,42 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     tasks_bulk: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2459,13 +2823,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BulkResult"];
                 };
             };
-            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). */
+            /** @description `too_many_ids`: more than 100 ids (refused before anything is read); `invalid`: an unknown action or an id that is not a UUID (`errors` names the field). `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2485,6 +2851,24 @@ export interface operations {
             };
             /** @description `not_found`: some id names no task of the caller's (another person's or none); nothing was changed. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
