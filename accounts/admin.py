@@ -252,7 +252,7 @@ class UserAdmin(DjangoUserAdmin):
         )
         from .views import account_export_response
 
-        return account_export_response(user)
+        return account_export_response(user, via="admin", actor_id=str(request.user.pk))
 
     @admin.action(description="Erase the selected user's data (tasks, profile, account)", permissions=["account_data"])
     def erase_selected(self, request: AdminRequest, queryset: QuerySet[User]) -> HttpResponse | None:
@@ -346,7 +346,7 @@ class UserAdmin(DjangoUserAdmin):
         # One user at a time through accounts.services, never a queryset
         # update(): each change is logged as the service's own event.
         for user in users:
-            service(user=user)
+            service(user=user, via="admin", actor_id=str(request.user.pk))
         self.message_user(request, ngettext(singular, plural, len(users)) % len(users), messages.SUCCESS)
 
 

@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The system checks, the OpenAPI extension, and the event handlers in drf_better_auth's registry.
-        from . import checks, events, schema  # noqa: F401
+        # The system checks, the OpenAPI extension, the event handlers in drf_better_auth's registry,
+        # and the audit trail's receivers of django-axes' and the admin's signals.
+        from . import checks, events, receivers, schema  # noqa: F401

@@ -57,3 +57,21 @@ def check_better_auth_deleted_users(
             id="accounts.E010",
         )
     ]
+
+
+@register()
+def check_better_auth_role_groups(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """BETTER_AUTH_ROLE_GROUPS maps role names to lists of group names: a typo must not grant or take staff rights."""
+    value = getattr(settings, "BETTER_AUTH_ROLE_GROUPS", {})
+    if isinstance(value, dict) and all(
+        isinstance(role, str) and isinstance(groups, list) and all(isinstance(group, str) for group in groups)
+        for role, groups in value.items()
+    ):
+        return []
+    return [
+        Error(
+            "BETTER_AUTH_ROLE_GROUPS must be a JSON object of Better Auth role -> list of Django group names, "
+            'such as {"admin": ["Support"]}.',
+            id="accounts.E011",
+        )
+    ]

@@ -14,8 +14,13 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from drf_better_auth.exceptions import EventInvalid
 from drf_better_auth.tokens import SESSION_ID_PATTERN, USER_ID_PATTERN, parse_datetime_claim
 from drf_better_auth.webhooks import TIMESTAMP_TOLERANCE, Event, data_id, data_optional_string, registry
+
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 from . import services
 from .models import Identity, ReceivedEvent, User
@@ -52,6 +57,8 @@ class UserUpdated:
     name: str | None
     profile_updated_at: datetime | None
     email_verified: bool = False
+    # Better Auth's admin plugin's role, when it has one (BETTER_AUTH_ROLE_GROUPS decides what it grants).
+    role: str | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Self:
@@ -61,6 +68,7 @@ class UserUpdated:
             name=data_optional_string(data, "name"),
             profile_updated_at=parse_datetime_claim(data.get("updated_at")),
             email_verified=data.get("email_verified") is True,
+            role=data_optional_string(data, "role"),
         )
 
     def apply(self) -> None:
@@ -68,6 +76,47 @@ class UserUpdated:
         # A user not seen yet is created from their first token, with the profile it carries.
         if user is not None:
             services.user_profile_sync(user=user, profile=self)
+            if self.role is not None and self.role != user.better_auth_role and services.role_is_current(self, user):
+                services.user_role_take(
+                    user=user, role=self.role, updated_at=self.profile_updated_at, via="better_auth"
+                )
+
+
+@registry.register
+@dataclass(frozen=True)
+class UserBanned:
+    """Better Auth's admin plugin banned the person: refused from the next request on, until `banExpires` if set."""
+
+    type = "user.banned"
+    user_id: str
+    ban_expires: datetime | None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Self:
+        raw = data.get("banExpires")
+        expires = parse_datetime_claim(raw)
+        if raw is not None and expires is None:
+            raise EventInvalid(_("data.banExpires must be an ISO 8601 date and time with its offset, or null."))
+        return cls(user_id=data_id(data, "userId", USER_ID_PATTERN), ban_expires=expires)
+
+    def apply(self) -> None:
+        services.user_ban_set(user_id=self.user_id, banned=True, expires=self.ban_expires)
+
+
+@registry.register
+@dataclass(frozen=True)
+class UserUnbanned:
+    """Better Auth's admin plugin lifted the ban."""
+
+    type = "user.unbanned"
+    user_id: str
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Self:
+        return cls(user_id=data_id(data, "userId", USER_ID_PATTERN))
+
+    def apply(self) -> None:
+        services.user_ban_set(user_id=self.user_id, banned=False)
 
 
 @registry.register
@@ -121,8 +170,19 @@ def receive(*, event_id: str, sent_at: datetime, event: Event) -> bool:
             logger.info("event replayed", extra={"event": "better_auth_event_replayed", "event_type": event.type})
             return False
         event.apply()
+        audit_record(
+            event=AuditEvent.BETTER_AUTH_EVENT,
+            user_id=event.user_id,
+            via="better_auth",
+            detail={"type": event.type, "event_id": event_id, **_ban_detail(event)},
+        )
     logger.info(
         "event applied",
         extra={"event": "better_auth_event_applied", "event_type": event.type, "user_id": event.user_id},
     )
     return True
+
+
+def _ban_detail(event: Event) -> dict[str, object]:
+    expires = getattr(event, "ban_expires", None)
+    return {"ban_expires": expires.isoformat()} if expires is not None else {}

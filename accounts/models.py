@@ -1,6 +1,7 @@
 """The local user: keyed by the Better Auth user id, signed in by email."""
 
-from typing import Any, ClassVar, NoReturn
+from datetime import datetime
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -10,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from drf_better_auth.tokens import USER_ID_PATTERN
+
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 # Better Auth's default ids: 32 characters from [A-Za-z0-9]. Deployments that
 # configure UUIDs (or another generator) send those; both fit this shape.
@@ -147,8 +150,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
         help_text="When the account was deactivated; `purge_inactive_users` erases it some days later.",
     )
+    banned = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Banned through Better Auth's admin plugin (its `user.banned` event): refused on every request.",
+    )
+    ban_expires = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the ban ends by itself; empty: until it is lifted."
+    )
+    better_auth_role = models.CharField(
+        max_length=NAME_MAX_LENGTH,
+        blank=True,
+        db_default="",
+        editable=False,
+        help_text="Better Auth's `role` as last seen; grants nothing unless BETTER_AUTH_ROLE_GROUPS maps it.",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
+    # Not a column: the Better Auth admin acting as this person in the current request (accounts.services.users).
+    impersonated_by: str | None = None
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
@@ -187,6 +208,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Record that the holder proved its current address, and how; the caller saves."""
         self.email_proof = proof
         self.email_verified = proof != EmailProof.NONE
+
+    def is_banned(self, now: datetime) -> bool:
+        """Banned now: a ban with no end, or one that ends later."""
+        return self.banned and (self.ban_expires is None or self.ban_expires > now)
 
     @property
     def email_yields(self) -> bool:
@@ -259,28 +284,13 @@ class DeletedUserId(models.Model):
         return f"{self.user_id} (erased {self.deleted_at:%Y-%m-%d %H:%M})"
 
 
-class AppendOnlyError(Exception):
-    """A change or deletion of a row kept as a record: a record nobody may rewrite is the point of it."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
-
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
-
-
 class RelinkRecordQuerySet(AppendOnlyQuerySet):
     def notes_erase(self) -> int:
         """Empty the notes: the one change a record allows, when the person a note may name is erased."""
         return models.QuerySet.update(self, note="")
 
 
-class RelinkRecord(models.Model):
+class RelinkRecord(AppendOnlyModel):
     """One relink, as it happened: the audit trail beside the `user_relinked` log line.
 
     Append-only: written once by `services.user_relink`, never updated or
@@ -316,14 +326,6 @@ class RelinkRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_id} -> {self.new_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("RelinkRecord rows are never updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("RelinkRecord rows are never deleted.")
 
 
 class EndedSession(models.Model):

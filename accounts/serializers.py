@@ -10,7 +10,9 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_better_auth import serializers as token_serializers
 from drf_better_auth.serializers import token_pair_for
+from drf_better_auth.tokens import RefreshToken
 from rest_framework import serializers
 
 from . import services
@@ -181,6 +183,14 @@ class PasswordResetConfirmSerializer(LinkSerializer):
             return services.password_reset_confirm(uid=data["uid"], token=data["token"], password=data["new_password"])
         except ValidationError as error:
             raise serializers.ValidationError({"new_password": list(error.messages)}) from None
+
+
+# `/token/blacklist/`: the package's, with the sign-out recorded in the audit trail (a rotation is not).
+# No docstring: it would become the schema's description, which clients read for the package's.
+class TokenBlacklistSerializer(token_serializers.TokenBlacklistSerializer):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        services.refresh_token_sign_out(refresh=RefreshToken(attrs["refresh"]))
+        return {}
 
 
 class ApiKeySerializer(serializers.ModelSerializer):

@@ -208,11 +208,12 @@ class AccountExportView(EarlyRefusalMixin, APIView):
     throttle_scope = "export"
 
     def get(self, request: AuthenticatedRequest) -> StreamingHttpResponse:
-        return account_export_response(request.user)
+        return account_export_response(request.user, via="api")
 
 
-def account_export_response(user: User) -> StreamingHttpResponse:
-    """The export of `user` as a streamed JSON download (the API's and the admin's)."""
+def account_export_response(user: User, *, via: str, actor_id: str = "") -> StreamingHttpResponse:
+    """The export of `user` as a streamed JSON download (the API's and the admin's), recorded in the audit trail."""
+    services.user_export_record(user=user, via=via, actor_id=actor_id)
     response = StreamingHttpResponse(services.user_export(user=user), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="account-{user.pk}.json"'
     response["Cache-Control"] = "no-store"
@@ -226,7 +227,7 @@ class LogoutEverywhereView(EarlyRefusalMixin, APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: AuthenticatedRequest) -> Response:
-        services.user_tokens_revoke(user=request.user)
+        services.user_tokens_revoke(user=request.user, via="api")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

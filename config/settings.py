@@ -5,6 +5,7 @@ a first run working with no `.env`; the system checks in `core.checks` and `acco
 to start with them (or with any weak secret) once DEBUG is off.
 """
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "core",
+    "audit",
     "accounts",
     "orgs",
     "tasks",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # BROWSER_MIDDLEWARE, for every request but the API's (bearer tokens, no cookies).
     "core.middleware.BrowserPagesMiddleware",
+    # Records each write made while a Better Auth admin impersonates the person (reads cost a getattr).
+    "audit.middleware.ImpersonatedWriteMiddleware",
     # Last: its process_view refuses a bad bearer token once the view is known.
     "drf_better_auth.middleware.BearerTokenMiddleware",
 ]
@@ -249,6 +253,22 @@ BETTER_AUTH_WEBHOOK_SECRET = env.str("BETTER_AUTH_WEBHOOK_SECRET", default="")
 # What a `user.deleted` event does: "delete" erases the account here too (its tasks, its personal data);
 # "deactivate" only refuses it from now on, keeping its data. accounts.checks refuses any other value.
 BETTER_AUTH_DELETED_USERS = env.str("BETTER_AUTH_DELETED_USERS", default="delete").strip().lower()
+
+
+def _json_or_text(value: str) -> object:
+    # Not JSON: the text itself, which the start-up check then names (no traceback from settings).
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+# Better Auth's admin plugin `role` -> the Django groups it grants (and staff, to sign in to the admin):
+# e.g. {"admin": ["Support"]}. Empty, the default: no Better Auth role grants anything here. Never
+# superuser. A JSON object in the environment; accounts.checks refuses any other shape.
+BETTER_AUTH_ROLE_GROUPS = _json_or_text(env.str("BETTER_AUTH_ROLE_GROUPS", default="") or "{}")
+# How long the audit trail keeps an entry: `manage.py prune_audit` deletes older ones (run it from cron).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default=15 * 60)),
     "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=7 * 24 * 3600)),
@@ -275,6 +295,8 @@ SIMPLE_JWT = {
     # the task endpoints take them (`api_key_scopes`), never the account endpoints.
     "API_KEY_PREFIX": "tdk_",
     "API_KEY_RULE": "accounts.services.api_key_authenticate",
+    # Signing out on one device is recorded in the audit trail.
+    "TOKEN_BLACKLIST_SERIALIZER": "accounts.serializers.TokenBlacklistSerializer",
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000"] if DEBUG else [])

@@ -1,5 +1,39 @@
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """A change or deletion of a row kept as a record: a record nobody may rewrite is the point of it."""
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Refuses bulk updates and deletions; give the model `base_manager_name = "objects"` so related code does too."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once: saving it again or deleting it raises AppendOnlyError."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
 
 
 class RateCounter(models.Model):

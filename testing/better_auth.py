@@ -141,11 +141,13 @@ def better_auth_database() -> Iterator[Callable[..., tuple[str, list[dict]]]]:
 
 
 class BetterAuthSteps:
-    """The harness's `events` command: a real Better Auth whose hooks report to our API, driven step by step."""
+    """The harness's `events` (or `admin`) command: a real Better Auth whose hooks report to our API, step by step."""
 
-    def __init__(self, process: subprocess.Popen[str], user: dict) -> None:
+    def __init__(self, process: subprocess.Popen[str], user: dict, admin: dict | None = None) -> None:
         self.process = process
         self.user = user
+        # The `admin` command's admin (the admin plugin's role "admin"), who bans and impersonates the user.
+        self.admin = admin
 
     def do(self, step: str, **arguments: Any) -> dict:
         """Run one step (sign-in, sign-out, update-user, change-email, delete-user, and the organization steps of
@@ -159,7 +161,7 @@ class BetterAuthSteps:
 @pytest.fixture
 def better_auth_reporting_to() -> Iterator[Callable[..., BetterAuthSteps]]:
     """`start(api_url, secret, webhook_secret)`: a Better Auth with one signed-up user, its hooks posting to that
-    API.
+    API; `command="admin"` adds the admin plugin and an admin (the harness's `admin` command).
     """
     processes = []
 
@@ -170,9 +172,10 @@ def better_auth_reporting_to() -> Iterator[Callable[..., BetterAuthSteps]]:
         webhook_secret: str,
         email: str = "Events.Person@Example.com",
         name: str = "Events Person",
+        command: str = "events",
     ) -> BetterAuthSteps:
         process, ready = run_better_auth(
-            "events",
+            command,
             {
                 "secret": secret,
                 "webhook_secret": webhook_secret,
@@ -184,7 +187,7 @@ def better_auth_reporting_to() -> Iterator[Callable[..., BetterAuthSteps]]:
             },
         )
         processes.append(process)
-        return BetterAuthSteps(process, ready["user"])
+        return BetterAuthSteps(process, ready["user"], ready.get("admin"))
 
     yield start
     for process in processes:

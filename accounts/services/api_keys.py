@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_better_auth.api_keys import ApiKeyAuth, NewApiKey, api_key_generate
-from drf_better_auth.exceptions import ApiKeyInvalid, UserInactive
+from drf_better_auth.exceptions import ApiKeyInvalid, UserBanned, UserInactive
 
 from ..exceptions import ApiKeyLimitReached
 from ..models import ApiKey, User
@@ -67,7 +67,7 @@ def api_key_authenticate(*, digest: str) -> tuple[User, ApiKeyAuth]:
 
     Refused (401) when unknown or revoked, expired, created before the
     account's `tokens_valid_after` (deactivated, relinked), or when the
-    account is inactive. `last_used_at` is written when it is more than a
+    account is inactive; 403 `user_banned` while the account is banned. `last_used_at` is written when it is more than a
     minute old, by a conditional UPDATE: parallel requests write it once.
     """
     user = user_get_for_api_key(digest=digest)
@@ -76,6 +76,8 @@ def api_key_authenticate(*, digest: str) -> tuple[User, ApiKeyAuth]:
     if not user.is_active:
         raise UserInactive()
     now = timezone.now()
+    if user.is_banned(now):
+        raise UserBanned()
     expires_at: datetime | None = user.api_key_expires_at  # type: ignore[attr-defined]
     created_at: datetime = user.api_key_created_at  # type: ignore[attr-defined]
     if expires_at is not None and expires_at <= now:

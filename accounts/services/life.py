@@ -24,6 +24,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from audit.models import AuditEvent
+from audit.services import audit_record
+
 from .. import lockout
 from ..exceptions import (
     PasswordIncorrect,
@@ -102,7 +105,8 @@ def user_password_change(*, request: HttpRequest, user: User, current_password: 
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        user_tokens_revoke(user=user)
+        user_tokens_revoke(user=user, via="api")
+        audit_record(event=AuditEvent.PASSWORD_CHANGED, user_id=user.pk, actor_id=user.impersonated_by, via="api")
     logger.info("password changed", extra={"event": "password_changed", "user_id": user.pk})
     return user
 
@@ -125,7 +129,7 @@ def user_delete_ensure_allowed(
         raise RecentSignInRequired()
 
 
-def user_erase(*, user: User, via: str, session_id: str | None = None) -> bool:
+def user_erase(*, user: User, via: str, session_id: str | None = None, actor_id: str = "") -> bool:
     """Erase the account: its tasks, its row and what names it by address; answers whether it was there.
 
     In one transaction: the person's rows in other apps are erased (their
@@ -136,7 +140,8 @@ def user_erase(*, user: User, via: str, session_id: str | None = None) -> bool:
     (so no token issued before now brings the account back), the token's
     Better Auth session (`session_id`) ends, and the user row is deleted
     (groups, permissions and the retired ids' link with it). `via` says who
-    asked, for the log: "api", "admin", "better_auth" or "command line".
+    asked, for the log and the audit trail: "api", "admin", "better_auth" or
+    "command line"; `actor_id` the admin who did.
     """
     with transaction.atomic():
         locked = User.objects.select_for_update().filter(pk=user.pk).first()
@@ -154,6 +159,7 @@ def user_erase(*, user: User, via: str, session_id: str | None = None) -> bool:
         if session_id is not None:
             session_end(session_id=session_id, user_id=user_id)
         locked.delete()
+        audit_record(event=AuditEvent.ERASED, user_id=user_id, actor_id=actor_id or user.impersonated_by, via=via)
     logger.warning(
         "user erased",
         extra={"event": "user_erased", "user_id": user_id, **deleted, "via": via},
@@ -181,6 +187,11 @@ def users_purge_inactive(*, older_than: timedelta) -> tuple[list[str], list[str]
         elif user_erase(user=user, via="command line"):
             erased.append(user.pk)
     return erased, left
+
+
+def user_export_record(*, user: User, via: str, actor_id: str = "") -> None:
+    """Record that the account's data leaves (an export), and who took it: the holder, an admin, an impersonator."""
+    audit_record(event=AuditEvent.EXPORTED, user_id=user.pk, actor_id=actor_id or user.impersonated_by, via=via)
 
 
 def user_export(*, user: User) -> Iterator[str]:

@@ -13,6 +13,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import IntegrityError, transaction
 
+from audit.models import AuditEvent
+from audit.services import audit_record
+
 from .. import emails, links
 from ..exceptions import EmailChangeNotHere, EmailTaken, InvalidLink
 from ..models import EmailProof, Identity, User
@@ -103,7 +106,8 @@ def password_reset_confirm(*, uid: str, token: str, password: str) -> User:
             holder.set_password(password)
             holder.email_prove(EmailProof.PASSWORD_RESET)
             holder.save(update_fields=["password", "email_verified", "email_proof"])
-            user_tokens_revoke(user=holder)
+            user_tokens_revoke(user=holder, via="api")
+            audit_record(event=AuditEvent.PASSWORD_RESET, user_id=holder.pk, via="api")
             logger.info("password reset", extra={"event": "password_reset", "user_id": holder.pk})
             return holder
         if not holder.email_yields:
@@ -164,7 +168,8 @@ def email_change_confirm(*, uid: str, token: str) -> User:
             user.email = new_email
             user.email_prove(EmailProof.EMAIL_CHANGE)
             user.save(update_fields=["email", "email_verified", "email_proof"])
-            user_tokens_revoke(user=user)
+            user_tokens_revoke(user=user, via="api")
+            audit_record(event=AuditEvent.EMAIL_CHANGED, user_id=user.pk, via="api")
     except IntegrityError:
         raise EmailTaken() from None
     logger.info("email address changed", extra={"event": "email_changed", "user_id": user.pk})

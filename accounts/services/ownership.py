@@ -17,6 +17,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.crypto import get_random_string
 
+from audit.models import AuditEvent
+from audit.services import audit_record
+
 from ..models import YIELDING_PROOFS, EmailProof, User, normalize_email
 
 logger = logging.getLogger("accounts.auth")
@@ -89,6 +92,7 @@ def user_email_release(*, user: User, reason: str, to_user_id: str | None = None
     user.email = f"unverified-{get_random_string(20, RELEASED_ADDRESS_CHARS)}@{RELEASED_EMAIL_DOMAIN}"
     user.email_prove(EmailProof.NONE)
     user.save(update_fields=["email", "email_verified", "email_proof"])
+    audit_record(event=AuditEvent.EMAIL_CHANGED, user_id=user.pk, detail={"action": f"released: {reason}"})
     transaction.on_commit(
         lambda: logger.warning(
             "account released its email address",

@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_better_auth.exceptions import TokenError
 
+from audit.models import AuditEvent
+from audit.services import audit_record
+
 from ..models import (
     USER_ID_PATTERN,
     DeletedUserId,
@@ -90,6 +93,13 @@ def user_relink(*, user: User, new_id: str, actor: User | None, os_user: str = "
                 actor_id=actor.pk if actor else "",
                 os_user="" if actor else os_user,
                 note="" if actor else note,
+            )
+            audit_record(
+                event=AuditEvent.RELINKED,
+                user_id=new_id,
+                actor_id=actor.pk if actor else "",
+                via="admin" if actor else "command line",
+                detail={"old_id": old_id, "new_id": new_id},
             )
     except IntegrityError:
         # The new id was created by a concurrent request after the check.

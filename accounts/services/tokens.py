@@ -6,8 +6,12 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_better_auth.exceptions import TokenError, UserInactive, UserNotFound
+from drf_better_auth.exceptions import TokenError, UserBanned, UserInactive, UserNotFound
 from drf_better_auth.settings import api_settings
+from drf_better_auth.users import token_ensure_not_banned
+
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 from ..models import DenylistedToken, EndedSession, User
 from ..selectors import user_get_for_token
@@ -22,9 +26,16 @@ logger = logging.getLogger("accounts.auth")
 
 
 def user_ensure_token_accepted(*, user: User, identity: "TokenIdentity") -> None:
-    """Refuse inactive users, and tokens issued before the user's `tokens_valid_after` (revoked)."""
+    """Refuse inactive and banned users, and tokens issued before the user's `tokens_valid_after` (revoked).
+
+    A ban is the account's state here (Better Auth's `user.banned` event), read
+    with the user in the one query that loads it, or the token's own `banned`.
+    """
     if not user.is_active:
         raise UserInactive()
+    if user.is_banned(timezone.now()):
+        raise UserBanned()
+    token_ensure_not_banned(identity=identity)
     if user.tokens_valid_after and identity.issued_at < user.tokens_valid_after.timestamp():
         raise TokenError(_("Token has been revoked"))
     if identity.session_id is not None and _token_session_ended(user, identity):
@@ -68,6 +79,15 @@ def refresh_token_deny(*, refresh: "RefreshToken") -> None:
         raise TokenError(_("Token is blacklisted")) from None
 
 
+def refresh_token_sign_out(*, refresh: "RefreshToken") -> None:
+    """Sign out on one device (`/token/blacklist/`): the refresh token is denylisted, and the sign-out recorded."""
+    with transaction.atomic():
+        refresh_token_deny(refresh=refresh)
+        audit_record(
+            event=AuditEvent.SIGNED_OUT, user_id=refresh.identity().user_id, via="api", detail={"jti": refresh.jti}
+        )
+
+
 def refresh_token_ensure_not_denied(*, jti: str | None) -> None:
     if DenylistedToken.objects.filter(jti=jti).exists():
         raise TokenError(_("Token is blacklisted"))
@@ -83,12 +103,18 @@ def denylist_flush_expired() -> int:
     return deleted
 
 
-def user_tokens_revoke(*, user: User) -> None:
-    """Log the user out everywhere: every token issued before now fails, ours and Better Auth's, and every API key."""
+def user_tokens_revoke(*, user: User, via: str = "", actor_id: str = "") -> None:
+    """Log the user out everywhere: every token issued before now fails, ours and Better Auth's, and every API key.
+
+    Recorded with `actor_id` (an admin's), or the impersonator's when a Better Auth admin acts as the person.
+    """
     with transaction.atomic():
         user.tokens_valid_after = timezone.now()
         user.save(update_fields=["tokens_valid_after"])
         api_keys_revoke_all(user=user)
+        audit_record(
+            event=AuditEvent.TOKENS_REVOKED, user_id=user.pk, actor_id=actor_id or user.impersonated_by, via=via
+        )
     logger.info("all tokens revoked", extra={"event": "tokens_revoked", "user_id": user.pk})
 
 
@@ -99,9 +125,15 @@ def session_end(*, session_id: str, user_id: str) -> None:
     (`ENDED_SESSION_RETENTION`); older entries are cleared on the way.
     """
     now = timezone.now()
-    EndedSession.objects.filter(expires_at__lt=now).delete()
-    EndedSession.objects.bulk_create(
-        [EndedSession(session_id=session_id, user_id=user_id, expires_at=now + api_settings.ENDED_SESSION_RETENTION)],
-        ignore_conflicts=True,
-    )
+    with transaction.atomic():
+        EndedSession.objects.filter(expires_at__lt=now).delete()
+        EndedSession.objects.bulk_create(
+            [
+                EndedSession(
+                    session_id=session_id, user_id=user_id, expires_at=now + api_settings.ENDED_SESSION_RETENTION
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        audit_record(event=AuditEvent.SESSION_ENDED, user_id=user_id, detail={"session_id": session_id})
     logger.info("session ended", extra={"event": "session_ended", "user_id": user_id, "session_id": session_id})

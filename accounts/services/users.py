@@ -2,11 +2,12 @@
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import update_last_login
+from django.contrib.auth.models import Group, update_last_login
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -14,6 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_better_auth.exceptions import NoActiveAccount, TokenError, UserNotFound
 from drf_better_auth.settings import api_settings
+
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 from .. import emails, lockout
 from ..exceptions import SignInLocked, UserConflict
@@ -49,6 +53,8 @@ def user_sync_from_token(*, identity: "TokenIdentity") -> User:
     Only Better Auth vouches for people we have not seen; a SimpleJWT token
     naming an unknown user is refused. Read from the database on every call:
     the user's current state is the truth every worker and replica shares.
+    The user is marked `impersonated_by` when a Better Auth admin is acting
+    as the person (audit.middleware records their writes under that id).
     """
     user = user_get_for_token(identity=identity)
     if user is None:
@@ -56,9 +62,13 @@ def user_sync_from_token(*, identity: "TokenIdentity") -> User:
             raise UserNotFound()
         user_id_ensure_not_relinked(user_id=identity.user_id)
         user_id_ensure_not_deleted(user_id=identity.user_id, issued_at=identity.issued_at)
-        return _user_create_from_identity(identity)
-    user_ensure_reached_by(user=user, identity=identity)
-    user_profile_sync(user=user, profile=identity)
+        user = _user_create_from_identity(identity)
+    else:
+        user_ensure_reached_by(user=user, identity=identity)
+        user_profile_sync(user=user, profile=identity)
+    if identity.role is not None and identity.role != user.better_auth_role and role_is_current(identity, user):
+        user_role_take(user=user, role=identity.role, updated_at=identity.profile_updated_at)
+    user.impersonated_by = identity.impersonated_by
     return user
 
 
@@ -166,6 +176,8 @@ def _profile_take(user: User, profile: Profile) -> None:
         try:
             with transaction.atomic():
                 user.save(update_fields=[*fields, "email", "email_verified", "email_proof"])
+                if new_email != previous[0]:
+                    audit_record(event=AuditEvent.EMAIL_CHANGED, user_id=user.pk, via="better_auth")
             return
         except IntegrityError:
             user.email = previous[0]
@@ -174,11 +186,73 @@ def _profile_take(user: User, profile: Profile) -> None:
     user.save(update_fields=fields)
 
 
-def user_deactivate(*, user: User) -> None:
-    """Refuse the user from now on; their tokens fail at once."""
+def user_ban_set(*, user_id: str, banned: bool, expires: datetime | None = None) -> bool:
+    """Ban the account (until `expires`, or until lifted) or lift its ban; answers whether the account is here.
+
+    The state every worker and replica reads with the user on the next
+    request (`User.is_banned`), so the ban holds at once everywhere. A person
+    not seen here yet has no row to hold it: their first token says `banned`
+    itself when Better Auth minted it after the ban.
+    """
+    changed = User.objects.filter(pk=user_id).update(banned=banned, ban_expires=expires if banned else None)
+    logger.info(
+        "user banned" if banned else "user unbanned",
+        extra={"event": "user_banned" if banned else "user_unbanned", "user_id": user_id},
+    )
+    return bool(changed)
+
+
+def role_is_current(profile: Profile, user: User) -> bool:
+    """Better Auth's role, as of a profile no older than the one taken last: an old token never undoes a change."""
+    updated = profile.profile_updated_at
+    return updated is not None and (user.profile_synced_at is None or updated >= user.profile_synced_at)
+
+
+def role_groups(role: str) -> set[str]:
+    """The Django groups BETTER_AUTH_ROLE_GROUPS grants a Better Auth role (several are comma-separated)."""
+    # accounts.checks stops start-up on any other shape.
+    mapping = cast("dict[str, list[str]]", settings.BETTER_AUTH_ROLE_GROUPS)
+    return {group for name in role.split(",") for group in mapping.get(name.strip(), ())}
+
+
+def user_role_take(*, user: User, role: str, updated_at: datetime | None, via: str = "api") -> None:
+    """Record Better Auth's role for the account, and what the operator's mapping grants for it.
+
+    Nothing is granted unless BETTER_AUTH_ROLE_GROUPS maps the role: then the
+    account is staff in the mapped groups. A role that loses its mapping
+    takes back what the old one granted. Superuser never comes from a role.
+    `updated_at` (Better Auth's `updatedAt` of the profile carrying the role)
+    becomes the profile taken last, so no older token takes the old role back.
+    """
+    before, after = role_groups(user.better_auth_role), role_groups(role)
+    user.better_auth_role = role
+    user.profile_synced_at = max(filter(None, (user.profile_synced_at, updated_at)), default=None)
+    fields = ["better_auth_role", "profile_synced_at"]
+    if before or after:
+        user.is_staff = bool(after)
+        fields.append("is_staff")
+    with transaction.atomic():
+        user.save(update_fields=fields)
+        if before - after:
+            user.groups.remove(*Group.objects.filter(name__in=before - after))
+        if after:
+            user.groups.add(*Group.objects.filter(name__in=after))
+        audit_record(
+            event=AuditEvent.ROLE_CHANGED,
+            user_id=user.pk,
+            via=via,
+            detail={"role": role[:200], "staff": user.is_staff if (before or after) else None},
+        )
+    logger.info("better auth role taken", extra={"event": "role_changed", "user_id": user.pk})
+
+
+def user_deactivate(*, user: User, via: str = "", actor_id: str = "") -> None:
+    """Refuse the user from now on; their tokens fail at once. `via` and `actor_id` (an admin's) go to the audit."""
     user.is_active = False
     user.tokens_valid_after = user.deactivated_at = timezone.now()
-    user.save(update_fields=["is_active", "tokens_valid_after", "deactivated_at"])
+    with transaction.atomic():
+        user.save(update_fields=["is_active", "tokens_valid_after", "deactivated_at"])
+        audit_record(event=AuditEvent.DEACTIVATED, user_id=user.pk, actor_id=actor_id, via=via)
     logger.info("user deactivated", extra={"event": "user_deactivated", "user_id": user.pk})
 
 
@@ -201,7 +275,7 @@ def user_sign_in(*, request: HttpRequest, email: str, password: str) -> User:
     """The active user these credentials name, their sign-in recorded; SignInLocked or NoActiveAccount otherwise.
 
     django-axes counts a failure inside `authenticate` and marks the request
-    when its client is locked out.
+    when its client is locked out; the audit trail records it (accounts.receivers).
     """
     user = authenticate(request, email=email, password=password)
     if user is None and lockout.is_locked_out(request):
@@ -212,5 +286,6 @@ def user_sign_in(*, request: HttpRequest, email: str, password: str) -> User:
         raise NoActiveAccount()
     if api_settings.UPDATE_LAST_LOGIN:
         update_last_login(None, user)  # type: ignore[arg-type]  # a signal receiver called directly: no sender
+    audit_record(event=AuditEvent.SIGN_IN_SUCCEEDED, user_id=user.pk, via="api", request=request)
     logger.info("sign-in succeeded", extra={"event": "sign_in_succeeded", "user_id": user.pk})
     return user

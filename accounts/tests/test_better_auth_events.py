@@ -371,8 +371,8 @@ def test_an_unknown_event_type_names_the_known_ones(deliver):
     response = deliver("user.created", {"user_id": USER_ID})
 
     assert response.json()["detail"] == (
-        "Unknown event type; known: session.deleted, user.updated, user.deleted, organization.member.added, "
-        "organization.member.updated, organization.member.removed, organization.deleted."
+        "Unknown event type; known: session.deleted, user.updated, user.banned, user.unbanned, user.deleted, "
+        "organization.member.added, organization.member.updated, organization.member.removed, organization.deleted."
     )
 
 

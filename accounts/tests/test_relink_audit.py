@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from accounts import services
-from accounts.models import AppendOnlyError, RelinkRecord
+from accounts.models import RelinkRecord
+from core.models import AppendOnlyError
 
 from .factories import UserFactory
 

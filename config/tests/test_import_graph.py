@@ -11,18 +11,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("accounts", "orgs", "tasks", "core", "server", "config", "testing")
+PACKAGES = ("accounts", "audit", "orgs", "tasks", "core", "server", "config", "testing")
 # Which of the project's packages each one may import, and nothing more: `core` at the bottom,
-# the apps on it (tasks on orgs on accounts, never the reverse), the server on core alone, `config` wiring
-# them together, the test fixtures (`testing`) on the apps.
+# the audit trail on it (every app records there, it knows none of them), the apps on those (tasks
+# on orgs on accounts, never the reverse), the server on core alone, `config` wiring them together,
+# the test fixtures (`testing`) on the apps.
 ALLOWED = {
     "core": set(),
-    "accounts": {"core"},
-    "orgs": {"accounts", "core"},
-    "tasks": {"accounts", "core", "orgs"},
+    "audit": {"core"},
+    "accounts": {"audit", "core"},
+    "orgs": {"accounts", "audit", "core"},
+    "tasks": {"accounts", "audit", "core", "orgs"},
     "server": {"core"},
-    "config": {"accounts", "core", "orgs", "server", "tasks"},
-    "testing": {"accounts", "core", "orgs", "server", "tasks"},
+    "config": {"accounts", "audit", "core", "orgs", "server", "tasks"},
+    "testing": {"accounts", "audit", "core", "orgs", "server", "tasks"},
 }
 
 

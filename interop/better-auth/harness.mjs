@@ -6,6 +6,7 @@
 //   node interop/better-auth/harness.mjs seed-postgres  < one JSON line on stdin
 //   node interop/better-auth/harness.mjs events         < a JSON line, then one per step
 //   node interop/better-auth/harness.mjs people         < a JSON line, then one per step
+//   node interop/better-auth/harness.mjs admin          < a JSON line, then one per step
 //
 // Contract: exactly ONE JSON line on stdout; all diagnostics go to stderr.
 // See README.md for the input/output shapes.
@@ -34,6 +35,7 @@ const { betterAuth } = await import("better-auth");
 const { jwt } = await import("better-auth/plugins/jwt");
 const { organization } = await import("better-auth/plugins/organization");
 const { createAuthMiddleware } = await import("better-auth/api");
+const { admin } = await import("better-auth/plugins/admin");
 const { memoryAdapter } = await import("better-auth/adapters/memory");
 const { SignJWT } = await import("jose");
 const { apiEventHooks, apiOrganizationHooks } = await import("../../examples/nextjs/src/lib/api-events.mjs");
@@ -511,8 +513,11 @@ function recordDeliveries(eventsUrl, deliveries) {
  * and "delete-organization" ({organization_id, user_id}); {"do": "leave-organization",
  * organization_id, email}.
  * `deliveries` lists the hook calls the step made and the API's answers.
+ * The `admin` command adds Better Auth's admin plugin and an admin (role "admin"), who
+ * takes the steps "admin-sign-in" -> {token, session_id}; "impersonate" -> {token,
+ * session_id} (acting as the user); {"do": "ban", "expires_in"?}; "unban"; {"do": "set-role", "role"}.
  */
-async function events(input) {
+async function events(input, { admin: withAdmin = false } = {}) {
 	const secret = requireString(input, "secret", { minLength: 32 });
 	const webhookSecret = requireString(input, "webhook_secret", { minLength: 32 });
 	const apiUrl = requireString(input, "api_url");
@@ -525,10 +530,11 @@ async function events(input) {
 	const deliveries = [];
 	recordDeliveries(`${apiUrl.replace(/\/+$/, "")}/api/auth/better-auth/events/`, deliveries);
 	const organizationEvents = apiOrganizationHooks({ apiUrl, secret: webhookSecret });
+	const db = emptyMemoryDb();
 	const auth = betterAuth({
 		secret,
 		baseURL,
-		database: memoryAdapter(emptyMemoryDb()),
+		database: memoryAdapter(db),
 		emailAndPassword: { enabled: true, autoSignIn: true },
 		user: {
 			deleteUser: { enabled: true },
@@ -544,11 +550,18 @@ async function events(input) {
 			jwt({
 				jwks: { remoteUrl: `${baseURL}/api/auth/jwks`, keyPairConfig: { alg: "HS256" } },
 				jwt: {
-					// The session id rides in the token, so the API can refuse it once the session ends.
-					definePayload: ({ user, session }) => ({ ...user, sid: session.id }),
+					// As examples/nextjs/src/lib/auth.ts and docs/better-auth.md ship it: the session id rides
+					// in the token, so the API can refuse it once the session ends, and so does the admin
+					// plugin's impersonator.
+					definePayload: ({ user, session }) => ({
+						...user,
+						sid: session.id,
+						impersonatedBy: session.impersonatedBy ?? undefined,
+					}),
 					sign: hs256Signer(secret),
 				},
 			}),
+			...(withAdmin ? [admin()] : []),
 		],
 	});
 	const created = await signUp(auth, baseURL, user);
@@ -567,6 +580,17 @@ async function events(input) {
 			cookies,
 		});
 		return json.members.find((m) => m.userId === userId);
+	};
+	const signIn = async (who) => {
+		const response = await call(auth, baseURL, "POST", "/sign-in/email", {
+			body: { email: who.email, password: who.password },
+		});
+		const name = findCookieName(response.setCookies, "session_token");
+		return new Map([[name, response.setCookies.get(name)]]);
+	};
+	const tokenFor = async (sessionCookies) => {
+		const { json } = await call(auth, baseURL, "GET", "/token", { cookies: sessionCookies });
+		return { token: json.token, session_id: decodePayload(json.token).sid };
 	};
 
 	const steps = {
@@ -623,13 +647,8 @@ async function events(input) {
 			return {};
 		},
 		"sign-in": async () => {
-			const signIn = await call(auth, baseURL, "POST", "/sign-in/email", {
-				body: { email: user.email, password: user.password },
-			});
-			const name = findCookieName(signIn.setCookies, "session_token");
-			cookies = new Map([[name, signIn.setCookies.get(name)]]);
-			const { json } = await call(auth, baseURL, "GET", "/token", { cookies });
-			return { token: json.token, session_id: decodePayload(json.token).sid };
+			cookies = await signIn(user);
+			return tokenFor(cookies);
 		},
 		"sign-out": async () => {
 			await call(auth, baseURL, "POST", "/sign-out", { body: {}, cookies });
@@ -649,9 +668,47 @@ async function events(input) {
 			return {};
 		},
 	};
+	const ready = { user: { id: created.id, email: created.email, name: created.name } };
+	if (withAdmin) {
+		const boss = { email: "admin.person@example.com", password: "admin passphrase 42", name: "Admin" };
+		const bossUser = await signUp(auth, baseURL, boss);
+		// The first admin is made in the database, as Better Auth's docs say (no admin exists to grant it).
+		db.user.find((row) => row.id === bossUser.id).role = "admin";
+		let bossCookies = await signIn(boss);
+		const asAdmin = async (path, body) => {
+			await call(auth, baseURL, "POST", path, { body: { userId: created.id, ...body }, cookies: bossCookies });
+			return {};
+		};
+		Object.assign(steps, {
+			"admin-sign-in": async () => {
+				bossCookies = await signIn(boss);
+				return tokenFor(bossCookies);
+			},
+			impersonate: async () => {
+				const response = await call(auth, baseURL, "POST", "/admin/impersonate-user", {
+					body: { userId: created.id },
+					cookies: bossCookies,
+				});
+				const name = findCookieName(response.setCookies, "session_token");
+				return tokenFor(new Map([[name, response.setCookies.get(name)]]));
+			},
+			ban: async (step) => asAdmin("/admin/ban-user", step.expires_in ? { banExpiresIn: step.expires_in } : {}),
+			unban: async () => asAdmin("/admin/unban-user", {}),
+			"set-role": async (step) => asAdmin("/admin/set-role", { role: requireString(step, "role") }),
+		});
+		ready.admin = { id: bossUser.id };
+	}
+	await runSteps(steps, deliveries, ready);
+}
+
+/**
+ * Print `ready`, then run one step per stdin line and print one answer line each,
+ * with the `deliveries` the step's hooks made.
+ */
+async function runSteps(steps, deliveries, ready) {
 	// Listening before the first answer: the next step is written only after it.
 	const lines = readline.createInterface({ input: process.stdin });
-	emit({ user: { id: created.id, email: created.email, name: created.name } });
+	emit(ready);
 	for await (const line of lines) {
 		const step = JSON.parse(line);
 		const run = steps[step.do];
@@ -736,7 +793,7 @@ async function people(input) {
 
 // ---------------------------------------------------------------------------
 
-const commands = { mint, "seed-postgres": seedPostgres, events, people };
+const commands = { mint, "seed-postgres": seedPostgres, events, people, admin: (input) => events(input, { admin: true }) };
 
 async function main() {
 	const name = process.argv[2];

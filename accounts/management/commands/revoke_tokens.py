@@ -21,8 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, user: str, deactivate: bool, **options: Any) -> None:
         person = user_from_argument(user)
         if deactivate:
-            services.user_deactivate(user=person)
+            services.user_deactivate(user=person, via="command line")
             self.stdout.write(f"Deactivated {person.email} and revoked all their tokens.")
         else:
-            services.user_tokens_revoke(user=person)
+            services.user_tokens_revoke(user=person, via="command line")
             self.stdout.write(f"Revoked all tokens of {person.email}.")

@@ -73,6 +73,24 @@ class UserInactive(AuthenticationFailed):
     default_code = "user_inactive"
 
 
+class AccountRefused(DetailDictMixin, exceptions.PermissionDenied):
+    """The token is good, and names a person who may not use the API now: 403, never a 401 to sign in again.
+
+    The base of the app's own refusals of an account (a rule raises a
+    subclass with its own `default_code`); signing in again would not help.
+    """
+
+    default_detail = _("This account may not use the API now.")
+    default_code = "account_refused"
+
+
+class UserBanned(AccountRefused):
+    """Banned through Better Auth's admin plugin, until the ban is lifted or expires."""
+
+    default_detail = _("This account is banned.")
+    default_code = "user_banned"
+
+
 class NoActiveAccount(AuthenticationFailed):
     default_detail = _("No active account found with the given credentials")
     default_code = "no_active_account"

@@ -82,6 +82,14 @@ class TokenIdentity:
     may_create_user: bool = False
     # The Better Auth session the token was minted in (`sid`, or the cookie cache's `session.id`).
     session_id: str | None = None
+    # Better Auth's admin plugin: the user object's `banned` (only a JSON `true`) and `banExpires`,
+    # `role` (a string, several roles comma-separated), and the session's `impersonatedBy`: the
+    # id of the admin acting as this person (the cookie cache's `session.impersonatedBy`, or
+    # `impersonatedBy` beside `sid` in a jwt plugin token).
+    banned: bool = False
+    ban_expires: datetime | None = None
+    role: str | None = None
+    impersonated_by: str | None = None
 
 
 class Token:
@@ -192,8 +200,17 @@ def token_identity(raw_token: str, *, token_types: Collection[str] = (AccessToke
         user_id = _user_id(user.get("id"))
         if payload["session"].get("userId") != user_id:
             raise TokenError(_("Token session does not belong to its user"))
-        return _better_auth_identity(user_id, payload, user, session_id=payload["session"].get("id"))
-    return _better_auth_identity(_user_id(payload.get("sub")), payload, payload, session_id=payload.get("sid"))
+        session = payload["session"]
+        return _better_auth_identity(
+            user_id, payload, user, session_id=session.get("id"), impersonated_by=session.get("impersonatedBy")
+        )
+    return _better_auth_identity(
+        _user_id(payload.get("sub")),
+        payload,
+        payload,
+        session_id=payload.get("sid"),
+        impersonated_by=payload.get("impersonatedBy"),
+    )
 
 
 def _check_simplejwt_claims(payload: dict[str, Any], token_types: Collection[str]) -> None:
@@ -214,10 +231,11 @@ def _simplejwt_identity(payload: dict[str, Any]) -> TokenIdentity:
 
 
 def _better_auth_identity(
-    user_id: str, payload: dict[str, Any], user: dict[str, Any], *, session_id: object
+    user_id: str, payload: dict[str, Any], user: dict[str, Any], *, session_id: object, impersonated_by: object
 ) -> TokenIdentity:
     email = user.get("email")
     name = user.get("name")
+    role = user.get("role")
     return TokenIdentity(
         user_id=user_id,
         issued_at=float(payload["iat"]),
@@ -228,6 +246,10 @@ def _better_auth_identity(
         email_verified=user.get("emailVerified") is True,
         may_create_user=True,
         session_id=_session_id(session_id),
+        banned=user.get("banned") is True,
+        ban_expires=parse_datetime_claim(user.get("banExpires")),
+        role=role if isinstance(role, str) else None,
+        impersonated_by=_impersonator_id(impersonated_by),
     )
 
 
@@ -243,6 +265,15 @@ def _session_id(value: object) -> str | None:
         return None
     if not isinstance(value, str) or not SESSION_ID_PATTERN.fullmatch(value):
         raise TokenError(_("Token session id is not recognizable"))
+    return value
+
+
+def _impersonator_id(value: object) -> str | None:
+    """Who is acting as the person: refused when unreadable, since whatever they do is recorded under it."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not USER_ID_PATTERN.fullmatch(value):
+        raise TokenError(_("Token impersonator id is not recognizable"))
     return value
 
 

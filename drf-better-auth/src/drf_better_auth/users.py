@@ -3,14 +3,16 @@
 SimpleJWT reaches the app through `USER_AUTHENTICATION_RULE` and
 `TOKEN_USER_CLASS`; this package reaches it through the `*_RULE` settings
 below. Each is a dotted path to a function taking keyword arguments; each
-refuses by raising an `AuthenticationFailed` (its code and status are kept)
-or a `TokenError` (answered as SimpleJWT's `token_not_valid`).
+refuses by raising an `AuthenticationFailed` (its code and status are kept),
+an `AccountRefused` (403: a good token, an account that may not use the API
+now, such as `UserBanned`) or a `TokenError` (answered as SimpleJWT's
+`token_not_valid`).
 
 - `TOKEN_USER_RULE(identity=...) -> user`: the user a verified token names,
   found, created on first sight (only when `identity.may_create_user`: only
   Better Auth vouches for people not seen yet), given a newer profile.
 - `TOKEN_ACCEPTED_RULE(user=..., identity=...)`: whether that user may use
-  the token now (active, not revoked, its session not ended).
+  the token now (active, not banned, not revoked, its session not ended).
 - `TOKEN_VERIFY_RULE(identity=...)`: `/token/verify/`: would the token be
   accepted now? Changes nothing.
 - `BLACKLIST_RULE(refresh=...)`: blacklist a refresh token; raise TokenError
@@ -40,7 +42,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .api_keys import ApiKeyAuth
-from .exceptions import ApiKeyInvalid, NoActiveAccount, TokenError, UserInactive, UserNotFound
+from .exceptions import ApiKeyInvalid, NoActiveAccount, TokenError, UserBanned, UserInactive, UserNotFound
 from .settings import api_settings
 from .tokens import RefreshToken, TokenIdentity
 
@@ -66,9 +68,19 @@ def token_user(*, identity: TokenIdentity) -> Any:
 
 
 def token_accepted(*, user: Any, identity: TokenIdentity) -> None:
-    """An inactive user's tokens are refused."""
+    """An inactive user's tokens are refused, and those saying the person is banned (until the ban expires)."""
     if not user.is_active:
         raise UserInactive()
+    token_ensure_not_banned(identity=identity)
+
+
+def token_ensure_not_banned(*, identity: TokenIdentity, now: float | None = None) -> None:
+    """UserBanned when the token says Better Auth banned the person (`banned: true`), unless `banExpires` has passed."""
+    if not identity.banned:
+        return
+    expires = identity.ban_expires
+    if expires is None or expires.timestamp() > (time.time() if now is None else now):
+        raise UserBanned()
 
 
 def token_verify(*, identity: TokenIdentity) -> None:

@@ -1,6 +1,6 @@
 // @ts-check
-// Better Auth's hooks that report sign-outs, profile changes, deletions and
-// organization memberships to the Todo API. Plain JavaScript, type-checked
+// Better Auth's hooks that report sign-outs, profile changes, bans, deletions
+// and organization memberships to the Todo API. Plain JavaScript, type-checked
 // through its comments, so Node runs it as is (the API's interop tests do).
 import { createHmac, randomUUID } from "node:crypto";
 
@@ -63,14 +63,24 @@ export function apiEventHooks(options) {
     },
     user: {
       update: {
-        after: async (user) =>
-          sendEvent("user.updated", {
+        after: async (user, ctx) => {
+          // The admin plugin's fields, when it is installed (absent otherwise).
+          const admin = /** @type {{ role?: string, banned?: boolean | null, banExpires?: Date | null }} */ (user);
+          await sendEvent("user.updated", {
             user_id: user.id,
             email: user.email,
             name: user.name,
             email_verified: user.emailVerified,
             updated_at: user.updatedAt,
-          }),
+            role: admin.role,
+          });
+          // A ban holds at the API from the next request; lifting it too (an expired ban ends there by itself).
+          if (admin.banned === true) {
+            await sendEvent("user.banned", { userId: user.id, banExpires: admin.banExpires ?? null });
+          } else if (ctx?.path === "/admin/unban-user") {
+            await sendEvent("user.unbanned", { userId: user.id });
+          }
+        },
       },
       delete: {
         after: async (user) => sendEvent("user.deleted", { user_id: user.id }),

@@ -28,10 +28,19 @@ function createAuth() {
   const webhookSecret = process.env.BETTER_AUTH_WEBHOOK_SECRET;
   const apiUrl = process.env.API_URL ?? "http://127.0.0.1:8000";
   const organizationEvents = webhookSecret ? apiOrganizationHooks({ apiUrl, secret: webhookSecret }) : undefined;
-  // The session id rides in the token (`sid`), so the API can refuse it once that session ends.
-  const definePayload = ({ user, session }: { user: Record<string, unknown>; session: { id: string } }) => ({
+  // The session id rides in the token (`sid`), so the API can refuse it once that session ends; with
+  // Better Auth's admin plugin, so does the admin impersonating the person (`impersonatedBy`), whose
+  // writes the API records under their id (docs/better-auth.md, "Better Auth's admin plugin").
+  const definePayload = ({
+    user,
+    session,
+  }: {
+    user: Record<string, unknown>;
+    session: { id: string; impersonatedBy?: string | null };
+  }) => ({
     ...user,
     sid: session.id,
+    impersonatedBy: session.impersonatedBy ?? undefined,
   });
 
   const jwtPlugin =
