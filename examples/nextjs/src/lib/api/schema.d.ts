@@ -2660,7 +2660,10 @@ export interface operations {
     org_tasks_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The organization's id (Better Auth's); the caller must be a member. */
                 org_id: string;
@@ -2675,13 +2678,15 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationTask"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2717,8 +2722,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `task_limit_reached`: the organization already holds the most tasks one may (`TASKS_MAX_PER_ORGANIZATION`). */
+            /** @description `task_limit_reached`: the organization already holds the most tasks one may (`TASKS_MAX_PER_ORGANIZATION`). `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2731,7 +2745,10 @@ export interface operations {
     org_tasks_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag the caller holds: 304 with no body if the task is unchanged (weak comparison). */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2744,11 +2761,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationTask"];
                 };
+            };
+            /** @description If-None-Match names the task as it is: no body. */
+            304: {
+                headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid bearer token. */
             401: {
@@ -2782,7 +2810,10 @@ export interface operations {
     org_tasks_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2799,6 +2830,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2841,12 +2874,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     org_tasks_destroy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2891,12 +2936,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     org_tasks_partial_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2913,13 +2972,17 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationTask"];
                 };
             };
-            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. */
+            /** @description Invalid input (`invalid`, `errors` names each field or parameter): malformed JSON, a wrong type, an unknown value, a bad filter, ordering, `page_size` or `tz`. `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2955,12 +3018,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     org_tasks_toggle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe (draft-ietf-httpapi-idempotency-key-header): 1 to 255 visible ASCII characters (a UUID per operation), quoted or not. The same key with the same request (method, path, body) within 24 hours answers the first 2xx answer again and changes nothing. Keys are per person. Any other answer releases the key. Without it, nothing changes. */
+                "Idempotency-Key"?: string;
+                /** @description Change the task only if it is as the caller last saw it (RFC 9110): its ETag, `"<id>@<updated_at>"` (built from any representation of the task, a list's included), or `*`. A stale one answers 412 and changes nothing; a weak tag (`W/`) never matches. Without it the change is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The task's id. */
                 id: string;
@@ -2973,10 +3068,23 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description `true` when the answer is the stored answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The task's entity tag, `"<id>@<updated_at>"`: send it as If-Match to change this version only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationTask"];
+                };
+            };
+            /** @description `idempotency_key_invalid`: the Idempotency-Key is empty, too long or not visible ASCII. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid bearer token. */
@@ -2999,6 +3107,33 @@ export interface operations {
             };
             /** @description `organization_not_found`: no such organization among the caller's (a non-member gets the same answer for an organization that exists as for one that does not); `not_found`: no such task in it, or no such page. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_flight`: the first request with this Idempotency-Key is still running (`Retry-After: 1`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `precondition_failed`: `If-Match` names no current version of the task (someone changed it since); nothing was changed. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another request (method, path or body). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
