@@ -57,7 +57,8 @@ def container_image() -> str:
     result = subprocess.run([str(SETUP), "wait"], capture_output=True, text=True, timeout=1800)
     if result.returncode == SETUP_UNAVAILABLE:
         pytest.skip(result.stderr.strip())
-    assert result.returncode == 0, f"container setup failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    if result.returncode != 0:
+        raise AssertionError(f"container setup failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return IMAGE
 
 
@@ -116,8 +117,8 @@ class ComposeTopology:
         self.volumes = list(config.get("volumes") or {})
         self.network = f"{project}_default"
         for name, service in self.services.items():
-            unknown = set(service) - self.KEYS
-            assert not unknown, f"{name} uses {sorted(unknown)}, which the container test does not run"
+            if unknown := set(service) - self.KEYS:
+                raise AssertionError(f"{name} uses {sorted(unknown)}, which the container test does not run")
 
     def container(self, service: str) -> str:
         return f"{self.project}_{service}_1"
@@ -178,20 +179,25 @@ class ComposeTopology:
             visit(service)
         return ordered
 
+    def healthy(self, service: str) -> bool:
+        """Runs the service's healthcheck once (the systemd timer's job)."""
+        return podman("healthcheck", "run", self.container(service), check=False).returncode == 0
+
     def wait_healthy(self, service: str, timeout: float = 120) -> None:
-        """Runs the service's healthcheck until it passes (the systemd timer's job)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if podman("healthcheck", "run", self.container(service), check=False).returncode == 0:
+            if self.healthy(service):
                 return
             state = podman("inspect", "--format", "{{.State.Status}}", self.container(service)).stdout.strip()
-            assert state == "running", f"{service} is {state}:\n{self.logs(service)}"
+            if state != "running":
+                raise AssertionError(f"{service} is {state}:\n{self.logs(service)}")
             time.sleep(0.5)
         raise AssertionError(f"{service} not healthy within {timeout} s:\n{self.logs(service)}")
 
     def wait_completed(self, service: str) -> None:
         code = podman("wait", self.container(service), timeout=600).stdout.strip()
-        assert code == "0", f"{service} exited {code}:\n{self.logs(service)}"
+        if code != "0":
+            raise AssertionError(f"{service} exited {code}:\n{self.logs(service)}")
 
     def up(self) -> None:
         podman("network", "create", self.network)
@@ -205,20 +211,21 @@ class ComposeTopology:
                     self.wait_completed(dependency)
             podman("run", "--detach", *self.run_arguments(service))
 
-    def logs(self, service: str) -> str:
-        result = podman("logs", "--tail", "40", self.container(service), check=False)
+    def logs(self, service: str, tail: int | None = 40) -> str:
+        result = podman("logs", *(["--tail", str(tail)] if tail else []), self.container(service), check=False)
         return result.stdout + result.stderr
 
     def down(self) -> None:
         """Every container, the network and the volumes, whatever state they are in."""
-        podman("rm", "--force", "--time", "0", "--filter", f"label=todo.compose={self.project}", check=False)
+        label = f"label=todo.compose={self.project}"
+        podman("rm", "--force", "--volumes", "--time", "0", "--filter", label, check=False)
         podman("network", "rm", "--force", self.network, check=False)
         for volume in self.volumes:
             podman("volume", "rm", "--force", f"{self.project}_{volume}", check=False)
 
 
 def better_auth_token(secret: str, user_id: str | None = None) -> str:
-    """An access token as Better Auth's jwt plugin signs it (HS256 with the shared secret), for a new person by default."""
+    """A token as Better Auth's jwt plugin signs it (HS256, the shared secret), for a new person by default."""
     user_id = user_id or secrets.token_urlsafe(16)
     now = int(time.time())
     claims = {

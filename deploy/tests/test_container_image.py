@@ -1,4 +1,4 @@
-"""The production image, built by `make image` and run as docker-compose.yml runs it: non-root, read-only, on PostgreSQL."""
+"""The production image (`make image`) run as docker-compose.yml runs it: non-root, read-only, on PostgreSQL."""
 
 import json
 import re
