@@ -138,8 +138,8 @@ test-package: $(PACKAGE_VENVS) $(INTEROP) $(DEV) $(PACKAGE_INSTALLED)
 	done; exit $$status
 	cd $(PACKAGE) && ../$(BIN)/python -m mypy
 
-# The in-process layer alone (everything not marked server, browser or interop:
-# no child process, no Chromium, no Node), on SQLite over two workers; under a minute.
+# The in-process layer alone (everything not marked server, browser, interop or container:
+# no child process, no Chromium, no Node, no podman), on SQLite over two workers; under a minute.
 test-fast: $(DEV)
 	scripts/run-tests --fast $(ARGS)
 
@@ -165,7 +165,11 @@ test-topology: $(DEV) $(PACKAGE_INSTALLED)
 # image is kept). `docker build .` builds the same Dockerfile elsewhere.
 image:
 	scripts/stand-in-images
-	podman build --format docker $(if $(CA_BUNDLE),--volume $(CA_BUNDLE):/etc/ssl/certs/ca-certificates.crt:ro) --tag $(IMAGE) .
+	previous=$$(podman image inspect --format '{{.Id}}' $(IMAGE) 2>/dev/null); \
+	podman build --format docker $(if $(CA_BUNDLE),--volume $(CA_BUNDLE):/etc/ssl/certs/ca-certificates.crt:ro) --tag $(IMAGE) . && \
+	if [ -n "$$previous" ] && [ "$$previous" != "$$(podman image inspect --format '{{.Id}}' $(IMAGE))" ]; then \
+	  podman rmi "$$previous" >/dev/null 2>&1 || true; \
+	fi
 
 container-setup:
 	scripts/container-setup start

@@ -1,4 +1,4 @@
-"""The suite's layers: a test that starts a process, drives Chromium or talks to Better Auth says so by its marker.
+"""The suite's layers: a test that starts a process, drives Chromium, talks to Better Auth or runs podman says so.
 
 The markers come from the fixtures a test uses, so no test can serve the API
 over real HTTP or run `manage.py` in a child process without carrying
