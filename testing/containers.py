@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import jwt
 import psycopg
 import pytest
 import yaml
@@ -222,22 +221,6 @@ class ComposeTopology:
         podman("network", "rm", "--force", self.network, check=False)
         for volume in self.volumes:
             podman("volume", "rm", "--force", f"{self.project}_{volume}", check=False)
-
-
-def better_auth_token(secret: str, user_id: str | None = None) -> str:
-    """A token as Better Auth's jwt plugin signs it (HS256, the shared secret), for a new person by default."""
-    user_id = user_id or secrets.token_urlsafe(16)
-    now = int(time.time())
-    claims = {
-        "id": user_id,
-        "sub": user_id,
-        "email": f"{user_id.lower()}@example.com",
-        "name": "Container Tester",
-        "emailVerified": True,
-        "iat": now,
-        "exp": now + 600,
-    }
-    return jwt.encode(claims, secret, algorithm="HS256")
 
 
 def compose_services() -> dict[str, dict[str, Any]]:

@@ -10,7 +10,8 @@ import secrets
 import signal
 import time
 
-from testing.containers import better_auth_token, podman
+from testing.better_auth import better_auth_token
+from testing.containers import podman
 from testing.http import http
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from testing.containers import better_auth_token, compose_services, podman
+from testing.better_auth import better_auth_token
+from testing.containers import compose_services, podman
 from testing.http import http
 
 pytestmark = pytest.mark.postgres_only
