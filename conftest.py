@@ -15,6 +15,7 @@ pytest_plugins = [
     "testing.browser",
     "testing.logs",
     "testing.passwords",
+    "testing.containers",
 ]
 
 

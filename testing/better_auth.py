@@ -1,16 +1,39 @@
 """A real Better Auth, driven through the Node harness (interop/better-auth/harness.mjs)."""
 
 import json
+import secrets
 import select
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
+import jwt
 import pytest
 from pytest_django.fixtures import Settings
 
 from .processes import PROJECT_ROOT
+
+
+def better_auth_token(secret: str, user_id: str | None = None) -> str:
+    """A token as Better Auth's jwt plugin signs it (HS256, the shared secret), for a new person by default."""
+    user_id = user_id or secrets.token_urlsafe(16)
+    now = int(time.time())
+    claims = {
+        "id": user_id,
+        "sub": user_id,
+        "email": f"{user_id.lower()}@example.com",
+        "name": "Test Person",
+        "emailVerified": True,
+        "image": None,
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-01T10:00:00.000Z",
+        "iat": now,
+        "exp": now + 3600,
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
+
 
 BETTER_AUTH_HARNESS = PROJECT_ROOT / "interop" / "better-auth" / "harness.mjs"
 # How long one step of the harness may take before the test gives up on it.

@@ -1,8 +1,8 @@
-"""The suite's layers: a test that starts a process, drives Chromium or talks to Better Auth says so by its marker.
+"""The suite's layers: a test that starts a process, drives Chromium, talks to Better Auth or runs podman says so.
 
 The markers come from the fixtures a test uses, so no test can serve the API
 over real HTTP or run `manage.py` in a child process without carrying
-`server`; `make test-fast` deselects the three and keeps what runs in the
+`server`; `make test-fast` deselects the four and keeps what runs in the
 test's own process through Django's test client. A test that starts a
 process without these fixtures (`make serve`, nginx) carries its marker by
 hand.
@@ -16,6 +16,7 @@ LAYERS = {
     "server": {"start_server", "serve", "replicas", "run_manage", "plain_http_live_server"},
     "browser": {"browser", "chromium_installed"},
     "interop": {"better_auth", "better_auth_database", "better_auth_reporting_to", "better_auth_people"},
+    "container": {"container_image"},
 }
 
 

@@ -8,17 +8,16 @@ measures are printed at the end of the run and written to DIR/figures.json.
 import json
 import os
 import platform
-import secrets
 import shutil
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-import jwt
 import pytest
 
 from deploy.topology import API_REPLICAS, Topology
+from testing.better_auth import better_auth_token
 from topology.load import call
 
 FIGURES = {}
@@ -80,21 +79,7 @@ def token_for(running_topology):
     """An access token as Better Auth's jwt plugin signs it, for a new person each call (created on first sight)."""
 
     def make(user_id=None):
-        user_id = user_id or secrets.token_urlsafe(24)
-        now = int(time.time())
-        claims = {
-            "id": user_id,
-            "sub": user_id,
-            "email": f"{user_id.lower()}@example.com",
-            "name": "Fault Tester",
-            "emailVerified": True,
-            "image": None,
-            "createdAt": "2026-11-01T10:00:00.000Z",
-            "updatedAt": "2026-11-01T10:00:00.000Z",
-            "iat": now,
-            "exp": now + 3600,
-        }
-        return jwt.encode(claims, running_topology.secrets["BETTER_AUTH_SECRET"], algorithm="HS256")
+        return better_auth_token(running_topology.secrets["BETTER_AUTH_SECRET"], user_id)
 
     return make
 

@@ -50,10 +50,10 @@ def test_the_migrate_job_and_the_replicas_get_the_scripts_environment_names():
         assert set(SERVICES[replica]["environment"]) == set(topology.api_environment(STATE, replica))
 
 
-def test_secrets_come_from_the_env_file_in_compose_and_are_documented_in_env_example():
+def test_secrets_come_from_the_optional_env_file_in_compose_and_are_documented_in_env_example():
     env_example = (PROJECT_ROOT / ".env.example").read_text()
     for service in ("migrate", *topology.API_REPLICAS):
-        assert SERVICES[service]["env_file"] == ".env"
+        assert SERVICES[service]["env_file"] == [{"path": ".env", "required": False}]
         assert not set(topology.SECRETS) & set(SERVICES[service]["environment"])
     for name in topology.SECRETS:
         assert re.search(rf"^{name}=", env_example, re.MULTILINE)
