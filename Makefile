@@ -112,9 +112,9 @@ typecheck: $(DEV) $(PACKAGE_INSTALLED)
 
 # The container tests' setup (podman, base images, `make image`) starts first, in
 # the background, and the first container test joins it (scripts/container-setup).
+# The gates and the package's suite run side by side (mypy is mostly one core's work).
 test: container-setup $(DEV) $(PACKAGE_INSTALLED) $(INTEROP)
-	$(MAKE) lint
-	$(MAKE) test-package
+	$(MAKE) --jobs=2 --output-sync=target lint test-package
 	scripts/ensure-chromium
 	scripts/ensure-redis
 	scripts/run-tests $(ARGS)

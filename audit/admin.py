@@ -8,7 +8,12 @@ from .models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit trail, for superusers to read: nobody adds, changes or deletes an entry here."""
+    """The audit trail, read by superusers and support staff: nobody adds, changes or deletes an entry here.
+
+    Who reads it is Django's permission `audit.view_auditentry` (the Support
+    group has it, from audit's migration 0003); no permission, however
+    granted, lets anyone add, change or delete.
+    """
 
     list_display = ("at", "event", "user_id", "actor_id", "via", "ip_address")
     list_filter = ("event", "via")
@@ -19,11 +24,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = None
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
-
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
+        # Only the view permission: Django's default would also let a `change` permission read.
+        return bool(request.user.is_active and request.user.has_perm("audit.view_auditentry"))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

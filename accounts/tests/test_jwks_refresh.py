@@ -12,7 +12,8 @@ from drf_better_auth.jwks import JWKSClient
 from .claims import better_auth_claims
 from .jwks_server import JWKSServer
 
-pytestmark = pytest.mark.django_db
+# Timed: the JWKS fetch's deadline (scripts/run-tests runs these alone).
+pytestmark = [pytest.mark.django_db, pytest.mark.timing]
 
 DEADLINE = 1.0
 # Room for a loaded machine; a fetch that ignored the deadline would take TRICKLE_SECONDS.

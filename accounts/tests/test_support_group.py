@@ -13,6 +13,8 @@ SUPPORT_NEEDS = {
     ("tasks", "view_task"),
     ("orgs", "view_organization"),
     ("orgs", "view_membership"),
+    # The audit trail, read-only: an impersonated person's writes among it.
+    ("audit", "view_auditentry"),
 }
 
 

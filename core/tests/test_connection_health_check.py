@@ -6,7 +6,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+# Timed: connections checked against their age (scripts/run-tests runs these alone).
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True), pytest.mark.timing]
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,9 @@ from core.tracing import tracing_start, tracing_stop
 from testing.http import http as call
 from testing.processes import PROJECT_ROOT, project_env
 
+# Timed: spans exported within a deadline (scripts/run-tests runs these alone).
+pytestmark = pytest.mark.timing
+
 
 @pytest.fixture
 def spans(transactional_db):

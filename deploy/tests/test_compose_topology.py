@@ -10,9 +10,14 @@ import secrets
 import signal
 import time
 
+import pytest
+
 from testing.better_auth import better_auth_token
 from testing.containers import podman
 from testing.http import http
+
+# Timed: a killed replica routed around and back (scripts/run-tests runs these alone).
+pytestmark = pytest.mark.timing
 
 
 def test_the_topology_serves_through_the_proxy_alone(compose_topology):

@@ -14,7 +14,8 @@ import pytest
 
 from .test_kubernetes import API, CONFIG, POD_SPECS
 
-pytestmark = pytest.mark.server
+# Timed: the probes' windows and the grace period (scripts/run-tests runs these alone).
+pytestmark = [pytest.mark.server, pytest.mark.timing]
 
 # What the kubelet sends without the probe's Host header: the pod's address.
 POD_ADDRESS = "10.0.0.7:8000"

@@ -14,7 +14,8 @@ import pytest
 from deploy.topology import API_REPLICAS, Topology
 from testing.http import free_port
 
-pytestmark = pytest.mark.server
+# Timed: deadlines through the proxy (scripts/run-tests runs these alone).
+pytestmark = [pytest.mark.server, pytest.mark.timing]
 
 
 class Replica(http.server.ThreadingHTTPServer):

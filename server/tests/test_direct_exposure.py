@@ -12,6 +12,9 @@ from server.config import EXPOSED_BODY_THREADS, Config
 from testing.http import http
 from testing.servers import PRODUCTION_ENV
 
+# Timed: /health's answer while slow bodies hold threads (scripts/run-tests runs these alone).
+pytestmark = pytest.mark.timing
+
 # As in the issue: more than the threads that run Django in `make serve`'s
 # server (SERVER_WORKERS=2, one each), few enough that its body threads take
 # them all however the kernel spreads the connections over the workers.

@@ -16,7 +16,8 @@ from prometheus_client.mmap_dict import MmapedDict
 from testing.http import http
 from testing.servers import PRODUCTION_ENV
 
-pytestmark = pytest.mark.server
+# Timed: a worker killed and respawned (scripts/run-tests runs these alone).
+pytestmark = [pytest.mark.server, pytest.mark.timing]
 
 METRICS_TOKEN = "metrics-token-of-its-own-0123456789abcdefghij"
 

@@ -19,7 +19,8 @@ from testing.http import free_port, wait_for_http
 from testing.processes import PROJECT_ROOT, project_env
 from testing.servers import PRODUCTION_ENV, SERVER
 
-pytestmark = pytest.mark.server
+# Timed: the drain's deadlines (scripts/run-tests runs these alone).
+pytestmark = [pytest.mark.server, pytest.mark.timing]
 
 DRAIN_SECONDS = 2
 WORKERS = 2

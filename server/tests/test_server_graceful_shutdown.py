@@ -8,6 +8,11 @@ import time
 import urllib.request
 from urllib.parse import urlsplit
 
+import pytest
+
+# Timed: how long a shutdown takes (scripts/run-tests runs these alone).
+pytestmark = pytest.mark.timing
+
 GRACEFUL_TIMEOUT = 5
 
 
