@@ -58,10 +58,26 @@ def workers_of(process) -> set[int]:
     return children
 
 
+def workers_counting(metrics_dir: Path) -> list[str]:
+    """The files of the workers that have counted a request."""
+    return [
+        path.name
+        for path in metrics_dir.glob("histogram_*.db")
+        if any(
+            entry[0].startswith('["http_request_duration_seconds"')
+            for entry in MmapedDict.read_all_values_from_file(path)
+        )
+    ]
+
+
 def test_metrics_count_exactly_the_requests_every_worker_served(serve, tmp_path):
     metrics_dir = tmp_path / "metrics"
     server, base_url = serve(METRICS_TOKEN=METRICS_TOKEN, SERVER_WORKERS="2", SERVER_METRICS_DIR=metrics_dir)
     expired = expired_token()
+    # /ready answers once one worker listens; until the other does, the kernel sends it every connection.
+    deadline = time.monotonic() + 30
+    while len(workers_counting(metrics_dir)) < 2 and time.monotonic() < deadline:
+        assert http("GET", f"{base_url}/health")[0] == 200
 
     # Each on a new connection: the kernel spreads connections over both workers' sockets.
     for _ in range(9):
@@ -92,16 +108,8 @@ def test_metrics_count_exactly_the_requests_every_worker_served(serve, tmp_path)
         'code="token_not_valid",reason="Token is expired"': 5,
         'code="token_not_valid",reason="Token is malformed"': 4,
     }
-    # Both workers counted some of them, each in files of its own.
-    served_by = [
-        path.name
-        for path in metrics_dir.glob("histogram_*.db")
-        if any(
-            entry[0].startswith('["http_request_duration_seconds"')
-            for entry in MmapedDict.read_all_values_from_file(path)
-        )
-    ]
-    assert len(served_by) == 2
+    # Both workers counted, each in files of its own.
+    assert len(workers_counting(metrics_dir)) == 2
 
     # A worker killed outright is respawned; what it counted stays counted, and its successor counts on.
     workers = workers_of(server)
