@@ -76,10 +76,7 @@ class UserUpdated:
         # A user not seen yet is created from their first token, with the profile it carries.
         if user is not None:
             services.user_profile_sync(user=user, profile=self)
-            if self.role is not None and self.role != user.better_auth_role and services.role_is_current(self, user):
-                services.user_role_take(
-                    user=user, role=self.role, updated_at=self.profile_updated_at, via="better_auth"
-                )
+            services.user_role_sync(user=user, profile=self, via="better_auth")
 
 
 @registry.register

@@ -68,10 +68,10 @@ from .tokens import (
     user_tokens_revoke,
 )
 from .users import (
-    role_is_current,
     user_ban_set,
     user_deactivate,
     user_profile_sync,
+    user_role_sync,
     user_role_take,
     user_sign_in,
     user_sign_up,
@@ -103,7 +103,6 @@ __all__ = [
     "refresh_token_deny",
     "refresh_token_ensure_not_denied",
     "refresh_token_sign_out",
-    "role_is_current",
     "session_end",
     "token_verify",
     "user_deactivate",
@@ -122,6 +121,7 @@ __all__ = [
     "user_profile_edit",
     "user_ban_set",
     "user_profile_sync",
+    "user_role_sync",
     "user_role_take",
     "user_relink",
     "user_relink_ensure_allowed",

@@ -45,6 +45,8 @@ class Profile(Protocol):
     def email_verified(self) -> bool: ...
     @property
     def profile_updated_at(self) -> datetime | None: ...
+    @property
+    def role(self) -> str | None: ...
 
 
 def user_sync_from_token(*, identity: "TokenIdentity") -> User:
@@ -66,8 +68,7 @@ def user_sync_from_token(*, identity: "TokenIdentity") -> User:
     else:
         user_ensure_reached_by(user=user, identity=identity)
         user_profile_sync(user=user, profile=identity)
-    if identity.role is not None and identity.role != user.better_auth_role and role_is_current(identity, user):
-        user_role_take(user=user, role=identity.role, updated_at=identity.profile_updated_at)
+    user_role_sync(user=user, profile=identity)
     user.impersonated_by = identity.impersonated_by
     return user
 
@@ -206,6 +207,12 @@ def role_is_current(profile: Profile, user: User) -> bool:
     """Better Auth's role, as of a profile no older than the one taken last: an old token never undoes a change."""
     updated = profile.profile_updated_at
     return updated is not None and (user.profile_synced_at is None or updated >= user.profile_synced_at)
+
+
+def user_role_sync(*, user: User, profile: Profile, via: str = "api") -> None:
+    """Take the role a Better Auth profile carries when it differs from the account's and the profile is current."""
+    if profile.role is not None and profile.role != user.better_auth_role and role_is_current(profile, user):
+        user_role_take(user=user, role=profile.role, updated_at=profile.profile_updated_at, via=via)
 
 
 def role_groups(role: str) -> set[str]:
