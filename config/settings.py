@@ -106,6 +106,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The same backend, with a health check that needs no round trip and faster
     # timestamptz reads (core/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "core.postgresql"
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # Values sent apart from the SQL, and a statement run a few times on a connection is prepared:
+        # PostgreSQL plans it once, not on every request (docs/benchmarks.md). Off behind a pooler in
+        # transaction mode (PgBouncer before 1.21), which cannot keep a connection's prepared statements.
+        DATABASES["default"]["OPTIONS"] = {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "server_side_binding": True,
+            "prepare_threshold": 2,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
