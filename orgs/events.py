@@ -3,11 +3,15 @@
 Data as the shipped hooks (examples/nextjs/src/lib/api-events.mjs) send it:
 `{organizationId, userId, role}` for a member added, updated or removed
 (`organizationName` too, optional, names the organization), `{organizationId}`
-for an organization deleted.
+for an organization deleted. Member events also carry `occurredAt`, optional, when
+they happened in Better Auth (milliseconds since 1970, `Date.now()`), the same on
+every retry of a delivery, so that a late retry changes nothing a later event
+set (orgs.services).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Self
 
 from drf_better_auth.exceptions import EventInvalid
@@ -25,6 +29,19 @@ def _role(data: Mapping[str, Any]) -> str:
     return role.strip()
 
 
+# Date.now() in the year 9999: anything larger is no time this API can store.
+MAX_OCCURRED_AT_MS = 253_402_300_799_999
+
+
+def _occurred_at(data: Mapping[str, Any]) -> datetime | None:
+    value = data.get("occurredAt")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_OCCURRED_AT_MS:
+        raise EventInvalid("data.occurredAt must be when the event happened, in milliseconds since 1970 (Date.now()).")
+    return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
 def _organization_name(data: Mapping[str, Any]) -> str | None:
     name = data_optional_string(data, "organizationName")
     return None if name is None else name[:NAME_MAX_LENGTH]
@@ -36,6 +53,7 @@ class MemberChanged:
     user_id: str
     role: str
     organization_name: str | None = None
+    occurred_at: datetime | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Self:
@@ -44,6 +62,7 @@ class MemberChanged:
             user_id=data_id(data, "userId", USER_ID_PATTERN),
             role=_role(data),
             organization_name=_organization_name(data),
+            occurred_at=_occurred_at(data),
         )
 
     def apply(self) -> None:
@@ -52,6 +71,7 @@ class MemberChanged:
             user_id=self.user_id,
             role=self.role,
             organization_name=self.organization_name,
+            occurred_at=self.occurred_at,
         )
 
 
@@ -75,16 +95,20 @@ class MemberRemoved:
     type = "organization.member.removed"
     organization_id: str
     user_id: str
+    occurred_at: datetime | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Self:
         return cls(
             organization_id=data_id(data, "organizationId", ORGANIZATION_ID_PATTERN),
             user_id=data_id(data, "userId", USER_ID_PATTERN),
+            occurred_at=_occurred_at(data),
         )
 
     def apply(self) -> None:
-        services.membership_remove(organization_id=self.organization_id, user_id=self.user_id)
+        services.membership_remove(
+            organization_id=self.organization_id, user_id=self.user_id, occurred_at=self.occurred_at
+        )
 
 
 @registry.register

@@ -103,7 +103,7 @@ JSON = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
     max_leaves=8,
 )
-KEYS = st.sampled_from(["organizationId", "userId", "role", "organizationName", "other"])
+KEYS = st.sampled_from(["organizationId", "userId", "role", "organizationName", "occurredAt", "other"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -110,6 +110,8 @@ export function apiOrganizationHooks(options) {
       userId: member.userId,
       role: member.role,
       organizationName: organization.name,
+      // When it happened, the same on every retry: a late retry cannot undo a later change.
+      occurredAt: Date.now(),
     });
 
   return {
@@ -130,6 +132,7 @@ export function apiOrganizationHooks(options) {
           organizationId: member.organizationId,
           userId: member.userId,
           role: member.role,
+          occurredAt: Date.now(),
         });
       }
     },
