@@ -23,6 +23,7 @@ from ..models import (
     RelinkRecord,
     User,
 )
+from ..signals import user_relinked
 
 logger = logging.getLogger("accounts.auth")
 
@@ -61,7 +62,8 @@ def user_relink(*, user: User, new_id: str, actor: User | None, os_user: str = "
     For a person refused with `user_conflict` after Better Auth's database was
     reset or migrated: the same email came back with a new id. In one
     transaction the user's primary key changes and every reference follows
-    (tasks, groups, permissions, admin history, denylist entries); the old id
+    (tasks, groups, permissions, admin history, denylist entries, and what
+    other apps move on `accounts.signals.user_relinked`: memberships); the old id
     is retired, so tokens naming it are refused and no other account ever
     takes it. Every token issued before the relink is revoked, under either
     id: the person fetches a fresh one from Better Auth.
@@ -83,6 +85,7 @@ def user_relink(*, user: User, new_id: str, actor: User | None, os_user: str = "
                 id=new_id, identity=Identity.BETTER_AUTH, profile_synced_at=None, tokens_valid_after=now
             )
             _move_references(old_id, new_id)
+            user_relinked.send(sender=User, old_id=old_id, new_id=new_id)
             # An undo: the account takes back an id it was relinked away from.
             RelinkedUserId.objects.filter(old_id=new_id).delete()
             RelinkedUserId.objects.create(old_id=old_id, account_id=new_id)
