@@ -22,7 +22,9 @@ class Export(Protocol):
 class Erase(Protocol):
     """Delete the person's rows, leaving nothing that names them; answers how many rows went.
 
-    Called inside the erasure's transaction, before the user row is deleted.
+    Rows that are not the person's to delete (an organization's task they
+    created) are unnamed instead, and counted. Called inside the erasure's
+    transaction, before the user row is deleted.
     """
 
     def __call__(self, *, user_id: str) -> int: ...
@@ -30,19 +32,21 @@ class Erase(Protocol):
 
 @dataclass(frozen=True)
 class PersonalData:
-    """One app's rows about a person: `name` is their key in the export and `<name>_deleted` in the erasure's log."""
+    """One app's rows about a person: `name` is their key in the export, `<name>_<erased_as>` in the erasure's log."""
 
     name: str
     export: Export
     erase: Erase
+    # What `erase` does to them: "deleted", or "unnamed" for rows that stay without the person's name.
+    erased_as: str = "deleted"
 
 
 _registered: dict[str, PersonalData] = {}
 
 
-def personal_data_register(*, name: str, export: Export, erase: Erase) -> None:
+def personal_data_register(*, name: str, export: Export, erase: Erase, erased_as: str = "deleted") -> None:
     """Add an app's rows about a person to every export and erasure; registering a name again replaces it."""
-    _registered[name] = PersonalData(name=name, export=export, erase=erase)
+    _registered[name] = PersonalData(name=name, export=export, erase=erase, erased_as=erased_as)
 
 
 def personal_data_registered() -> tuple[PersonalData, ...]:

@@ -11,6 +11,17 @@ class TasksConfig(AppConfig):
         # A person's tasks go with their account's export and erasure (accounts.personal_data).
         from accounts.personal_data import personal_data_register
 
-        from .personal_data import tasks_erase, tasks_export
+        from .personal_data import (
+            organization_tasks_created_export,
+            organization_tasks_created_unname,
+            tasks_erase,
+            tasks_export,
+        )
 
         personal_data_register(name="tasks", export=tasks_export, erase=tasks_erase)
+        personal_data_register(
+            name="organization_tasks_created",
+            export=organization_tasks_created_export,
+            erase=organization_tasks_created_unname,
+            erased_as="unnamed",
+        )

@@ -1,4 +1,5 @@
-"""A person's tasks in their account's export and erasure (accounts.personal_data; registered in tasks/apps.py)."""
+"""A person's tasks in their account's export and erasure (accounts.personal_data; registered in tasks/apps.py):
+their own, and the organizations' tasks they created."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -9,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.models import User
 
 from .models import Task
-from .serializers import TaskSerializer
+from .serializers import OrganizationTaskSerializer, TaskSerializer
 
 # Tasks read per round trip while an export streams.
 EXPORT_CHUNK_SIZE = 500
@@ -30,6 +31,19 @@ def tasks_erase(*, user_id: str) -> int:
     _admin_history_redact(user_id)
     deleted, _details = Task.objects.filter(owner_id=user_id).delete()
     return deleted
+
+
+def organization_tasks_created_export(*, user: User) -> Iterator[dict[str, Any]]:
+    """The organizations' tasks `user` created, oldest first, as the organizations' lists show them."""
+    serializer = OrganizationTaskSerializer()
+    tasks = Task.objects.filter(created_by_id=user.pk).order_by("created_at", "id")
+    for task in tasks.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        yield serializer.to_representation(task)
+
+
+def organization_tasks_created_unname(*, user_id: str) -> int:
+    """The organizations' tasks the person created stay the organizations', no longer naming them; answers how many."""
+    return Task.objects.filter(created_by_id=user_id).update(created_by=None)
 
 
 def _admin_history_redact(user_id: str) -> None:

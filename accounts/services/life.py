@@ -152,7 +152,7 @@ def user_erase(*, user: User, via: str, session_id: str | None = None, actor_id:
         # Its records stay (ids, who relinked, when); their notes may name the person.
         ids = [user_id, *RelinkedUserId.objects.filter(account_id=user_id).values_list("old_id", flat=True)]
         RelinkRecord.objects.filter(Q(old_id__in=ids) | Q(new_id__in=ids)).exclude(note="").notes_erase()
-        deleted = {f"{data.name}_deleted": data.erase(user_id=user_id) for data in personal_data_registered()}
+        deleted = {f"{data.name}_{data.erased_as}": data.erase(user_id=user_id) for data in personal_data_registered()}
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
             model.objects.filter(username=email).delete()
         user_id_record_deleted(user_id=user_id)
