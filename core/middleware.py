@@ -5,8 +5,8 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import corsheaders.middleware
@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, Requ
 from django.core.handlers.exception import convert_exception_to_response
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 from drf_better_auth.authentication import TokenRefusal
 
@@ -165,11 +166,28 @@ class CorsMiddleware(corsheaders.middleware.CorsMiddleware):
     A browser reports a refused origin only as "Failed to fetch"; this line
     tells the operator which origin to add. Each process warns once per origin,
     and remembers a bounded number of them: origins are chosen by clients.
+
+    A request without `Origin` (no browser's cross-origin call: scripts,
+    servers, API keys, attackers' floods) gets what the library gives it, only
+    `Vary: Origin` on the URLs CORS covers, without the library's look for an
+    `Origin` in `request.headers`: building that mapping of every header was
+    about an eighth of a refused token's cost (docs/benchmarks.md).
+    `core/tests/test_cors.py` compares both roads' answers.
     """
 
     def __init__(self, get_response: GetResponse) -> None:
         super().__init__(get_response)
         self._refused: set[str] = set()
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        # An OPTIONS without Origin may still be a preflight to the library: its road.
+        if self.async_mode or "HTTP_ORIGIN" in request.META or request.method == "OPTIONS":
+            return super().__call__(request)
+        # Not async_mode: the rest of the chain answers at once.
+        response = cast(HttpResponseBase, self.get_response(request))
+        if self.is_enabled(request):
+            patch_vary_headers(response, ("origin",))
+        return response
 
     def add_response_headers(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         response = super().add_response_headers(request, response)

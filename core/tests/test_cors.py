@@ -1,6 +1,7 @@
 """Browsers on the Next.js origins may call /api/; no other origin may, and nothing outside /api/."""
 
 import pytest
+from django.http import HttpResponse
 
 from core.checks import check_cors_allowed_origins
 
@@ -153,3 +154,40 @@ def test_a_trailing_slash_in_the_origins_stops_start_up(run_manage):
 
     assert result.returncode != 0
     assert "core.E010" in result.stderr
+
+
+def library_and_ours(request_factory_call):
+    """The answers of django-cors-headers' own middleware and of ours to the same request, around one view."""
+    import corsheaders.middleware
+
+    from core.middleware import CorsMiddleware
+
+    def view(request):
+        response = HttpResponse("body", status=401)
+        response["Vary"] = "Accept"
+        return response
+
+    return [
+        middleware(view)(request_factory_call())
+        for middleware in (corsheaders.middleware.CorsMiddleware, CorsMiddleware)
+    ]
+
+
+@pytest.mark.parametrize("path", ["/api/tasks/", "/api/orgs/x/tasks/1/", "/admin/login/", "/health"])
+@pytest.mark.parametrize(
+    ("method", "headers"),
+    [
+        ("get", {}),
+        ("post", {"HTTP_AUTHORIZATION": "Bearer x"}),
+        ("options", {}),
+        ("options", {"HTTP_ACCESS_CONTROL_REQUEST_METHOD": "POST"}),
+        ("get", {"HTTP_ORIGIN": ALLOWED}),
+        ("get", {"HTTP_ORIGIN": "https://evil.example.net"}),
+        ("options", {"HTTP_ORIGIN": ALLOWED, "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "POST"}),
+    ],
+)
+def test_every_request_gets_the_library_s_answer_with_or_without_an_origin(rf, path, method, headers):
+    library, ours = library_and_ours(lambda: getattr(rf, method)(path, **headers))
+
+    assert (ours.status_code, ours.content) == (library.status_code, library.content)
+    assert sorted(ours.items()) == sorted(library.items())
