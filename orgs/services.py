@@ -41,6 +41,8 @@ def membership_set(
             return False
         membership = Membership.objects.filter(organization=organization, user_id=user_id).first()
         if occurred_at is not None and _is_stale(occurred_at, organization_id, user_id, membership):
+            # Nothing at all: not even the organization, when this late event was the first to name it.
+            transaction.set_rollback(True)
             return False
         if organization_name is not None and organization.name != organization_name:
             organization.name = organization_name

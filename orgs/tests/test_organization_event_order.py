@@ -2,6 +2,9 @@
 change (a removal, a demotion, the organization's deletion) changes nothing, so no one regains access
 through a late retry."""
 
+import threading
+import time
+
 import pytest
 
 from accounts.tests.factories import BetterAuthUserFactory
@@ -92,3 +95,58 @@ def test_an_occurred_at_that_is_no_time_in_milliseconds_is_refused(deliver, ada,
 
     assert (response.status_code, response.json()["code"]) == (400, "event_invalid")
     assert not Membership.objects.exists()
+
+
+def test_a_late_addition_to_an_organization_only_its_removal_named_leaves_no_organization(deliver, ada):
+    deliver("organization.member.removed", member_event(ada, T2))
+
+    deliver("organization.member.added", {**member_event(ada, T1), "organizationName": "Acme"})
+
+    assert not Organization.objects.exists() and not Membership.objects.exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_deletion_racing_an_addition_leaves_neither_the_organization_nor_the_member(ada, monkeypatch):
+    from django.db import connection
+
+    from orgs import services
+
+    services.membership_set(organization_id=ORG, user_id=ada.pk, role="member")
+    memberships = Membership.objects
+
+    class SlowMemberships:
+        """The addition pauses after its checks, holding whatever it holds, while the deletion starts."""
+
+        def __getattr__(self, name):
+            return getattr(memberships, name)
+
+        def filter(self, *args, **kwargs):
+            time.sleep(0.5)
+            return memberships.filter(*args, **kwargs)
+
+    monkeypatch.setattr(services, "Membership", type("SlowMembership", (), {"objects": SlowMemberships()}))
+    failures = []
+
+    def in_thread(work):
+        def run():
+            try:
+                work()
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                failures.append(error)
+            finally:
+                connection.close()
+
+        return threading.Thread(target=run)
+
+    adding = in_thread(lambda: services.membership_set(organization_id=ORG, user_id=ada.pk, role="owner"))
+    deleting = in_thread(lambda: services.organization_delete(organization_id=ORG))
+    adding.start()
+    time.sleep(0.2)
+    deleting.start()
+    adding.join()
+    deleting.join()
+
+    assert failures == []
+    assert not Organization.objects.exists() and not Membership.objects.exists()
+    assert DeletedOrganization.objects.filter(pk=ORG).exists()
