@@ -42,6 +42,15 @@ def _occurred_at(data: Mapping[str, Any]) -> datetime | None:
     return datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
+def _member(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What every member event names: the organization, the member, and when it happened (if it says)."""
+    return {
+        "organization_id": data_id(data, "organizationId", ORGANIZATION_ID_PATTERN),
+        "user_id": data_id(data, "userId", USER_ID_PATTERN),
+        "occurred_at": _occurred_at(data),
+    }
+
+
 def _organization_name(data: Mapping[str, Any]) -> str | None:
     name = data_optional_string(data, "organizationName")
     return None if name is None else name[:NAME_MAX_LENGTH]
@@ -57,13 +66,7 @@ class MemberChanged:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Self:
-        return cls(
-            organization_id=data_id(data, "organizationId", ORGANIZATION_ID_PATTERN),
-            user_id=data_id(data, "userId", USER_ID_PATTERN),
-            role=_role(data),
-            organization_name=_organization_name(data),
-            occurred_at=_occurred_at(data),
-        )
+        return cls(**_member(data), role=_role(data), organization_name=_organization_name(data))
 
     def apply(self) -> None:
         services.membership_set(
@@ -99,11 +102,7 @@ class MemberRemoved:
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Self:
-        return cls(
-            organization_id=data_id(data, "organizationId", ORGANIZATION_ID_PATTERN),
-            user_id=data_id(data, "userId", USER_ID_PATTERN),
-            occurred_at=_occurred_at(data),
-        )
+        return cls(**_member(data))
 
     def apply(self) -> None:
         services.membership_remove(

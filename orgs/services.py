@@ -54,8 +54,13 @@ def membership_set(
     return True
 
 
+def _changed_since(membership: Membership | None, occurred_at: datetime) -> bool:
+    """Whether an event that happened at `occurred_at` is older than the membership's last change."""
+    return membership is not None and membership.changed_at is not None and membership.changed_at > occurred_at
+
+
 def _is_stale(occurred_at: datetime, organization_id: str, user_id: str, membership: Membership | None) -> bool:
-    if membership is not None and membership.changed_at is not None and membership.changed_at > occurred_at:
+    if _changed_since(membership, occurred_at):
         return True
     return MembershipEnded.objects.filter(
         organization_id=organization_id, user_id=user_id, ended_at__gte=occurred_at
@@ -74,9 +79,9 @@ def membership_remove(*, organization_id: str, user_id: str, occurred_at: dateti
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=organization_id).first()
         membership = Membership.objects.filter(organization_id=organization_id, user_id=user_id).first()
+        if occurred_at is not None and _changed_since(membership, occurred_at):
+            return False
         if membership is not None:
-            if occurred_at is not None and membership.changed_at is not None and membership.changed_at > occurred_at:
-                return False
             membership.delete()
         ended, created = MembershipEnded.objects.get_or_create(
             organization_id=organization_id, user_id=user_id, defaults={"ended_at": ended_at}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 
 from accounts.models import User
 
@@ -20,10 +21,7 @@ ERASED_TASK_REPR = "(erased task)"
 
 def tasks_export(*, user: User) -> Iterator[dict[str, Any]]:
     """Every task of `user`, oldest first, as the API shows it; read `EXPORT_CHUNK_SIZE` at a time."""
-    serializer = TaskSerializer()
-    tasks = Task.objects.filter(owner_id=user.pk).order_by("created_at", "id")
-    for task in tasks.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield serializer.to_representation(task)
+    return _represented(Task.objects.filter(owner_id=user.pk), TaskSerializer())
 
 
 def tasks_erase(*, user_id: str) -> int:
@@ -35,15 +33,18 @@ def tasks_erase(*, user_id: str) -> int:
 
 def organization_tasks_created_export(*, user: User) -> Iterator[dict[str, Any]]:
     """The organizations' tasks `user` created, oldest first, as the organizations' lists show them."""
-    serializer = OrganizationTaskSerializer()
-    tasks = Task.objects.filter(created_by_id=user.pk).order_by("created_at", "id")
-    for task in tasks.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield serializer.to_representation(task)
+    return _represented(Task.objects.filter(created_by_id=user.pk), OrganizationTaskSerializer())
 
 
 def organization_tasks_created_unname(*, user_id: str) -> int:
     """The organizations' tasks the person created stay the organizations', no longer naming them; answers how many."""
     return Task.objects.filter(created_by_id=user_id).update(created_by=None)
+
+
+def _represented(tasks: QuerySet[Task], serializer: TaskSerializer) -> Iterator[dict[str, Any]]:
+    # Oldest first, read EXPORT_CHUNK_SIZE at a time while the export streams.
+    for task in tasks.order_by("created_at", "id").iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        yield serializer.to_representation(task)
 
 
 def _admin_history_redact(user_id: str) -> None:
