@@ -40,6 +40,18 @@ def _no_collected_static_files(settings: Settings, _empty_static_root: Path) -> 
 
 
 @pytest.fixture
+def metrics_counting():
+    """The signals the metrics count (token refusals, JWKS fetches, lockouts) counted, as with METRICS_TOKEN set."""
+    from core import metrics
+
+    counted_already = metrics.is_enabled()
+    metrics.receivers_connect()
+    yield
+    if not counted_already:
+        metrics.receivers_disconnect()
+
+
+@pytest.fixture
 def api_client():
     return APIClient()
 

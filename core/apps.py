@@ -7,15 +7,20 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from axes.signals import user_locked_out
-        from drf_better_auth import signals
+        from django.conf import settings
+        from django.core.signals import request_started
+        from django.db import reset_queries
 
         from . import (
             checks,  # noqa: F401  (registers the system checks)
             metrics,
         )
 
-        # The package and django-axes say what happened; the metrics count it.
-        signals.token_refused.connect(metrics.token_refused, dispatch_uid="core.metrics.token_refused")
-        signals.jwks_fetched.connect(metrics.jwks_fetched, dispatch_uid="core.metrics.jwks_fetched")
-        user_locked_out.connect(metrics.user_locked_out, dispatch_uid="core.metrics.user_locked_out")
+        # The package and django-axes say what happened; the metrics count it, when they are on.
+        if metrics.is_enabled():
+            metrics.receivers_connect()
+        if not settings.DEBUG:
+            # Django empties every connection's query log as each request starts; only DEBUG (or
+            # a test's CaptureQueriesContext, which reconnects this) fills it: about 3 % of a
+            # refused token's cost, on every request (docs/benchmarks.md).
+            request_started.disconnect(reset_queries)

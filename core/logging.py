@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 # Set by core.tracing when traces are on: the current trace's id, for each line. None keeps
 # OpenTelemetry out of every process that does not trace.
@@ -85,8 +87,23 @@ class RequestIDFilter(logging.Filter):
 
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
-# One encoder for every line: json.dumps would build one per call (a tenth of a line's cost).
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+# What orjson refuses (an integer past 64 bits, a lone surrogate) the standard library writes,
+# in the same compact text. One encoder for every such line: json.dumps would build one per call.
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=datetime.isoformat).encode
+
+
+def json_line(entry: dict[str, Any]) -> str:
+    """`entry` as one line of compact JSON, as the standard library writes it, in a sixth of its time.
+
+    orjson writes the same text (core/tests/test_log_line_encoding.py), but for
+    some floats, the same numbers spelled otherwise (0.00006103515625 for
+    6.103515625e-05), and NaN and the infinities, which JSON has no word for:
+    `null`, where the standard library wrote `NaN`, which JSON parsers refuse.
+    """
+    try:
+        return orjson.dumps(entry).decode()
+    except orjson.JSONEncodeError:
+        return _encode_json(entry)
 
 
 class JSONFormatter(logging.Formatter):
@@ -94,11 +111,12 @@ class JSONFormatter(logging.Formatter):
         entry = self.entry(record)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return _encode_json(entry)
+        return json_line(entry)
 
     def entry(self, record: logging.LogRecord) -> dict[str, Any]:
         entry = {
-            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
+            # A datetime, written as isoformat() writes it: orjson writes it faster than isoformat().
+            "time": datetime.fromtimestamp(record.created, tz=UTC),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

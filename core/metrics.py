@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponseBase
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess, values
 from prometheus_client.metrics_core import Metric
@@ -169,3 +170,27 @@ def jwks_fetched(sender: object, *, error: str | None, **kwargs: Any) -> None:
 def user_locked_out(sender: object, **kwargs: Any) -> None:
     """django-axes' user_locked_out receiver: sent for the attempt that locks an IP and each refused after."""
     lockouts_total.inc()
+
+
+def _signals_counted() -> list[tuple[Signal, Callable[..., None]]]:
+    from axes.signals import user_locked_out as axes_user_locked_out
+    from drf_better_auth import signals
+
+    return [
+        (signals.token_refused, token_refused),
+        (signals.jwks_fetched, jwks_fetched),
+        (axes_user_locked_out, user_locked_out),
+    ]
+
+
+def receivers_connect() -> None:
+    """Counts what the package and django-axes signal. Connected only while metrics are on
+    (core/apps.py): a signal nobody receives costs the request that sends it one truth test,
+    and a refused token is what an attacker can send at will."""
+    for signal, receiver in _signals_counted():
+        signal.connect(receiver, dispatch_uid=f"{__name__}.{receiver.__name__}")
+
+
+def receivers_disconnect() -> None:
+    for signal, receiver in _signals_counted():
+        signal.disconnect(receiver, dispatch_uid=f"{__name__}.{receiver.__name__}")

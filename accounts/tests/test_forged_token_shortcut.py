@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 
 import jwt
@@ -98,6 +99,48 @@ def test_every_token_gets_the_answer_pyjwt_alone_gives(token):
         # Every token down the path that tries PyJWT with each key in turn.
         patched.setattr(backends, "_reaches_signature_check", lambda token, header: False)
         assert answer(backend, token) == shortcut
+
+
+def re_encodes_to_itself(segment):
+    """RFC 4648's canonical encoding, by its definition: decoded and encoded again, the segment is unchanged."""
+    if len(segment) % 4 == 1 or any(character not in ALPHABET for character in segment):
+        return False
+    decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    return base64.urlsafe_b64encode(decoded).rstrip(b"=").decode() == segment
+
+
+def test_a_segment_is_canonical_exactly_when_it_re_encodes_to_itself_whatever_its_last_character():
+    for size in range(7):
+        encoded = base64.urlsafe_b64encode(bytes(range(1, size + 1))).rstrip(b"=").decode()
+        for last in ALPHABET + "=.!":
+            segment = encoded[:-1] + last
+            canonical = re.fullmatch(backends.CANONICAL_SEGMENT, segment) is not None
+            assert canonical == re_encodes_to_itself(segment), segment
+
+
+segment_texts = st.one_of(
+    st.text(alphabet=ALPHABET + "=", max_size=11),
+    st.binary(max_size=8).map(lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(segments=st.lists(segment_texts, min_size=1, max_size=4))
+def test_a_token_is_canonical_base64url_exactly_when_it_has_three_segments_that_re_encode_to_themselves(segments):
+    token = ".".join(segments)
+    expected = len(segments) == 3 and all(re_encodes_to_itself(segment) for segment in segments)
+
+    assert (backends.CANONICAL_COMPACT_JWS.fullmatch(token) is not None) == expected
+
+
+def test_tokens_sharing_a_header_share_one_parse_that_none_of_them_can_change(backend):
+    first, second = signed(FORGER), signed(SECRET)
+    header = backends._unverified_header(first)
+
+    assert backends._unverified_header(second) is header
+    with pytest.raises(TypeError):
+        header["alg"] = "none"
+    assert backend.decode(second)["sub"] == "someone"
 
 
 def test_the_project_backend_refuses_a_forged_bearer_token(api_client, db):

@@ -80,7 +80,7 @@ def test_hs256_tokens_never_wait_for_the_jwks(jwks_server, call_me, sign_hs256):
     assert jwks_server.fetches == 0
 
 
-def test_fetches_and_their_failures_are_counted(jwks_server, call_me, settings):
+def test_fetches_and_their_failures_are_counted(jwks_server, call_me, settings, metrics_counting):
     configure(settings, JWKS_URL=jwks_server.url, JWKS_CACHE_LIFETIME=timedelta(0), JWKS_REFETCH_INTERVAL=timedelta(0))
     before = metric("jwks_fetches_total", result="ok"), metric("jwks_fetches_total", result="HTTPError")
     token = jwks_server.sign(better_auth_claims())

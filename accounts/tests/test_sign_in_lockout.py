@@ -126,7 +126,7 @@ def test_an_overlong_email_is_refused_with_401_not_a_server_error(api_client, db
     assert attempt.username == ("a" * 300)[:255]
 
 
-def test_the_lockout_and_each_sign_in_refused_during_it_are_counted(api_client, ada, limit):
+def test_the_lockout_and_each_sign_in_refused_during_it_are_counted(api_client, ada, limit, metrics_counting):
     before = REGISTRY.get_sample_value("auth_lockouts_total")
     for _ in range(limit):
         fail(api_client, "ada@example.com", ip="192.0.2.88")

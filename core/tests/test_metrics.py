@@ -30,7 +30,7 @@ def value(name, **labels):
 
 
 @pytest.fixture
-def metrics_on(settings):
+def metrics_on(settings, metrics_counting):
     settings.METRICS_TOKEN = TOKEN
 
 
@@ -119,7 +119,7 @@ def test_metrics_are_not_there_at_all_when_no_token_is_set(client, settings):
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 404
 
 
-def test_token_refusals_are_counted_by_code_and_reason(client):
+def test_token_refusals_are_counted_by_code_and_reason(client, metrics_counting):
     labels = {"code": "token_not_valid", "reason": "Token is malformed"}
     before = value("auth_token_refusals_total", **labels)
 
@@ -167,3 +167,13 @@ def test_with_debug_off_a_weak_or_shared_metrics_token_stops_start_up(settings, 
     ids = [message.id for message in checks.run_checks() if message.id.startswith("core.")]
 
     assert ids == ([error] if error else [])
+
+
+def test_nothing_is_counted_from_signals_while_metrics_are_off(client, settings):
+    settings.METRICS_TOKEN = ""
+    labels = {"code": "token_not_valid", "reason": "Token is malformed"}
+    before = value("auth_token_refusals_total", **labels)
+
+    client.get("/api/tasks/", HTTP_AUTHORIZATION="Bearer not-a-jwt")
+
+    assert value("auth_token_refusals_total", **labels) == before

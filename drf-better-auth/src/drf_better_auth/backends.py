@@ -13,13 +13,15 @@ means (its shape, `iss`, `aud`, the user) is read in `tokens.py`.
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import jwt
@@ -33,8 +35,14 @@ if TYPE_CHECKING:
     from jwt.types import Options
 
 HMAC_ALGORITHM = "HS256"
-# A base64url segment as PyJWT accepts it without padding.
-BASE64URL_SEGMENT = re.compile(r"[A-Za-z0-9_-]*")
+# A base64url segment as PyJWT accepts it without padding, in its canonical form (RFC 4648
+# 3.5): the bits of its last character that encode no data are zero (`A`, `Q`, `g` or `w` after
+# one byte's two characters; a multiple of 4 after two bytes' three), so it is the one encoding
+# of its bytes and decoding and re-encoding it gives it back.
+CANONICAL_SEGMENT = r"(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?"
+CANONICAL_COMPACT_JWS = re.compile(rf"{CANONICAL_SEGMENT}\.{CANONICAL_SEGMENT}\.{CANONICAL_SEGMENT}")
+# The distinct JOSE headers parsed and kept per process: a deployment's tokens carry a handful.
+HEADER_CACHE_SIZE = 64
 # Header parameters PyJWT checks before the signature (RFC 7515 `crit`, RFC 7797 `b64`).
 HEADERS_CHECKED_BEFORE_SIGNATURE = frozenset({"crit", "b64"})
 # The last second `datetime` can represent: a NumericDate beyond it names no real moment.
@@ -114,7 +122,7 @@ class TokenBackend:
         _check_registered_claim_types(payload)
         return payload
 
-    def _decode_hmac(self, token: str, header: dict[str, Any]) -> dict[str, Any]:
+    def _decode_hmac(self, token: str, header: Mapping[str, Any]) -> dict[str, Any]:
         if _reaches_signature_check(token, header):
             # PyJWT would fail on nothing before the signature: find the key
             # that signed it (or none) with one HMAC per key, then let PyJWT
@@ -132,7 +140,7 @@ class TokenBackend:
                 continue
         raise TokenBackendError(_("Token signature is invalid"))
 
-    def _decode_jwks(self, token: str, header: dict[str, Any], jwks: JWKSClient) -> dict[str, Any]:
+    def _decode_jwks(self, token: str, header: Mapping[str, Any], jwks: JWKSClient) -> dict[str, Any]:
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise TokenBackendError(_("Token has no key id"))
@@ -170,26 +178,18 @@ def _hmac_key(secret: str) -> jwt.PyJWK:
     return jwt.PyJWK({"kty": "oct", "k": encoded}, algorithm=HMAC_ALGORITHM)
 
 
-def _reaches_signature_check(token: str, header: dict[str, Any]) -> bool:
+def _reaches_signature_check(token: str, header: Mapping[str, Any]) -> bool:
     """Whether PyJWT, decoding `token`, would check its signature before anything else can fail.
 
     Three segments, each canonical unpadded base64url, and no header parameter
     PyJWT validates first (`crit`, `b64`, a `kid` that is not a string): then
     a signature that does not match is the first and only error it could raise.
     """
-    segments = token.split(".")
-    if len(segments) != 3 or not all(_is_canonical_segment(segment) for segment in segments):
+    if not CANONICAL_COMPACT_JWS.fullmatch(token):
         return False
     if HEADERS_CHECKED_BEFORE_SIGNATURE & header.keys():
         return False
     return isinstance(header.get("kid", ""), str)
-
-
-def _is_canonical_segment(segment: str) -> bool:
-    if len(segment) % 4 == 1 or not BASE64URL_SEGMENT.fullmatch(segment):
-        return False
-    decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    return base64.urlsafe_b64encode(decoded).rstrip(b"=").decode() == segment
 
 
 def _hmac_matches(secret: bytes, signing_input: str, signature: str) -> bool:
@@ -197,16 +197,22 @@ def _hmac_matches(secret: bytes, signing_input: str, signature: str) -> bool:
     return hmac.compare_digest(expected.rstrip(b"="), signature.encode())
 
 
-def _unverified_header(token: str) -> dict[str, Any]:
+def _unverified_header(token: str) -> Mapping[str, Any]:
     """The JOSE header, only to choose the verification path; PyJWT re-parses strictly after."""
-    segment = token.split(".", 1)[0]
+    return _parsed_header(token.split(".", 1)[0])
+
+
+@functools.lru_cache(maxsize=HEADER_CACHE_SIZE)
+def _parsed_header(segment: str) -> Mapping[str, Any]:
+    # Read-only: one parse is shared by every token with this header. A segment
+    # that does not parse raises each time, and is not kept.
     try:
         header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (binascii.Error, ValueError, RecursionError):
         raise TokenBackendError(_("Token is malformed")) from None
     if not isinstance(header, dict):
         raise TokenBackendError(_("Token is malformed"))
-    return header
+    return MappingProxyType(header)
 
 
 def _check_registered_claim_types(payload: dict[str, Any]) -> None:

@@ -149,5 +149,6 @@ def _renders_json_at_once(request: HttpRequest, view_kwargs: dict[str, Any]) -> 
     return (
         "format" not in view_kwargs
         and request.META.get("HTTP_ACCEPT") in (None, "*/*", JSONRenderer.media_type)
-        and drf_settings.URL_FORMAT_OVERRIDE not in request.GET
+        # Without a query string, without building `request.GET` for it.
+        and (not request.META.get("QUERY_STRING") or drf_settings.URL_FORMAT_OVERRIDE not in request.GET)
     )

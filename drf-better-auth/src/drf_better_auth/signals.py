@@ -17,5 +17,6 @@ test, so an unconnected signal costs the request path nothing.
 
 from django.dispatch import Signal
 
-token_refused = Signal()
-jwks_fetched = Signal()
+# Each is sent by one class, so its receivers are looked up once per sender, not on every send.
+token_refused = Signal(use_caching=True)
+jwks_fetched = Signal(use_caching=True)
