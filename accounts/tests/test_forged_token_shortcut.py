@@ -4,7 +4,6 @@ import base64
 import hashlib
 import hmac
 import json
-import re
 import time
 
 import jwt
@@ -114,8 +113,8 @@ def test_a_segment_is_canonical_exactly_when_it_re_encodes_to_itself_whatever_it
         encoded = base64.urlsafe_b64encode(bytes(range(1, size + 1))).rstrip(b"=").decode()
         for last in ALPHABET + "=.!":
             segment = encoded[:-1] + last
-            canonical = re.fullmatch(backends.CANONICAL_SEGMENT, segment) is not None
-            assert canonical == re_encodes_to_itself(segment), segment
+            token = f"{segment}.{segment}.{segment}"
+            assert backends._is_canonical_compact_jws(token) == re_encodes_to_itself(segment), segment
 
 
 segment_texts = st.one_of(
@@ -130,7 +129,7 @@ def test_a_token_is_canonical_base64url_exactly_when_it_has_three_segments_that_
     token = ".".join(segments)
     expected = len(segments) == 3 and all(re_encodes_to_itself(segment) for segment in segments)
 
-    assert (backends.CANONICAL_COMPACT_JWS.fullmatch(token) is not None) == expected
+    assert backends._is_canonical_compact_jws(token) == expected
 
 
 def test_tokens_sharing_a_header_share_one_parse_that_none_of_them_can_change(backend):

@@ -35,12 +35,12 @@ if TYPE_CHECKING:
     from jwt.types import Options
 
 HMAC_ALGORITHM = "HS256"
-# A base64url segment as PyJWT accepts it without padding, in its canonical form (RFC 4648
-# 3.5): the bits of its last character that encode no data are zero (`A`, `Q`, `g` or `w` after
-# one byte's two characters; a multiple of 4 after two bytes' three), so it is the one encoding
-# of its bytes and decoding and re-encoding it gives it back.
-CANONICAL_SEGMENT = r"(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-][AQgw]|[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048])?"
-CANONICAL_COMPACT_JWS = re.compile(rf"{CANONICAL_SEGMENT}\.{CANONICAL_SEGMENT}\.{CANONICAL_SEGMENT}")
+# Three base64url segments, as PyJWT accepts them without padding.
+BASE64URL_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+# RFC 4648 3.5: in the canonical encoding, the bits of a segment's last character that encode no
+# data are zero, so decoding and re-encoding gives the segment back. By the segment's length mod 4:
+# after one byte's two characters, A, Q, g or w; after two bytes' three, a multiple of 4.
+CANONICAL_LAST_CHARACTERS = {2: frozenset("AQgw"), 3: frozenset("AEIMQUYcgkosw048")}
 # The distinct JOSE headers parsed and kept per process: a deployment's tokens carry a handful.
 HEADER_CACHE_SIZE = 64
 # Header parameters PyJWT checks before the signature (RFC 7515 `crit`, RFC 7797 `b64`).
@@ -185,11 +185,22 @@ def _reaches_signature_check(token: str, header: Mapping[str, Any]) -> bool:
     PyJWT validates first (`crit`, `b64`, a `kid` that is not a string): then
     a signature that does not match is the first and only error it could raise.
     """
-    if not CANONICAL_COMPACT_JWS.fullmatch(token):
+    if not _is_canonical_compact_jws(token):
         return False
     if HEADERS_CHECKED_BEFORE_SIGNATURE & header.keys():
         return False
     return isinstance(header.get("kid", ""), str)
+
+
+def _is_canonical_compact_jws(token: str) -> bool:
+    """Three segments of unpadded base64url, each in its canonical encoding."""
+    if not BASE64URL_COMPACT_JWS.fullmatch(token):
+        return False
+    for segment in token.split("."):
+        remainder = len(segment) % 4
+        if remainder == 1 or (remainder and segment[-1] not in CANONICAL_LAST_CHARACTERS[remainder]):
+            return False
+    return True
 
 
 def _hmac_matches(secret: bytes, signing_input: str, signature: str) -> bool:
