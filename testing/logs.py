@@ -41,3 +41,23 @@ def log_lines() -> Iterator[LogLines]:
     yield LogLines(stream)
     for logger in loggers:
         logger.removeHandler(handler)
+
+
+def json_lines(output: str) -> list[dict[str, Any]]:
+    """The JSON log lines in a process's or a container's output, parsed.
+
+    Whatever else the output holds (a banner, a line prefix a log collector
+    adds) is left out; tests read the lines as JSON, never match their text.
+    """
+    lines = []
+    for line in output.splitlines():
+        start = line.find("{")
+        if start == -1:
+            continue
+        try:
+            entry = json.loads(line[start:])
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            lines.append(entry)
+    return lines

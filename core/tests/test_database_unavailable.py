@@ -9,6 +9,7 @@ import jwt
 import pytest
 
 from testing.http import free_port
+from testing.logs import json_lines
 from testing.servers import PRODUCTION_ENV
 
 
@@ -62,7 +63,7 @@ def test_an_outage_is_logged_in_one_short_line_not_a_traceback_per_request(serve
     process.terminate()
     output = process.communicate(timeout=30)[0]
 
-    outage_lines = [json.loads(line) for line in output.splitlines() if '"event": "database_unavailable"' in line]
+    outage_lines = [line for line in json_lines(output) if line.get("event") == "database_unavailable"]
     assert "Traceback" not in output
     assert len(outage_lines) == 1
     assert outage_lines[0]["level"] == "WARNING"
