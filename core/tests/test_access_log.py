@@ -1,8 +1,9 @@
 """Every request writes one access line: JSON, with the request id, and never a query string."""
 
-import json
 import signal
 import urllib.request
+
+from testing.logs import json_lines
 
 QUERY_TOKEN = "eyJhbGciOiJIUzI1NiJ9.a-token-a-client-wrongly-put-in-the-url.c2lnbmF0dXJl"
 
@@ -55,8 +56,7 @@ def test_a_served_request_writes_its_access_line_on_stdout(serve):
     process.wait(timeout=30)
     output = process.stdout.read()
 
-    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    [access] = [line for line in access_lines(lines) if line["request_id"] == "access-log-check"]
+    [access] = [line for line in access_lines(json_lines(output)) if line["request_id"] == "access-log-check"]
     assert (access["method"], access["path"], access["status"]) == ("GET", "/health", 200)
     assert access["message"] == "GET /health 200"
     assert QUERY_TOKEN not in output
